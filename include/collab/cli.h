@@ -1,0 +1,46 @@
+/*
+ * cli: the subcommands of collab (DESIGN.md section 7). Each takes the
+ * arguments after its name (argv[0] is the subcommand name) and returns an
+ * exit status: COLLAB_EXIT_OK, COLLAB_EXIT_USER or COLLAB_EXIT_USAGE. Only
+ * cli/ and ui/ print; messages go to stderr, data to stdout.
+ */
+#ifndef COLLAB_CLI_H
+#define COLLAB_CLI_H
+
+#include "collab/err.h"
+
+int cli_init(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_gen(int argc, char **argv);
+int cli_publish(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_agreement(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+/* The TUI (no subcommand, or `collab tui`). */
+int cli_tui(int argc, char **argv);
+
+/* Defaults, from the environment or the XDG directories (caller frees):
+ * source store: $COLLAB_DB, else $XDG_DATA_HOME/collab/source.db
+ * data dir:     $COLLAB_DATA, else $XDG_DATA_HOME/collab/data
+ * config dir:   $COLLAB_CONFIG, else $XDG_CONFIG_HOME/collab */
+char *cli_default_db(void);
+char *cli_default_data(void);
+char *cli_default_config(void);
+/* The shipped sample set (sample-data/), found beside the source tree, in
+ * $COLLAB_SAMPLE_DIR, or under the installed data directory. Caller frees;
+ * NULL when not found. */
+char *cli_sample_dir(void);
+
+/* Print "collab: message" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print err's message as "collab: message" and return COLLAB_EXIT_USER. */
+int cli_fail(const struct collab_err *err);
+/* Print "usage: ..." to stderr and return COLLAB_EXIT_USAGE. */
+int cli_usage(const char *usage);
+/* Non-zero when argv[i] is --help or -h. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * model: every view of DESIGN.md section 6 as plain tables, computed from
+ * published stores only (a group store, and for pupils the user's own school
+ * store). The TUI and `collab report` both call model_query, so they cannot
+ * disagree about figures or about who may see what: access rules are
+ * applied here (see access.h) before any store is read.
+ *
+ * A view is a lookup in the group store's precomputed aggregates: never a
+ * scan of pupils. Figures arrive as cells carrying flags (suppressed,
+ * significantly above / below) so panes only lay them out.
+ *
+ * Ownership: model_open returns a struct model the caller frees with
+ * model_close; it borrows cfg, which must outlive it. model_query fills a
+ * caller-provided struct model_table whose contents the caller releases with
+ * model_table_free. Errors: -1 / NULL with err filled; a refusal by the
+ * access rules is an error whose message says why (and is audited).
+ */
+#ifndef COLLAB_MODEL_H
+#define COLLAB_MODEL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "collab/config.h"
+#include "collab/err.h"
+
+#define MODEL_MAX_DIMS 8
+
+/* A filter state: choice[d] is 0 for "all" or 1 + the index of a value of
+ * filter d (in filters.yaml order). */
+struct model_filter {
+    int choice[MODEL_MAX_DIMS];
+};
+
+enum model_view {
+    MODEL_VIEW_OVERVIEW,    /* headline indicators: group vs national, trend */
+    MODEL_VIEW_SUBJECTS,    /* every subject with entries, subject indicators */
+    MODEL_VIEW_SUBJECT,     /* one subject across every school */
+    MODEL_VIEW_SCHOOLS,     /* schools side by side: intake + headlines */
+    MODEL_VIEW_SIMILAR,     /* schools nearest one school in intake */
+    MODEL_VIEW_PUPILS,      /* own school's pupils (pupil_level only) */
+    MODEL_VIEW_EVALUATION,  /* partnership self-evaluation */
+    MODEL_VIEW_COUNT
+};
+
+struct model_query {
+    enum model_view view;
+    int year;               /* 0: the latest year in the store */
+    int key_stage;          /* 0: 4 when the group has KS4 data, else 2 */
+    const char *subject;    /* MODEL_VIEW_SUBJECT: subject code */
+    long urn;               /* MODEL_VIEW_SIMILAR / PUPILS: the school */
+    const char *term;       /* MODEL_VIEW_EVALUATION: NULL = latest */
+    int sort_col;           /* -1: the view's natural order */
+    int sort_desc;
+    struct model_filter filter;
+};
+
+enum model_cell_flag {
+    CELL_SUPPRESSED = 1 << 0,  /* fewer than min_cohort: print "x" */
+    CELL_MISSING    = 1 << 1,  /* no figure (no pupils, not loaded): print "" */
+    CELL_SIG_ABOVE  = 1 << 2,  /* significantly above the comparator */
+    CELL_SIG_BELOW  = 1 << 3,  /* significantly below the comparator */
+    CELL_NA         = 1 << 4,  /* does not apply (e.g. filter on DfE-only school) */
+    CELL_BETTER     = 1 << 5,  /* difference in the good direction (polarity) */
+    CELL_WORSE      = 1 << 6,
+};
+
+enum model_col_kind { MODEL_COL_TEXT, MODEL_COL_NUMBER, MODEL_COL_TREND };
+
+struct model_column {
+    char *id;               /* stable id used in CSV/JSON headers */
+    char *label;            /* header text (short) */
+    enum model_col_kind kind;
+    int decimals;
+    int show_sign;
+    int sortable;           /* 0 where league_tables forbids ordering */
+};
+
+#define MODEL_TREND_MAX 5
+
+struct model_cell {
+    char *text;             /* MODEL_COL_TEXT, else NULL */
+    double value;           /* MODEL_COL_NUMBER */
+    double lo, hi;          /* confidence interval when known, else NAN */
+    long n;                 /* cohort behind the figure, 0 if unknown */
+    unsigned flags;
+    /* MODEL_COL_TREND: oldest first; NAN where missing or suppressed */
+    double trend[MODEL_TREND_MAX];
+    int ntrend;
+};
+
+struct model_row {
+    struct model_cell *cells;   /* ncols cells */
+    char *key;              /* what the row is: URN, subject code, pupil id, indicator id */
+    int kind;               /* view-specific (e.g. the overview's section) */
+};
+
+struct model_table {
+    char *title;            /* "Overview: Northmoor Secondary, 2019, KS4" */
+    char *note;             /* optional line under the table (why something is absent) */
+    struct model_column *cols;
+    size_t ncols;
+    struct model_row *rows;
+    size_t nrows;
+    /* Overview extras: plain-English findings, one per line (may be 0). */
+    char **findings;
+    size_t nfindings;
+};
+
+struct model;
+
+struct model_open_args {
+    const char *data_dir;      /* where published stores live */
+    const struct cfg *cfg;     /* borrowed */
+    const char *user_id;       /* NULL: the real uid's login from groups.yaml */
+    const char *group_id;      /* NULL: the first group the user may see */
+};
+
+/* Open the model for a user and group. Refuses (NULL, err) an unknown login,
+ * a user who may not act as user_id, or a group the user may not see. */
+struct model *model_open(const struct model_open_args *args, struct collab_err *err);
+void model_close(struct model *m);
+
+/* Switch group (same checks as model_open). */
+int model_set_group(struct model *m, const char *group_id, struct collab_err *err);
+
+/* What the header shows. Strings are owned by the model. */
+const char *model_group_id(const struct model *m);
+const char *model_group_name(const struct model *m);
+const char *model_user_id(const struct model *m);
+/* Years present in the group store, ascending; returns count (<= max). */
+int model_years(const struct model *m, int *years, int max);
+/* The groups the user may see (ids owned by cfg); returns count (<= max). */
+int model_visible_groups(const struct model *m, const char **ids, int max);
+/* The user's own school URN, or 0. */
+long model_user_school(const struct model *m);
+
+/* Compute a view. 0 or -1 with err. */
+int model_query(struct model *m, const struct model_query *q,
+                struct model_table *out, struct collab_err *err);
+void model_table_free(struct model_table *t);
+
+/* Parse "DIM=VALUE" (dimension id; value by code or label, any case) into f.
+ * 0 or -1 with err naming the allowed dimensions or values. */
+int model_filter_parse(const struct cfg *cfg, const char *spec,
+                       struct model_filter *f, struct collab_err *err);
+/* Human chip text for dimension d under f ("FSM6", "SEN support"), or NULL
+ * when d is "all". Owned by cfg. */
+const char *model_filter_chip(const struct cfg *cfg, const struct model_filter *f, size_t d);
+
+/* Output formats shared by report, the TUI's export and copy. */
+enum model_format { MODEL_FMT_TABLE, MODEL_FMT_CSV, MODEL_FMT_TSV, MODEL_FMT_JSON };
+/* Pick a format from a file name's extension (.csv .tsv .json, else table). */
+enum model_format model_format_for_path(const char *path);
+/* Write t to fp. Suppressed cells print as "x" in every format; CSV/TSV
+ * cells that a spreadsheet would run as formulas are made inert. */
+int model_table_write(const struct model_table *t, enum model_format fmt, FILE *fp);
+/* Format one cell as the table would show it (into buf). */
+void model_cell_format(const struct model_column *col, const struct model_cell *cell,
+                       char *buf, size_t size);
+
+#endif

@@ -1,0 +1,92 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "collab/cli.h"
+#include "collab/util.h"
+
+static char *env_or_xdg(const char *env, const char *which, const char *leaf)
+{
+    const char *v = getenv(env);
+    if (v && *v)
+        return util_xstrdup(v);
+    char *dir = util_xdg_dir(which);
+    if (!leaf)
+        return dir;
+    char *p = util_path_join(dir, leaf);
+    free(dir);
+    return p;
+}
+
+char *cli_default_db(void)
+{
+    return env_or_xdg("COLLAB_DB", "DATA", "source.db");
+}
+
+char *cli_default_data(void)
+{
+    return env_or_xdg("COLLAB_DATA", "DATA", "data");
+}
+
+char *cli_default_config(void)
+{
+    return env_or_xdg("COLLAB_CONFIG", "CONFIG", NULL);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+char *cli_sample_dir(void)
+{
+    const char *env = getenv("COLLAB_SAMPLE_DIR");
+    if (env && *env)
+        return is_dir(env) ? util_xstrdup(env) : NULL;
+    const char *roots[] = { COLLAB_SRCDIR, COLLAB_PKGDATADIR };
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        char *p = util_path_join(roots[i], "sample-data");
+        if (is_dir(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("collab: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_fail(const struct collab_err *err)
+{
+    cli_error("%s", err->set ? err->msg : "failed");
+    return COLLAB_EXIT_USER;
+}
+
+int cli_usage(const char *usage)
+{
+    fprintf(stderr, "usage: %s\n", usage);
+    return COLLAB_EXIT_USAGE;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,2 @@
+/* placeholder: the module is being written */
+typedef int collab_placeholder_unused;

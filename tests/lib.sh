@@ -1,0 +1,40 @@
+# tests/lib.sh: TAP helpers for shell tests. Source it, call the checks,
+# end with `done_testing`. $COLLAB is the binary under test; every test works
+# in its own temporary directory ($T), removed on exit.
+set -u
+_n=0
+_failed=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/collab-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export HOME="$T/home" XDG_DATA_HOME="$T/xdg-data" XDG_CONFIG_HOME="$T/xdg-config" \
+       XDG_STATE_HOME="$T/xdg-state" XDG_CACHE_HOME="$T/xdg-cache"
+mkdir -p "$HOME"
+unset COLLAB_DB COLLAB_DATA COLLAB_CONFIG
+SAMPLE="$top_srcdir/sample-data"
+
+ok() {   # ok CONDITION-STATUS NAME
+    _n=$((_n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+}
+pass() { ok 0 "$1"; }
+fail() { ok 1 "$1"; [ $# -gt 1 ] && diag "$2"; return 0; }
+diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
+# is GOT WANT NAME
+is() {
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got:  $1" "want: $2"; fi
+}
+# like TEXT PATTERN NAME (grep -E pattern)
+like() {
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else ok 1 "$3"; diag "no match for /$2/ in:" "$1"; fi
+}
+unlike() {
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok 1 "$3"; diag "unexpected /$2/ in:" "$1"; else ok 0 "$3"; fi
+}
+skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; exit $?; }
+
+# run CMD...: captures $out, $err and $rc without stopping the script.
+run() {
+    out=$("$@" 2>"$T/.stderr"); rc=$?; err=$(cat "$T/.stderr"); return 0
+}
+sqlite() { "${SQLITE3_SHELL:-sqlite3}" "$@"; }
