@@ -1,12 +1,126 @@
-/* Placeholder until the module behind `collab import` lands. */
+/* `collab import [--db FILE] KIND FILE.csv` */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "collab/cli.h"
+#include "collab/import.h"
+#include "collab/store.h"
+#include "collab/util.h"
+
+static const char usage[] = "collab import [--db FILE] KIND FILE.csv\n"
+    "  KIND: schools, subjects, pupils, results, attendance, estimates, national";
+
+/* Make the directory that will hold path (mode 0700 for each new part). */
+static int make_parent(const char *path, struct collab_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    char *dir = util_xstrndup(path, (size_t)(slash - path));
+    int rc = util_mkdir_p(dir, 0700);
+    if (rc != 0)
+        collab_err_set(err, "%s: cannot create the directory", dir);
+    free(dir);
+    return rc;
+}
+
+static void remove_store(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char *p = util_xmalloc(strlen(path) + 10);
+        sprintf(p, "%s%s", path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+static void print_problems(const struct imp_report *rep, const char *file)
+{
+    for (size_t i = 0; i < rep->shown; i++)
+        fprintf(stderr, "%s\n", rep->problems[i]);
+    if (rep->total > rep->shown)
+        fprintf(stderr, "... and %zu more problem%s\n", rep->total - rep->shown,
+                rep->total - rep->shown == 1 ? "" : "s");
+    cli_error("%s: nothing imported (%zu problem%s)", file, rep->total,
+              rep->total == 1 ? "" : "s");
+}
+
+static int import_into(const char *db_path, enum imp_kind kind, const char *file)
+{
+    struct collab_err err;
+    struct imp_report rep;
+    struct stat sb;
+    collab_err_clear(&err);
+    int created = stat(db_path, &sb) != 0;
+    if (created && make_parent(db_path, &err) != 0)
+        return cli_fail(&err);
+    sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, &err);
+    if (!db)
+        return cli_fail(&err);
+    int rc = imp_import_file(db, kind, file, file, &rep, &err);
+    store_close(db);
+    if (rc != 0 && created)
+        remove_store(db_path);
+    if (rc != 0 && rep.total == 0) {
+        imp_report_free(&rep);
+        return cli_fail(&err);
+    }
+    if (rc != 0)
+        print_problems(&rep, file);
+    else
+        printf("imported %ld %s from %s\n", rep.rows, imp_kind_name(kind), file);
+    imp_report_free(&rep);
+    return rc == 0 ? COLLAB_EXIT_OK : COLLAB_EXIT_USER;
+}
+
+/* Parse [--db FILE] and the positional arguments; NULL db means default. */
+static int parse_args(int argc, char **argv, const char **db, char **pos, int max_pos,
+                   int *npos)
+{
+    *npos = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            *db = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            *db = argv[i] + 5;
+        } else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+            cli_error("unknown option %s", argv[i]);
+            return -1;
+        } else {
+            if (strcmp(argv[i], "--") == 0 && ++i >= argc)
+                break;
+            if (*npos >= max_pos)
+                return -1;
+            pos[(*npos)++] = argv[i];
+        }
+    }
+    return 0;
+}
 
 int cli_import(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'import' is not available in this build yet");
-    return COLLAB_EXIT_USER;
+    const char *db = NULL;
+    char *pos[2];
+    int npos;
+    enum imp_kind kind;
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\n", usage);
+        return COLLAB_EXIT_OK;
+    }
+    if (parse_args(argc, argv, &db, pos, 2, &npos) != 0 || npos != 2)
+        return cli_usage(usage);
+    if (imp_kind_parse(pos[0], &kind) != 0) {
+        cli_error("unknown kind '%s' (one of %s)", pos[0], imp_kind_list());
+        return COLLAB_EXIT_USAGE;
+    }
+    char *def = db ? NULL : cli_default_db();
+    int rc = import_into(db ? db : def, kind, pos[1]);
+    free(def);
+    return rc;
 }

@@ -146,6 +146,8 @@ static int migrate(sqlite3 *db, enum store_kind kind, int from, struct collab_er
         goto fail;
     if (from == 0 && store_meta_set(db, "kind", store_kind_name(kind), err) != 0)
         goto fail;
+    if (from == 0 && kind == STORE_SOURCE && store_seed_subjects(db, err) != 0)
+        goto fail;
     return store_commit(db, err);
 fail:
     store_rollback(db);

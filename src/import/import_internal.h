@@ -1,0 +1,111 @@
+/*
+ * What the import framework (import.c) shares with the importers of each
+ * kind (importers.c), the key sets (keyset.c) and the derived measures
+ * (measures.c). Not part of the module's interface.
+ */
+#ifndef COLLAB_IMPORT_INTERNAL_H
+#define COLLAB_IMPORT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collab/err.h"
+#include "collab/import.h"
+
+#define IMP_MAX_COLS 16
+#define IMP_YEAR_MIN 2000
+#define IMP_YEAR_MAX 2100
+
+/* A hash set of byte strings, each with a long value (a line, a payload). */
+struct imp_keyset {
+    struct imp_key *slots;
+    size_t cap, n;
+    char *arena;
+    size_t alen, acap;
+};
+
+/* Insert key with value; returns 1 if it was new, 0 if present (then
+ * *old, when not NULL, gets the stored value and nothing changes). */
+int imp_keyset_put(struct imp_keyset *ks, const char *key, size_t len, long value,
+                   long *old);
+/* 1 and *value when present, else 0. */
+int imp_keyset_get(const struct imp_keyset *ks, const char *key, size_t len,
+                   long *value);
+void imp_keyset_free(struct imp_keyset *ks);
+
+struct imp_col {
+    const char *name;
+    int required;
+};
+
+struct imp_ctx;
+
+/* One kind of file: its columns (the key columns first) and its steps.
+ * begin prepares statements and loads lookups; row validates and writes the
+ * current row (vals); finish derives measures; end frees the kind's state.
+ * begin, row and finish return -1 only on a store failure (err set); a bad
+ * row is reported with imp_problem and returns 0. */
+struct imp_kind_def {
+    const char *name;
+    const struct imp_col *cols;
+    size_t ncols;
+    size_t nkey;
+    int (*begin)(struct imp_ctx *c);
+    int (*row)(struct imp_ctx *c);
+    int (*finish)(struct imp_ctx *c);
+    void (*end)(struct imp_ctx *c);
+};
+
+struct imp_ctx {
+    sqlite3 *db;
+    const char *name;                   /* the file, in messages */
+    const struct imp_kind_def *def;
+    struct imp_report *rep;
+    struct collab_err *err;
+    long line;                          /* the current row's line */
+    const char *vals[IMP_MAX_COLS];     /* NULL: column absent or cell empty */
+    long rows;
+    int header_done;
+    int map[1024];                      /* CSV field -> kind column */
+    size_t nfields;
+    struct imp_keyset keys;             /* keys seen in this file */
+    unsigned char years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];  /* to re-derive */
+    int all_years;
+    void *state;                        /* the kind's own */
+};
+
+const struct imp_kind_def *imp_kind_def(enum imp_kind kind);
+
+/* Record a problem on the current row: "FILE:LINE: column X: ...", or
+ * without the column when col < 0. */
+void imp_problem(struct imp_ctx *c, int col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same at another line (0: none). */
+void imp_problem_at(struct imp_ctx *c, long line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Field parsers: 1 when a valid value was stored, 0 when the cell is empty,
+ * -1 after recording a problem. */
+int imp_long(struct imp_ctx *c, int col, long lo, long hi, long *out);
+int imp_double(struct imp_ctx *c, int col, double lo, double hi, double *out);
+int imp_flag(struct imp_ctx *c, int col, long *out);
+/* Index into choices (n of them) of the cell's text. */
+int imp_choice(struct imp_ctx *c, int col, const char *const *choices, size_t n,
+               int *out);
+
+/* Mark a year whose measures must be derived again. */
+void imp_touch_year(struct imp_ctx *c, long year);
+
+/* Step a prepared write. On a constraint failure records a problem on the
+ * current row and returns 0; another failure sets err and returns -1.
+ * Resets the statement either way. */
+int imp_step(struct imp_ctx *c, sqlite3_stmt *st);
+
+/* Bind helpers: NULL vals bind SQL NULL. */
+void imp_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Derive pupil_ks4 and pupil_ks2 for one year; 0 or -1 with err. */
+int imp_measures_year(sqlite3 *db, long year, struct collab_err *err);
+
+#endif

@@ -1,0 +1,593 @@
+/*
+ * One importer per kind of CSV file (docs/FORMATS.md): the columns, the
+ * checks a row must pass and the upsert that writes it. Lookups a row needs
+ * (schools, subjects) are loaded once; a pupil is looked up only when the
+ * pupil id differs from the previous row's, since files list a pupil's rows
+ * together.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/ks4.h"
+#include "collab/store.h"
+#include "collab/util.h"
+#include "import_internal.h"
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+#define MAX_STMTS 3
+
+/* The state every kind keeps between rows. */
+struct kind_state {
+    sqlite3_stmt *st[MAX_STMTS];
+    struct imp_keyset known;        /* schools (urn) or subjects (code) */
+    char **codes;                   /* subject codes, for "did you mean" */
+    size_t ncodes;
+    char *last_pupil;               /* the previous row's pupil id */
+    int last_found, last_ks;
+    long last_year;
+};
+
+static struct kind_state *state(struct imp_ctx *c)
+{
+    if (!c->state)
+        c->state = util_xcalloc(1, sizeof(struct kind_state));
+    return c->state;
+}
+
+static void end_state(struct imp_ctx *c)
+{
+    struct kind_state *s = c->state;
+    if (!s)
+        return;
+    for (int i = 0; i < MAX_STMTS; i++)
+        sqlite3_finalize(s->st[i]);
+    imp_keyset_free(&s->known);
+    for (size_t i = 0; i < s->ncodes; i++)
+        free(s->codes[i]);
+    free(s->codes);
+    free(s->last_pupil);
+    free(s);
+    c->state = NULL;
+}
+
+static int prepare(struct imp_ctx *c, int i, const char *sql)
+{
+    struct kind_state *s = state(c);
+    s->st[i] = store_prepare(c->db, sql, c->err);
+    return s->st[i] ? 0 : -1;
+}
+
+/* Writes stop at the first problem: the file is rolled back anyway. */
+static int writing(const struct imp_ctx *c)
+{
+    return c->rep->total == 0;
+}
+
+static void bind_opt_long(sqlite3_stmt *st, int idx, int have, long v)
+{
+    if (have > 0)
+        sqlite3_bind_int64(st, idx, v);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+static void bind_opt_double(sqlite3_stmt *st, int idx, int have, double v)
+{
+    if (have > 0)
+        sqlite3_bind_double(st, idx, v);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+/* ---- schools ---- */
+
+enum { SC_URN, SC_NAME, SC_PHASE, SC_DFE, SC_LA_CODE, SC_LA_NAME, SC_TYPE };
+static const struct imp_col school_cols[] = {
+    { "urn", 1 }, { "name", 1 }, { "phase", 1 }, { "dfe_number", 0 },
+    { "la_code", 0 }, { "la_name", 0 }, { "type", 0 },
+};
+static const char *const phases[] = { "primary", "secondary", "all-through", "special" };
+
+static int school_begin(struct imp_ctx *c)
+{
+    return prepare(c, 0,
+        "INSERT INTO school(urn, name, phase, dfe_number, la_code, la_name, type) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(urn) DO UPDATE SET "
+        "name = excluded.name, phase = excluded.phase, dfe_number = excluded.dfe_number, "
+        "la_code = excluded.la_code, la_name = excluded.la_name, type = excluded.type");
+}
+
+static int school_row(struct imp_ctx *c)
+{
+    long urn = 0, dfe = 0, la = 0;
+    int phase = 0;
+    int ok = imp_long(c, SC_URN, 100000, 999999, &urn) > 0;
+    ok &= imp_choice(c, SC_PHASE, phases, COUNT(phases), &phase) > 0;
+    int have_dfe = imp_long(c, SC_DFE, 1000000, 9999999, &dfe);
+    int have_la = imp_long(c, SC_LA_CODE, 100, 999, &la);
+    if (!ok || have_dfe < 0 || have_la < 0 || !writing(c))
+        return 0;
+    sqlite3_stmt *st = state(c)->st[0];
+    sqlite3_bind_int64(st, 1, urn);
+    imp_bind_text(st, 2, c->vals[SC_NAME]);
+    sqlite3_bind_text(st, 3, phases[phase], -1, SQLITE_STATIC);
+    bind_opt_long(st, 4, have_dfe, dfe);
+    bind_opt_long(st, 5, have_la, la);
+    imp_bind_text(st, 6, c->vals[SC_LA_NAME]);
+    imp_bind_text(st, 7, c->vals[SC_TYPE]);
+    return imp_step(c, st);
+}
+
+/* ---- subjects ---- */
+
+enum { SU_CODE, SU_NAME, SU_PILLAR, SU_QUAL, SU_DOUBLE };
+static const struct imp_col subject_cols[] = {
+    { "code", 1 }, { "name", 1 }, { "ebacc_pillar", 1 }, { "qualification", 0 },
+    { "double_award", 0 },
+};
+static const char *const pillars[] = {
+    "english_language", "english_literature", "maths", "science", "humanities",
+    "language", "none",
+};
+
+static int subject_begin(struct imp_ctx *c)
+{
+    c->all_years = 1;    /* a pillar may change any pupil's measures */
+    return prepare(c, 0,
+        "INSERT INTO subject(code, name, ebacc_pillar, qualification, double_award) "
+        "VALUES (?1, ?2, ?3, coalesce(?4, 'GCSE'), coalesce(?5, 0)) "
+        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+        "ebacc_pillar = excluded.ebacc_pillar, qualification = excluded.qualification, "
+        "double_award = excluded.double_award");
+}
+
+static int valid_code(const char *s)
+{
+    size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    return n == strlen(s) && n <= 32;
+}
+
+static int subject_row(struct imp_ctx *c)
+{
+    int pillar = 0;
+    long dbl = 0;
+    int ok = 1;
+    if (!valid_code(c->vals[SU_CODE])) {
+        imp_problem(c, SU_CODE, "'%s' is not a subject code (letters, digits and _, "
+                    "at most 32)", c->vals[SU_CODE]);
+        ok = 0;
+    }
+    ok &= imp_choice(c, SU_PILLAR, pillars, COUNT(pillars), &pillar) > 0;
+    int have_dbl = imp_flag(c, SU_DOUBLE, &dbl);
+    if (!ok || have_dbl < 0 || !writing(c))
+        return 0;
+    sqlite3_stmt *st = state(c)->st[0];
+    imp_bind_text(st, 1, c->vals[SU_CODE]);
+    imp_bind_text(st, 2, c->vals[SU_NAME]);
+    sqlite3_bind_text(st, 3, pillars[pillar], -1, SQLITE_STATIC);
+    imp_bind_text(st, 4, c->vals[SU_QUAL]);
+    bind_opt_long(st, 5, have_dbl, dbl);
+    return imp_step(c, st);
+}
+
+/* A subject's double_award must still fit the grades already stored. */
+static int subject_finish(struct imp_ctx *c)
+{
+    sqlite3_stmt *st = store_prepare(c->db,
+        "SELECT r.subject, r.pupil, r.grade, s.double_award FROM result r "
+        "JOIN subject s ON s.code = r.subject "
+        "WHERE s.double_award <> (r.grade LIKE '_-_') LIMIT 1", c->err);
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        long line = 0;
+        imp_keyset_get(&c->keys, code, strlen(code), &line);
+        imp_problem_at(c, line, SU_DOUBLE, "%s would be %s double award, but pupil %s "
+                       "has grade %s in it", code,
+                       sqlite3_column_int(st, 3) ? "a" : "no",
+                       (const char *)sqlite3_column_text(st, 1),
+                       (const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* ---- pupils ---- */
+
+enum { PU_ID, PU_URN, PU_YEAR, PU_KS, PU_GENDER, PU_FSM6, PU_EAL, PU_SEN,
+       PU_NAME, PU_CLA, PU_ETHNICITY, PU_READING, PU_MATHS, PU_WRITING };
+static const struct imp_col pupil_cols[] = {
+    { "pupil_id", 1 }, { "urn", 1 }, { "year", 1 }, { "key_stage", 1 },
+    { "gender", 1 }, { "fsm6", 1 }, { "eal", 1 }, { "sen", 1 },
+    { "display_name", 0 }, { "cla", 0 }, { "ethnicity", 0 }, { "ks2_reading", 0 },
+    { "ks2_maths", 0 }, { "ks2_writing", 0 },
+};
+static const char *const genders[] = { "F", "M" };
+static const char *const sens[] = { "N", "K", "E" };
+static const char *const writing_codes[] = { "PKF", "WTS", "EXS", "GDS" };
+
+static int load_keys(struct imp_ctx *c, const char *sql)
+{
+    struct kind_state *s = state(c);
+    sqlite3_stmt *st = store_prepare(c->db, sql, c->err);
+    if (!st)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        imp_keyset_put(&s->known, k, strlen(k), sqlite3_column_int(st, 1), NULL);
+        if (sqlite3_column_int(st, 2)) {
+            s->codes = util_xrealloc(s->codes, (s->ncodes + 1) * sizeof *s->codes);
+            s->codes[s->ncodes++] = util_xstrdup(k);
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int pupil_begin(struct imp_ctx *c)
+{
+    if (load_keys(c, "SELECT urn, 0, 0 FROM school") != 0)
+        return -1;
+    return prepare(c, 0,
+        "INSERT INTO pupil(id, school, year, key_stage, gender, fsm6, eal, sen, "
+        "display_name, cla, ethnicity, ks2_reading, ks2_maths, ks2_writing, "
+        "prior_score, prior_band) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "coalesce(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(id) DO UPDATE SET "
+        "school = excluded.school, year = excluded.year, key_stage = excluded.key_stage, "
+        "gender = excluded.gender, fsm6 = excluded.fsm6, eal = excluded.eal, "
+        "sen = excluded.sen, display_name = excluded.display_name, cla = excluded.cla, "
+        "ethnicity = excluded.ethnicity, ks2_reading = excluded.ks2_reading, "
+        "ks2_maths = excluded.ks2_maths, ks2_writing = excluded.ks2_writing, "
+        "prior_score = excluded.prior_score, prior_band = excluded.prior_band");
+}
+
+struct pupil_row {
+    long urn, year, ks, fsm6, eal, cla, reading, maths;
+    int gender, sen, writing;
+    int have_cla, have_reading, have_maths, have_writing;
+};
+
+static int pupil_parse(struct imp_ctx *c, struct pupil_row *p)
+{
+    int ok = imp_long(c, PU_URN, 100000, 999999, &p->urn) > 0;
+    ok &= imp_long(c, PU_YEAR, IMP_YEAR_MIN, IMP_YEAR_MAX, &p->year) > 0;
+    if (ok && !imp_keyset_get(&state(c)->known, c->vals[PU_URN],
+                              strlen(c->vals[PU_URN]), NULL)) {
+        imp_problem(c, PU_URN, "no school with URN %ld (import schools first)", p->urn);
+        ok = 0;
+    }
+    if (imp_long(c, PU_KS, 2, 4, &p->ks) > 0 && p->ks == 3) {
+        imp_problem(c, PU_KS, "3 is not a key stage collab uses (2 or 4)");
+        ok = 0;
+    }
+    ok &= imp_choice(c, PU_GENDER, genders, COUNT(genders), &p->gender) > 0;
+    ok &= imp_flag(c, PU_FSM6, &p->fsm6) > 0;
+    ok &= imp_flag(c, PU_EAL, &p->eal) > 0;
+    ok &= imp_choice(c, PU_SEN, sens, COUNT(sens), &p->sen) > 0;
+    ok &= (p->have_cla = imp_flag(c, PU_CLA, &p->cla)) >= 0;
+    ok &= (p->have_reading = imp_long(c, PU_READING, 80, 120, &p->reading)) >= 0;
+    ok &= (p->have_maths = imp_long(c, PU_MATHS, 80, 120, &p->maths)) >= 0;
+    ok &= (p->have_writing = imp_choice(c, PU_WRITING, writing_codes,
+                                        COUNT(writing_codes), &p->writing)) >= 0;
+    return ok && c->rep->total == 0;
+}
+
+static int pupil_row(struct imp_ctx *c)
+{
+    struct pupil_row p;
+    memset(&p, 0, sizeof p);
+    if (!pupil_parse(c, &p) || !writing(c))
+        return 0;
+    imp_touch_year(c, p.year);
+    sqlite3_stmt *st = state(c)->st[0];
+    imp_bind_text(st, 1, c->vals[PU_ID]);
+    sqlite3_bind_int64(st, 2, p.urn);
+    sqlite3_bind_int64(st, 3, p.year);
+    sqlite3_bind_int64(st, 4, p.ks);
+    sqlite3_bind_text(st, 5, genders[p.gender], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, p.fsm6);
+    sqlite3_bind_int64(st, 7, p.eal);
+    sqlite3_bind_text(st, 8, sens[p.sen], -1, SQLITE_STATIC);
+    imp_bind_text(st, 9, c->vals[PU_NAME]);
+    bind_opt_long(st, 10, p.have_cla, p.cla);
+    imp_bind_text(st, 11, c->vals[PU_ETHNICITY]);
+    bind_opt_long(st, 12, p.have_reading, p.reading);
+    bind_opt_long(st, 13, p.have_maths, p.maths);
+    imp_bind_text(st, 14, p.have_writing > 0 ? writing_codes[p.writing] : NULL);
+    double prior = 0;
+    int have_prior = p.ks == 4 && p.have_reading > 0 && p.have_maths > 0
+                     && ks4_prior_score((int)p.reading, (int)p.maths, &prior) == 0;
+    bind_opt_double(st, 15, have_prior, prior);
+    imp_bind_text(st, 16, have_prior ? ks4_prior_band(prior) : NULL);
+    return imp_step(c, st);
+}
+
+/* ---- the pupil a results or attendance row is about ---- */
+
+/* 1 if the row's pupil exists (and is of key stage ks when ks > 0), else a
+ * problem and 0; -1 on a store failure. */
+static int find_pupil(struct imp_ctx *c, int col, long ks)
+{
+    struct kind_state *s = state(c);
+    const char *id = c->vals[col];
+    if (!s->last_pupil || strcmp(s->last_pupil, id) != 0) {
+        sqlite3_stmt *st = s->st[1];
+        free(s->last_pupil);
+        s->last_pupil = util_xstrdup(id);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        s->last_found = rc == SQLITE_ROW;
+        if (s->last_found) {
+            s->last_year = sqlite3_column_int(st, 0);
+            s->last_ks = sqlite3_column_int(st, 1);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return collab_err_set(c->err, "%s:%ld: store error: %s", c->name, c->line,
+                                  sqlite3_errmsg(c->db));
+    }
+    if (!s->last_found) {
+        imp_problem(c, col, "no pupil %s (import pupils first)", id);
+        return 0;
+    }
+    if (ks > 0 && s->last_ks != ks) {
+        imp_problem(c, col, "pupil %s is a key stage %d pupil; results are for key "
+                    "stage %ld", id, s->last_ks, ks);
+        return 0;
+    }
+    return 1;
+}
+
+static int prepare_pupil_lookup(struct imp_ctx *c)
+{
+    return prepare(c, 1, "SELECT year, key_stage FROM pupil WHERE id = ?");
+}
+
+/* ---- results ---- */
+
+enum { RE_PUPIL, RE_SUBJECT, RE_GRADE };
+static const struct imp_col result_cols[] = {
+    { "pupil_id", 1 }, { "subject", 1 }, { "grade", 1 },
+};
+
+static int result_begin(struct imp_ctx *c)
+{
+    if (load_keys(c, "SELECT code, double_award, 1 FROM subject ORDER BY code") != 0
+        || prepare_pupil_lookup(c) != 0)
+        return -1;
+    return prepare(c, 0,
+        "INSERT INTO result(pupil, subject, grade, points) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(pupil, subject) DO UPDATE SET grade = excluded.grade, "
+        "points = excluded.points");
+}
+
+static void unknown_subject(struct imp_ctx *c, const char *code)
+{
+    struct kind_state *s = state(c);
+    const char *best = NULL;
+    int bestd = 3;
+    for (size_t i = 0; i < s->ncodes; i++) {
+        int d = util_edit_distance(code, s->codes[i]);
+        if (d < bestd) {
+            bestd = d;
+            best = s->codes[i];
+        }
+    }
+    if (best)
+        imp_problem(c, RE_SUBJECT, "unknown subject %s (did you mean %s?)", code, best);
+    else
+        imp_problem(c, RE_SUBJECT, "unknown subject %s (import subjects first)", code);
+}
+
+static void bad_grade(struct imp_ctx *c, const char *subject, int dbl)
+{
+    const char *g = c->vals[RE_GRADE];
+    int g1, g2;
+    if (!dbl && ks4_grade_parse(g, 1, &g1, &g2) == 0)
+        imp_problem(c, RE_GRADE, "'%s' is a double-award grade, but %s is a single "
+                    "award", g, subject);
+    else if (dbl && ks4_grade_parse(g, 0, &g1, &g2) == 0)
+        imp_problem(c, RE_GRADE, "%s is a double award: give two grades such as 6-5 "
+                    "(got '%s')", subject, g);
+    else if (dbl)
+        imp_problem(c, RE_GRADE, "'%s' is not a double-award grade (two grades 9 to 1 "
+                    "or U, the higher first and at most one apart, such as 6-5)", g);
+    else
+        imp_problem(c, RE_GRADE, "'%s' is not a grade (9 to 1 or U)", g);
+}
+
+static int result_row(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    const char *code = c->vals[RE_SUBJECT];
+    long dbl = 0;
+    int g1 = 0, g2 = 0, ok = 1;
+    if (!imp_keyset_get(&s->known, code, strlen(code), &dbl)) {
+        unknown_subject(c, code);
+        ok = 0;
+    } else if (ks4_grade_parse(c->vals[RE_GRADE], (int)dbl, &g1, &g2) != 0) {
+        bad_grade(c, code, (int)dbl);
+        ok = 0;
+    }
+    int found = find_pupil(c, RE_PUPIL, 4);
+    if (found < 0)
+        return -1;
+    if (!ok || !found || !writing(c))
+        return 0;
+    imp_touch_year(c, s->last_year);
+    sqlite3_stmt *st = s->st[0];
+    imp_bind_text(st, 1, c->vals[RE_PUPIL]);
+    imp_bind_text(st, 2, code);
+    imp_bind_text(st, 3, c->vals[RE_GRADE]);
+    sqlite3_bind_double(st, 4, ks4_points(g1, g2));
+    return imp_step(c, st);
+}
+
+/* ---- attendance ---- */
+
+enum { AT_PUPIL, AT_POSSIBLE, AT_MISSED };
+static const struct imp_col attendance_cols[] = {
+    { "pupil_id", 1 }, { "sessions_possible", 1 }, { "sessions_missed", 1 },
+};
+
+static int attendance_begin(struct imp_ctx *c)
+{
+    if (prepare_pupil_lookup(c) != 0)
+        return -1;
+    return prepare(c, 0,
+        "INSERT INTO attendance(pupil, sessions_possible, sessions_missed) "
+        "VALUES (?1, ?2, ?3) ON CONFLICT(pupil) DO UPDATE SET "
+        "sessions_possible = excluded.sessions_possible, "
+        "sessions_missed = excluded.sessions_missed");
+}
+
+static int attendance_row(struct imp_ctx *c)
+{
+    long possible = 0, missed = 0;
+    int ok = imp_long(c, AT_POSSIBLE, 1, 1000, &possible) > 0;
+    ok &= imp_long(c, AT_MISSED, 0, 1000, &missed) > 0;
+    if (ok && missed > possible) {
+        imp_problem(c, AT_MISSED, "%ld is more than sessions_possible (%ld)", missed,
+                    possible);
+        ok = 0;
+    }
+    int found = find_pupil(c, AT_PUPIL, 0);
+    if (found < 0)
+        return -1;
+    if (!ok || !found || !writing(c))
+        return 0;
+    sqlite3_stmt *st = state(c)->st[0];
+    imp_bind_text(st, 1, c->vals[AT_PUPIL]);
+    sqlite3_bind_int64(st, 2, possible);
+    sqlite3_bind_int64(st, 3, missed);
+    return imp_step(c, st);
+}
+
+/* ---- estimates ---- */
+
+enum { ES_YEAR, ES_GROUP, ES_FROM, ES_TO, ES_ATT8, ES_ENG, ES_MAT, ES_EBACC, ES_OPEN };
+static const struct imp_col estimate_cols[] = {
+    { "year", 1 }, { "prior_group", 1 }, { "ks2_from", 1 }, { "ks2_to", 1 },
+    { "att8", 1 }, { "english", 1 }, { "maths", 1 }, { "ebacc", 1 }, { "open", 1 },
+};
+/* The most each Attainment 8 element can score. */
+static const double estimate_max[] = { 90, 18, 18, 27, 27 };
+
+static int estimate_begin(struct imp_ctx *c)
+{
+    return prepare(c, 0,
+        "INSERT INTO estimate(year, prior_group, ks2_from, ks2_to, att8, eng, mat, "
+        "ebacc, open) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT(year, prior_group) DO UPDATE SET ks2_from = excluded.ks2_from, "
+        "ks2_to = excluded.ks2_to, att8 = excluded.att8, eng = excluded.eng, "
+        "mat = excluded.mat, ebacc = excluded.ebacc, open = excluded.open");
+}
+
+static int estimate_row(struct imp_ctx *c)
+{
+    long year = 0, group = 0;
+    double v[7];
+    int ok = imp_long(c, ES_YEAR, IMP_YEAR_MIN, IMP_YEAR_MAX, &year) > 0;
+    ok &= imp_long(c, ES_GROUP, 1, 99, &group) > 0;
+    ok &= imp_double(c, ES_FROM, 0, 200, &v[0]) > 0;
+    ok &= imp_double(c, ES_TO, 0, 200, &v[1]) > 0;
+    for (int i = 0; i < 5; i++)
+        ok &= imp_double(c, ES_ATT8 + i, 0, estimate_max[i], &v[2 + i]) > 0;
+    if (ok && v[0] > v[1]) {
+        imp_problem(c, ES_TO, "%g is below ks2_from (%g)", v[1], v[0]);
+        ok = 0;
+    }
+    if (!ok || !writing(c))
+        return 0;
+    imp_touch_year(c, year);
+    sqlite3_stmt *st = state(c)->st[0];
+    sqlite3_bind_int64(st, 1, year);
+    sqlite3_bind_int64(st, 2, group);
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_double(st, 3 + i, v[i]);
+    return imp_step(c, st);
+}
+
+/* ---- national ---- */
+
+enum { NA_YEAR, NA_INDICATOR, NA_FILTER, NA_VALUE, NA_SD };
+static const struct imp_col national_cols[] = {
+    { "year", 1 }, { "indicator", 1 }, { "filter", 0 }, { "value", 1 }, { "sd", 0 },
+};
+
+static int national_begin(struct imp_ctx *c)
+{
+    return prepare(c, 0,
+        "INSERT INTO national(year, indicator, filter, value, sd) "
+        "VALUES (?1, ?2, coalesce(?3, ''), ?4, ?5) "
+        "ON CONFLICT(year, indicator, filter) DO UPDATE SET value = excluded.value, "
+        "sd = excluded.sd");
+}
+
+/* "dim=value;dim=value": every part names a dimension and a value. */
+static int valid_filter(const char *f)
+{
+    const char *p = f;
+    while (*p) {
+        size_t n = strcspn(p, ";");
+        const char *eq = memchr(p, '=', n);
+        if (!eq || eq == p || eq == p + n - 1)
+            return 0;
+        p += n;
+        if (*p == ';' && *++p == '\0')
+            return 0;
+    }
+    return 1;
+}
+
+static int national_row(struct imp_ctx *c)
+{
+    long year = 0;
+    double value = 0, sd = 0;
+    int ok = imp_long(c, NA_YEAR, IMP_YEAR_MIN, IMP_YEAR_MAX, &year) > 0;
+    ok &= imp_double(c, NA_VALUE, -1e9, 1e9, &value) > 0;
+    int have_sd = imp_double(c, NA_SD, 0, 1e9, &sd);
+    const char *filter = c->vals[NA_FILTER];
+    if (filter && !valid_filter(filter)) {
+        imp_problem(c, NA_FILTER, "'%s' is not a filter such as fsm6=yes;sen=none", filter);
+        ok = 0;
+    }
+    if (!ok || have_sd < 0 || !writing(c))
+        return 0;
+    sqlite3_stmt *st = state(c)->st[0];
+    sqlite3_bind_int64(st, 1, year);
+    imp_bind_text(st, 2, c->vals[NA_INDICATOR]);
+    imp_bind_text(st, 3, filter);
+    sqlite3_bind_double(st, 4, value);
+    bind_opt_double(st, 5, have_sd, sd);
+    return imp_step(c, st);
+}
+
+/* ---- the table of kinds ---- */
+
+#define COLS(a) a, COUNT(a)
+
+static const struct imp_kind_def kinds[] = {
+    [IMP_SCHOOLS] = { "schools", COLS(school_cols), 1, school_begin, school_row,
+                      NULL, end_state },
+    [IMP_SUBJECTS] = { "subjects", COLS(subject_cols), 1, subject_begin, subject_row,
+                       subject_finish, end_state },
+    [IMP_PUPILS] = { "pupils", COLS(pupil_cols), 1, pupil_begin, pupil_row, NULL,
+                     end_state },
+    [IMP_RESULTS] = { "results", COLS(result_cols), 2, result_begin, result_row, NULL,
+                      end_state },
+    [IMP_ATTENDANCE] = { "attendance", COLS(attendance_cols), 1, attendance_begin,
+                         attendance_row, NULL, end_state },
+    [IMP_ESTIMATES] = { "estimates", COLS(estimate_cols), 2, estimate_begin,
+                        estimate_row, NULL, end_state },
+    [IMP_NATIONAL] = { "national", COLS(national_cols), 3, national_begin,
+                       national_row, NULL, end_state },
+};
+
+const struct imp_kind_def *imp_kind_def(enum imp_kind kind)
+{
+    return &kinds[kind];
+}
