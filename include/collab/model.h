@@ -87,6 +87,12 @@ struct model_cell {
     /* MODEL_COL_TREND: oldest first; NAN where missing or suppressed */
     double trend[MODEL_TREND_MAX];
     int ntrend;
+    /* Rows of different indicators in one column (the overview) carry their
+     * own format: when own_format is set, decimals / show_sign below replace
+     * the column's. Zero-initialised cells use the column's. */
+    int own_format;
+    int decimals;
+    int show_sign;
 };
 
 struct model_row {
@@ -134,6 +140,19 @@ int model_years(const struct model *m, int *years, int max);
 int model_visible_groups(const struct model *m, const char **ids, int max);
 /* The user's own school URN, or 0. */
 long model_user_school(const struct model *m);
+/* A warning for the user about the open group (e.g. its store is readable by
+ * every local user), or NULL. Owned by the model. */
+const char *model_warning(const struct model *m);
+/* The open group's policy as published (meta min_cohort, league_tables). */
+int model_min_cohort(const struct model *m);
+int model_league_tables(const struct model *m);
+/* Index of the column whose id (or label, any case) is `name` in the view q
+ * would produce, for sorting by name; -1 when there is none. */
+int model_column_index(struct model *m, const struct model_query *q, const char *name);
+/* Record an event for the model's user in the audit log (audit.h), e.g. the
+ * TUI's export of pupil-level data ("export", URN, file name). 0 always. */
+int model_audit(struct model *m, const char *action, const char *target,
+                const char *detail);
 
 /* Compute a view. 0 or -1 with err. */
 int model_query(struct model *m, const struct model_query *q,

@@ -1,2 +1,528 @@
-/* placeholder: the module is being written */
-typedef int collab_placeholder_unused;
+/* Opening the model: who the user is, which group, the group store's
+ * description of itself; and the query dispatcher. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "collab/access.h"
+#include "collab/audit.h"
+#include "collab/model.h"
+#include "collab/store.h"
+#include "collab/util.h"
+#include "model_internal.h"
+
+void mdl_audit(struct model *m, const char *action, const char *target,
+               const char *detail)
+{
+    audit_log(m->data_dir, m->login, m->user ? m->user->id : NULL, action, target,
+              detail);
+}
+
+int mdl_refuse(struct model *m, const char *target, struct collab_err *err)
+{
+    mdl_audit(m, "refused", target, err->msg);
+    return -1;
+}
+
+int model_audit(struct model *m, const char *action, const char *target,
+                const char *detail)
+{
+    mdl_audit(m, action, target, detail);
+    return 0;
+}
+
+/* ---- the group store ---- */
+
+static void close_group(struct model *m)
+{
+    sqlite3_stmt **sts[] = { &m->st_pupil, &m->st_subject, &m->st_subject_any,
+                             &m->st_national, &m->st_context, &m->st_subject_name };
+    for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++) {
+        sqlite3_finalize(*sts[i]);
+        *sts[i] = NULL;
+    }
+    for (size_t i = 0; i < m->ninds; i++) {
+        free(m->inds[i].id);
+        free(m->inds[i].label);
+        free(m->inds[i].short_label);
+    }
+    free(m->inds);
+    m->inds = NULL;
+    m->ninds = 0;
+    for (size_t i = 0; i < m->nschools; i++)
+        free(m->schools[i].name);
+    free(m->schools);
+    m->schools = NULL;
+    m->nschools = 0;
+    store_close(m->db);
+    m->db = NULL;
+    free(m->warning);
+    m->warning = NULL;
+    free(m->group_name);
+    m->group_name = NULL;
+    m->nyears = 0;
+    memset(m->strides, 0, sizeof m->strides);
+    m->group = NULL;
+}
+
+struct name_value { const char *name; int value; };
+
+static const struct name_value level_names[] = {
+    { "pupil", CFG_LEVEL_PUPIL }, { "result", CFG_LEVEL_RESULT },
+    { "attendance", CFG_LEVEL_ATTENDANCE }, { NULL, 0 } };
+static const struct name_value agg_names[] = {
+    { "mean", CFG_AGG_MEAN }, { "percent", CFG_AGG_PERCENT }, { "rate", CFG_AGG_RATE },
+    { "sum", CFG_AGG_SUM }, { "count", CFG_AGG_COUNT }, { NULL, 0 } };
+static const struct name_value polarity_names[] = {
+    { "higher", CFG_HIGHER_BETTER }, { "lower", CFG_LOWER_BETTER },
+    { "neutral", CFG_NEUTRAL }, { NULL, 0 } };
+static const struct name_value signif_names[] = {
+    { "none", CFG_SIG_NONE }, { "national_sd", CFG_SIG_NATIONAL_SD },
+    { "binomial", CFG_SIG_BINOMIAL }, { NULL, 0 } };
+
+static int lookup_name(const struct name_value *t, const unsigned char *name, int dflt)
+{
+    for (; name && t->name; t++)
+        if (strcmp(t->name, (const char *)name) == 0)
+            return t->value;
+    return dflt;
+}
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return util_xstrdup(s ? (const char *)s : "");
+}
+
+static int load_indicators(struct model *m, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(m->db,
+        "SELECT id, label, short_label, level, key_stage, aggregate, decimals,"
+        " show_sign, polarity, significance, headline FROM indicator ORDER BY ord", err);
+    if (!st)
+        return -1;
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (m->ninds == cap) {
+            cap = cap ? 2 * cap : 16;
+            m->inds = util_xrealloc(m->inds, cap * sizeof *m->inds);
+        }
+        struct mdl_ind *ind = &m->inds[m->ninds++];
+        ind->id = col_strdup(st, 0);
+        ind->label = col_strdup(st, 1);
+        ind->short_label = col_strdup(st, 2);
+        ind->level = lookup_name(level_names, sqlite3_column_text(st, 3), CFG_LEVEL_PUPIL);
+        ind->key_stage = sqlite3_column_int(st, 4);
+        ind->agg = lookup_name(agg_names, sqlite3_column_text(st, 5), CFG_AGG_MEAN);
+        ind->decimals = sqlite3_column_int(st, 6);
+        ind->show_sign = sqlite3_column_int(st, 7);
+        ind->polarity = lookup_name(polarity_names, sqlite3_column_text(st, 8), CFG_NEUTRAL);
+        ind->signif = lookup_name(signif_names, sqlite3_column_text(st, 9), CFG_SIG_NONE);
+        ind->headline = sqlite3_column_int(st, 10);
+        ind->col = -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int load_schools(struct model *m, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(m->db, "SELECT urn, name FROM school ORDER BY ord", err);
+    if (!st)
+        return -1;
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (m->nschools == cap) {
+            cap = cap ? 2 * cap : 16;
+            m->schools = util_xrealloc(m->schools, cap * sizeof *m->schools);
+        }
+        m->schools[m->nschools].urn = (long)sqlite3_column_int64(st, 0);
+        m->schools[m->nschools].name = col_strdup(st, 1);
+        m->nschools++;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Strides of the published dimensions, matched to filters.yaml by id. */
+static int load_dimensions(struct model *m, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(m->db, "SELECT id, stride FROM dimension", err);
+    if (!st)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        for (size_t d = 0; id && d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++)
+            if (strcmp(m->cfg->filters[d].id, id) == 0)
+                m->strides[d] = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int load_years(struct model *m, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(m->db,
+        "SELECT DISTINCT year FROM agg_pupil ORDER BY year", err);
+    if (!st)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW && m->nyears < MDL_MAX_YEARS)
+        m->years[m->nyears++] = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Where each indicator's <id>_n column sits in a prepared aggregate row. */
+static void map_columns(struct model *m, sqlite3_stmt *st, int result_level)
+{
+    int ncols = sqlite3_column_count(st);
+    for (size_t i = 0; i < m->ninds; i++) {
+        struct mdl_ind *ind = &m->inds[i];
+        if ((ind->level == CFG_LEVEL_RESULT) != result_level)
+            continue;
+        char name[80];
+        snprintf(name, sizeof name, "%s_n", ind->id);
+        for (int c = 0; c + 2 < ncols; c++)
+            if (strcmp(sqlite3_column_name(st, c), name) == 0)
+                ind->col = c;
+    }
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int prepare_statements(struct model *m, struct collab_err *err)
+{
+    if (!table_exists(m->db, "agg_pupil"))
+        return collab_err_set(err, "group store of '%s' has no aggregates: publish it "
+                              "again", m->group->id);
+    m->st_pupil = store_prepare(m->db, "SELECT * FROM agg_pupil WHERE scope = ?1 AND "
+                                "year = ?2 AND key_stage = ?3 AND fkey = ?4", err);
+    m->st_national = store_prepare(m->db, "SELECT value, sd FROM national WHERE "
+                                   "year = ?1 AND indicator = ?2 AND fkey = ?3", err);
+    m->st_context = store_prepare(m->db, "SELECT cohort, fsm6_pct, eal_pct, sen_pct, "
+                                  "prior_mean FROM school_context WHERE urn = ?1 AND "
+                                  "year = ?2 AND key_stage = ?3", err);
+    m->st_subject_name = store_prepare(m->db, "SELECT name FROM subject WHERE code = ?1", err);
+    if (!m->st_pupil || !m->st_national || !m->st_context || !m->st_subject_name)
+        return -1;
+    map_columns(m, m->st_pupil, 0);
+    if (table_exists(m->db, "agg_subject")) {
+        m->st_subject = store_prepare(m->db, "SELECT * FROM agg_subject WHERE scope = ?1 "
+                                      "AND year = ?2 AND subject = ?3 AND fkey = ?4", err);
+        m->st_subject_any = store_prepare(m->db, "SELECT 1 FROM agg_subject WHERE "
+                                          "scope = 0 AND year = ?1 AND subject = ?2 LIMIT 1",
+                                          err);
+        if (!m->st_subject || !m->st_subject_any)
+            return -1;
+        map_columns(m, m->st_subject, 1);
+    }
+    return 0;
+}
+
+static void read_meta(struct model *m)
+{
+    char *v = store_meta_get(m->db, "min_cohort");
+    long n;
+    m->min_cohort = v && util_parse_long(v, &n) == 0 && n > 0 ? (int)n
+                                                               : m->group->policy.min_cohort;
+    free(v);
+    v = store_meta_get(m->db, "league_tables");
+    m->league_tables = v ? (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
+                         : m->group->policy.league_tables;
+    free(v);
+    m->group_name = store_meta_get(m->db, "group_name");
+    if (!m->group_name)
+        m->group_name = util_xstrdup(m->group->name);
+}
+
+static void check_mode(struct model *m, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && (sb.st_mode & 0004)) {
+        struct strbuf w = STRBUF_INIT;
+        sb_addf(&w, "%s is readable by every local user (mode %03o): ask your "
+                "administrator to publish it with a unix group", path,
+                (unsigned)(sb.st_mode & 0777));
+        m->warning = sb_detach(&w);
+    }
+}
+
+static int open_group_store(struct model *m, const struct cfg_group *g,
+                            struct collab_err *err)
+{
+    char *path = store_group_path(m->data_dir, g->id);
+    m->group = g;
+    m->db = store_open(path, STORE_GROUP, STORE_READONLY, err);
+    if (!m->db) {
+        free(path);
+        m->group = NULL;
+        return -1;
+    }
+    check_mode(m, path);
+    free(path);
+    if (load_indicators(m, err) != 0 || load_schools(m, err) != 0 ||
+        load_dimensions(m, err) != 0 || prepare_statements(m, err) != 0 ||
+        load_years(m, err) != 0) {
+        close_group(m);
+        return -1;
+    }
+    read_meta(m);
+    return 0;
+}
+
+static int group_visible(const struct model *m, const struct cfg_group *g,
+                         struct collab_err *why)
+{
+    char today[16];
+    access_today(today, sizeof today);
+    return access_group(m->cfg, g, m->user, today, why);
+}
+
+static char *visible_list(const struct model *m)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct collab_err why = { .set = 0 };
+    for (size_t i = 0; i < m->cfg->ngroups; i++)
+        if (group_visible(m, &m->cfg->groups[i], &why))
+            sb_addf(&sb, "%s%s", sb.len ? ", " : "", m->cfg->groups[i].id);
+    if (!sb.len)
+        sb_add(&sb, "none");
+    return sb_detach(&sb);
+}
+
+int model_set_group(struct model *m, const char *group_id, struct collab_err *err)
+{
+    const struct cfg_group *g = NULL;
+    if (group_id) {
+        g = cfg_group(m->cfg, group_id);
+        if (!g) {
+            char *list = visible_list(m);
+            collab_err_set(err, "no group '%s' in groups.yaml (groups you may see: %s)",
+                           group_id, list);
+            free(list);
+            return -1;
+        }
+        if (!group_visible(m, g, err))
+            return mdl_refuse(m, group_id, err);
+    } else {
+        struct collab_err why = { .set = 0 };
+        for (size_t i = 0; i < m->cfg->ngroups && !g; i++)
+            if (group_visible(m, &m->cfg->groups[i], &why))
+                g = &m->cfg->groups[i];
+        if (!g) {
+            collab_err_set(err, "user '%s' may see no group in groups.yaml%s%s",
+                           m->user->id, why.set ? ": " : "", why.set ? why.msg : "");
+            return mdl_refuse(m, "", err);
+        }
+    }
+    close_group(m);
+    return open_group_store(m, g, err);
+}
+
+static int resolve_user(struct model *m, const char *user_id, struct collab_err *err)
+{
+    snprintf(m->login, sizeof m->login, "%s", audit_real_login());
+    m->real = cfg_user_by_login(m->cfg, m->login);
+    if (!m->real) {
+        collab_err_set(err, "your login '%s' is not a user in groups.yaml: ask your "
+                       "administrator", m->login);
+        return mdl_refuse(m, "", err);
+    }
+    m->user = m->real;
+    if (!user_id || strcmp(user_id, m->real->id) == 0)
+        return 0;
+    const struct cfg_user *target = cfg_user(m->cfg, user_id);
+    if (!target)
+        return collab_err_set(err, "no user '%s' in groups.yaml", user_id);
+    if (!access_act_as(m->real, target, err))
+        return mdl_refuse(m, user_id, err);
+    m->user = target;
+    mdl_audit(m, "act-as", user_id, NULL);
+    return 0;
+}
+
+struct model *model_open(const struct model_open_args *args, struct collab_err *err)
+{
+    struct model *m = util_xcalloc(1, sizeof *m);
+    m->cfg = args->cfg;
+    m->data_dir = util_xstrdup(args->data_dir);
+    if (resolve_user(m, args->user_id, err) != 0 ||
+        model_set_group(m, args->group_id, err) != 0) {
+        model_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+void model_close(struct model *m)
+{
+    if (!m)
+        return;
+    close_group(m);
+    free(m->data_dir);
+    free(m);
+}
+
+const char *model_group_id(const struct model *m) { return m->group->id; }
+const char *model_group_name(const struct model *m) { return m->group_name; }
+const char *model_user_id(const struct model *m) { return m->user->id; }
+const char *model_warning(const struct model *m) { return m->warning; }
+int model_min_cohort(const struct model *m) { return m->min_cohort; }
+int model_league_tables(const struct model *m) { return m->league_tables; }
+
+long model_user_school(const struct model *m)
+{
+    return access_user_school(m->cfg, m->user);
+}
+
+int model_years(const struct model *m, int *years, int max)
+{
+    int n = m->nyears < max ? m->nyears : max;
+    memcpy(years, m->years, (size_t)n * sizeof *years);
+    return n;
+}
+
+int model_visible_groups(const struct model *m, const char **ids, int max)
+{
+    int n = 0;
+    struct collab_err why = { .set = 0 };
+    for (size_t i = 0; i < m->cfg->ngroups && n < max; i++)
+        if (group_visible(m, &m->cfg->groups[i], &why))
+            ids[n++] = m->cfg->groups[i].id;
+    return n;
+}
+
+/* ---- queries ---- */
+
+typedef int (*view_fn)(struct model *m, const struct mdl_view_ctx *v,
+                       struct model_table *t, struct collab_err *err);
+
+static int view_evaluation(struct model *m, const struct mdl_view_ctx *v,
+                           struct model_table *t, struct collab_err *err)
+{
+    return collab_err_set(err, "evaluation view: not built yet");
+}
+
+static const view_fn views[MODEL_VIEW_COUNT] = {
+    [MODEL_VIEW_OVERVIEW] = mdl_view_overview,
+    [MODEL_VIEW_SUBJECTS] = mdl_view_subjects,
+    [MODEL_VIEW_SUBJECT] = mdl_view_subject,
+    [MODEL_VIEW_SCHOOLS] = mdl_view_schools,
+    [MODEL_VIEW_SIMILAR] = mdl_view_similar,
+    [MODEL_VIEW_PUPILS] = mdl_view_pupils,
+    [MODEL_VIEW_EVALUATION] = view_evaluation,
+};
+
+static int has_year(const struct model *m, int year)
+{
+    for (int i = 0; i < m->nyears; i++)
+        if (m->years[i] == year)
+            return 1;
+    return 0;
+}
+
+/* KS4 when the group has KS4 figures for the year, else KS2. */
+static int default_key_stage(struct model *m, int year)
+{
+    sqlite3_stmt *st = NULL;
+    int ks = 2;
+    if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM agg_pupil WHERE scope = 0 AND year = ?1"
+                           " AND key_stage = 4 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, year);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            ks = 4;
+    }
+    sqlite3_finalize(st);
+    return ks;
+}
+
+static char *years_text(const struct model *m)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < m->nyears; i++)
+        sb_addf(&sb, "%s%d", i ? ", " : "", m->years[i]);
+    if (!sb.len)
+        sb_add(&sb, "none");
+    return sb_detach(&sb);
+}
+
+int model_query(struct model *m, const struct model_query *q,
+                struct model_table *out, struct collab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if ((int)q->view < 0 || q->view >= MODEL_VIEW_COUNT)
+        return collab_err_set(err, "unknown view");
+    struct mdl_view_ctx v = { .q = q };
+    v.year = q->year ? q->year : (m->nyears ? m->years[m->nyears - 1] : 0);
+    if (!has_year(m, v.year)) {
+        char *list = years_text(m);
+        collab_err_set(err, "group '%s' has no figures for %d (years: %s)",
+                       m->group->id, v.year, list);
+        free(list);
+        return -1;
+    }
+    v.ks = q->key_stage ? q->key_stage : default_key_stage(m, v.year);
+    if (v.ks != 2 && v.ks != 4)
+        return collab_err_set(err, "key stage must be 2 or 4, not %d", v.ks);
+    v.fkey = mdl_fkey(m, &q->filter, err);
+    if (v.fkey < 0)
+        return -1;
+    v.filter_text = mdl_filter_text(m, &q->filter);
+    int rc = views[q->view](m, &v, out, err);
+    free(v.filter_text);
+    if (rc != 0)
+        model_table_free(out);
+    return rc;
+}
+
+int model_column_index(struct model *m, const struct model_query *q, const char *name)
+{
+    struct model_query probe = *q;
+    struct model_table t;
+    struct collab_err err = { .set = 0 };
+    probe.sort_col = -1;
+    if (model_query(m, &probe, &t, &err) != 0)
+        return -1;
+    int found = -1;
+    for (size_t c = 0; c < t.ncols && found < 0; c++)
+        if (util_strieq(t.cols[c].id, name) || util_strieq(t.cols[c].label, name))
+            found = (int)c;
+    model_table_free(&t);
+    return found;
+}
+
+void model_table_free(struct model_table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++)
+            free(t->rows[r].cells[c].text);
+        free(t->rows[r].cells);
+        free(t->rows[r].key);
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        free(t->cols[c].id);
+        free(t->cols[c].label);
+    }
+    for (size_t i = 0; i < t->nfindings; i++)
+        free(t->findings[i]);
+    free(t->findings);
+    free(t->rows);
+    free(t->cols);
+    free(t->title);
+    free(t->note);
+    memset(t, 0, sizeof *t);
+}

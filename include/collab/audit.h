@@ -1,0 +1,40 @@
+/*
+ * audit: the record of who viewed or exported pupil-level data and of every
+ * refused access (DESIGN.md section 5, rule 6).
+ *
+ * Each event goes to syslog (ident "collab", facility LOG_AUTHPRIV), which
+ * users cannot rewrite, and, where the directory allows it, to the table
+ * `audit` in DATA_DIR/audit.db (created mode 0600 on first use). A store that
+ * cannot be written is not an error: syslog still has the event.
+ */
+#ifndef COLLAB_AUDIT_H
+#define COLLAB_AUDIT_H
+
+#include "collab/err.h"
+
+/* Record one event. login is the real unix login, user the collab user acted
+ * as (may equal the login's user); action a short word ("refused",
+ * "pupils", "act-as", "export"); target what was touched (group id, URN);
+ * detail free text. Any string may be NULL. Returns 1 when the row reached
+ * audit.db, 0 when only syslog has it. */
+int audit_log(const char *data_dir, const char *login, const char *user,
+              const char *action, const char *target, const char *detail);
+
+struct audit_row {
+    long id;
+    const char *at, *login, *user, *action, *target, *detail;  /* "" when NULL */
+};
+
+/* Call fn for each row of DATA_DIR/audit.db, oldest first, with at >= since
+ * (YYYY-MM-DD, NULL for all) and user == user (NULL for all). Strings are
+ * valid only during the call. 0, or -1 with err (no store is not an error:
+ * it lists nothing). A non-zero return from fn stops the walk. */
+int audit_list(const char *data_dir, const char *since, const char *user,
+               int (*fn)(const struct audit_row *row, void *arg), void *arg,
+               struct collab_err *err);
+
+/* The login of the process's real uid (getpwuid(getuid())), never $USER.
+ * Static storage; "" when unknown. */
+const char *audit_real_login(void);
+
+#endif

@@ -1,0 +1,104 @@
+/* Filter states: parsing "DIM=VALUE", chips, and the fkey of a group store. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/model.h"
+#include "collab/util.h"
+#include "model_internal.h"
+
+static char *allowed_dimensions(const struct cfg *cfg)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t d = 0; d < cfg->nfilters; d++)
+        sb_addf(&sb, "%s%s", d ? ", " : "", cfg->filters[d].id);
+    if (!sb.len)
+        sb_add(&sb, "none (filters.yaml defines no filter)");
+    return sb_detach(&sb);
+}
+
+static char *allowed_values(const struct cfg_filter *f)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t v = 0; v < f->nvalues; v++)
+        sb_addf(&sb, "%s (%s), ", f->values[v].code, f->values[v].label);
+    sb_add(&sb, "all");
+    return sb_detach(&sb);
+}
+
+int model_filter_parse(const struct cfg *cfg, const char *spec,
+                       struct model_filter *f, struct collab_err *err)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || !eq[1]) {
+        char *dims = allowed_dimensions(cfg);
+        collab_err_set(err, "filter '%s' is not DIM=VALUE (dimensions: %s)", spec, dims);
+        free(dims);
+        return -1;
+    }
+    char *dim = util_xstrndup(spec, (size_t)(eq - spec));
+    const char *value = eq + 1;
+    size_t d = 0;
+    while (d < cfg->nfilters && !util_strieq(cfg->filters[d].id, dim))
+        d++;
+    if (d == cfg->nfilters || d >= MODEL_MAX_DIMS) {
+        char *dims = allowed_dimensions(cfg);
+        collab_err_set(err, "unknown filter dimension '%s' (dimensions: %s)", dim, dims);
+        free(dims);
+        free(dim);
+        return -1;
+    }
+    free(dim);
+    const struct cfg_filter *flt = &cfg->filters[d];
+    if (util_strieq(value, "all")) {
+        f->choice[d] = 0;
+        return 0;
+    }
+    int v = cfg_filter_value_index(flt, value);
+    if (v < 0) {
+        char *vals = allowed_values(flt);
+        collab_err_set(err, "unknown value '%s' for filter %s (values: %s)", value,
+                       flt->id, vals);
+        free(vals);
+        return -1;
+    }
+    f->choice[d] = 1 + v;
+    return 0;
+}
+
+const char *model_filter_chip(const struct cfg *cfg, const struct model_filter *f, size_t d)
+{
+    if (d >= cfg->nfilters || d >= MODEL_MAX_DIMS || f->choice[d] <= 0 ||
+        (size_t)f->choice[d] > cfg->filters[d].nvalues)
+        return NULL;
+    return cfg->filters[d].values[f->choice[d] - 1].label;
+}
+
+char *mdl_filter_text(const struct model *m, const struct model_filter *f)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        const char *chip = model_filter_chip(m->cfg, f, d);
+        if (chip)
+            sb_addf(&sb, "%s%s", sb.len ? ", " : "", chip);
+    }
+    return sb_detach(&sb);
+}
+
+long mdl_fkey(const struct model *m, const struct model_filter *f, struct collab_err *err)
+{
+    long fkey = 0;
+    for (size_t d = 0; d < MODEL_MAX_DIMS; d++) {
+        if (f->choice[d] == 0)
+            continue;
+        if (d >= m->cfg->nfilters || (size_t)f->choice[d] > m->cfg->filters[d].nvalues)
+            return collab_err_set(err, "filter choice out of range");
+        if (m->strides[d] == 0)
+            return collab_err_set(err, "filter %s is not published in the store of "
+                                  "group '%s': publish it again", m->cfg->filters[d].id,
+                                  m->group->id);
+        fkey += (long)f->choice[d] * m->strides[d];
+    }
+    return fkey;
+}

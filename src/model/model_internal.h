@@ -1,0 +1,142 @@
+/*
+ * Shared between the files of the model: the open model, the figures read
+ * from a group store's aggregates and a small builder for struct model_table.
+ * Not part of the model's public contract (model.h).
+ */
+#ifndef COLLAB_MODEL_INTERNAL_H
+#define COLLAB_MODEL_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "collab/config.h"
+#include "collab/model.h"
+
+#define MDL_MAX_YEARS 64
+
+/* An indicator as the group store describes it (its `indicator` table), with
+ * where its (n, s1, s2) triple sits in the aggregate row of its level. */
+struct mdl_ind {
+    char *id, *label, *short_label;
+    enum cfg_level level;
+    int key_stage;
+    enum cfg_aggregate agg;
+    int decimals, show_sign;
+    enum cfg_polarity polarity;
+    enum cfg_signif signif;
+    int headline;
+    int col;                /* column of <id>_n in its table's row, -1 if none */
+};
+
+struct mdl_school {
+    long urn;
+    char *name;
+};
+
+struct model {
+    const struct cfg *cfg;
+    char *data_dir;
+    const struct cfg_user *real;    /* the process's own user */
+    const struct cfg_user *user;    /* the user acted as */
+    char login[256];
+    const struct cfg_group *group;
+    sqlite3 *db;
+    char *warning;
+    char *group_name;
+    int min_cohort, league_tables;
+    long strides[MODEL_MAX_DIMS];   /* per cfg filter; 0 when not published */
+    struct mdl_ind *inds;
+    size_t ninds;
+    struct mdl_school *schools;
+    size_t nschools;
+    int years[MDL_MAX_YEARS];
+    int nyears;
+    sqlite3_stmt *st_pupil, *st_subject, *st_subject_any, *st_national,
+                 *st_context, *st_subject_name;
+};
+
+enum mdl_fig_status { FIG_OK, FIG_SUPPRESSED, FIG_MISSING };
+
+struct mdl_fig {
+    enum mdl_fig_status status;
+    double value;
+    long n;                 /* the indicator's own count */
+    double s1, s2;
+};
+
+/* One aggregate cell of every indicator: figs has m->ninds entries; those of
+ * another level are FIG_MISSING. Returns 1 found, 0 absent (suppressed),
+ * -1 on an SQLite error. *n gets the cell's pupil/entry count (0 absent). */
+int mdl_fetch_pupil(struct model *m, long scope, int year, int ks, long fkey,
+                    struct mdl_fig *figs, long *n, struct collab_err *err);
+int mdl_fetch_subject(struct model *m, long scope, int year, const char *subject,
+                      long fkey, struct mdl_fig *figs, long *n, struct collab_err *err);
+/* Does the group have any (unsuppressed) cell of this subject in the year? */
+int mdl_subject_present(struct model *m, int year, const char *subject);
+/* SELECT code, name FROM the store's subject table, by code; caller
+ * finalizes. NULL with err. */
+sqlite3_stmt *mdl_subjects_stmt(struct model *m, struct collab_err *err);
+/* The subject's name, or NULL when the store has no such subject (caller frees). */
+char *mdl_subject_name(struct model *m, const char *code);
+/* National comparator: 1 found (sd NAN when absent), 0 not. */
+int mdl_national(struct model *m, int year, const char *ind, long fkey,
+                 double *value, double *sd);
+
+/* Fill cell with a figure and, when a comparator is given (not NAN), its
+ * interval and significance / better-worse flags. Returns +1 / -1 when
+ * significantly above / below, else 0. */
+int mdl_cell_figure(struct model_cell *cell, const struct mdl_ind *ind,
+                    const struct mdl_fig *fig, double national, double national_sd);
+
+/* Describe the filter ("FSM6, SEN support"), "" for all pupils; caller frees. */
+char *mdl_filter_text(const struct model *m, const struct model_filter *f);
+/* The fkey of a filter state; -1 with err when a dimension is not published. */
+long mdl_fkey(const struct model *m, const struct model_filter *f, struct collab_err *err);
+
+/* Refuse: fill err and write an audit row. Always -1. */
+int mdl_refuse(struct model *m, const char *target, struct collab_err *err);
+/* Write an audit row for the model's user. */
+void mdl_audit(struct model *m, const char *action, const char *target,
+               const char *detail);
+
+/* Table building. Columns first, then rows; a new cell is CELL_MISSING. */
+void mdl_table_title(struct model_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int mdl_col(struct model_table *t, const char *id, const char *label,
+            enum model_col_kind kind, int decimals, int show_sign);
+/* The new row; valid until the next mdl_row. */
+struct model_row *mdl_row(struct model_table *t, const char *key, int kind);
+void mdl_set_text(struct model_row *r, int c, const char *text);
+void mdl_set_num(struct model_row *r, int c, double value);
+void mdl_set_suppressed(struct model_row *r, int c);
+void mdl_add_finding(struct model_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mdl_set_note(struct model_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sort rows by a number or text column, missing and suppressed last, stable. */
+void mdl_sort_rows(struct model_table *t, int col, int desc);
+/* Format a value as indicator ind shows it (into buf). */
+void mdl_format_value(const struct mdl_ind *ind, double v, char *buf, size_t size);
+
+/* The views (resolved year, key stage and fkey in q / fkey). */
+struct mdl_view_ctx {
+    const struct model_query *q;
+    int year, ks;
+    long fkey;
+    char *filter_text;      /* "" for all pupils */
+};
+
+int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
+                      struct model_table *t, struct collab_err *err);
+int mdl_view_subjects(struct model *m, const struct mdl_view_ctx *v,
+                      struct model_table *t, struct collab_err *err);
+int mdl_view_subject(struct model *m, const struct mdl_view_ctx *v,
+                     struct model_table *t, struct collab_err *err);
+int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
+                     struct model_table *t, struct collab_err *err);
+int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
+                     struct model_table *t, struct collab_err *err);
+int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
+                    struct model_table *t, struct collab_err *err);
+
+#endif

@@ -1,0 +1,227 @@
+/* Overview: the group's headline indicators against national, with a trend
+ * over the latest years and plain-English findings. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/util.h"
+#include "model_internal.h"
+
+#define TREND_YEARS 3
+
+enum { OV_ID, OV_LABEL, OV_VALUE, OV_NATIONAL, OV_DIFF, OV_SIG, OV_TREND, OV_N };
+
+static int is_headline(const struct mdl_ind *ind, int ks)
+{
+    return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
+}
+
+static const char *sig_word(int side)
+{
+    return side > 0 ? "above" : side < 0 ? "below" : "similar";
+}
+
+static void add_columns(struct model_table *t)
+{
+    mdl_col(t, "indicator", "Id", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "label", "Indicator", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "value", "Group", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "national", "National", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "diff", "Diff", MODEL_COL_NUMBER, 1, 1);
+    mdl_col(t, "sig", "Sig", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "trend", "Trend", MODEL_COL_TREND, 1, 0);
+    mdl_col(t, "n", "n", MODEL_COL_NUMBER, 0, 0);
+}
+
+/* The (up to) TREND_YEARS latest years up to the query year, oldest first. */
+static int trend_years(const struct model *m, int year, int *out)
+{
+    int n = 0;
+    for (int i = m->nyears - 1; i >= 0 && n < TREND_YEARS; i--)
+        if (m->years[i] <= year)
+            out[n++] = m->years[i];
+    for (int i = 0; i < n / 2; i++) {
+        int tmp = out[i];
+        out[i] = out[n - 1 - i];
+        out[n - 1 - i] = tmp;
+    }
+    return n;
+}
+
+static void fill_row(struct model *m, struct model_table *t, size_t i,
+                     const struct mdl_view_ctx *v, const struct mdl_fig *fig,
+                     struct mdl_fig **trend, int ntrend)
+{
+    const struct mdl_ind *ind = &m->inds[i];
+    struct model_row *r = mdl_row(t, ind->id, 0);
+    double nat, sd;
+    mdl_national(m, v->year, ind->id, v->fkey, &nat, &sd);
+    mdl_set_text(r, OV_ID, ind->id);
+    mdl_set_text(r, OV_LABEL, ind->label);
+    int side = mdl_cell_figure(&r->cells[OV_VALUE], ind, fig, nat, sd);
+    struct mdl_fig nf = { .status = isnan(nat) ? FIG_MISSING : FIG_OK, .value = nat };
+    mdl_cell_figure(&r->cells[OV_NATIONAL], ind, &nf, NAN, NAN);
+    struct model_cell *diff = &r->cells[OV_DIFF];
+    diff->own_format = 1;
+    diff->decimals = ind->decimals;
+    diff->show_sign = 1;
+    if (fig->status == FIG_SUPPRESSED) {
+        diff->flags = CELL_SUPPRESSED;
+        r->cells[OV_N].flags = CELL_SUPPRESSED;
+    } else if (fig->status == FIG_OK) {
+        mdl_set_num(r, OV_N, (double)fig->n);
+        if (!isnan(nat)) {
+            mdl_set_num(r, OV_DIFF, fig->value - nat);
+            diff->flags |= r->cells[OV_VALUE].flags & (CELL_BETTER | CELL_WORSE);
+        }
+    }
+    if (fig->status == FIG_OK && !isnan(r->cells[OV_VALUE].lo))
+        mdl_set_text(r, OV_SIG, sig_word(side));
+    struct model_cell *tc = &r->cells[OV_TREND];
+    tc->flags = 0;
+    tc->own_format = 1;
+    tc->decimals = ind->decimals;
+    tc->show_sign = ind->show_sign;
+    tc->ntrend = ntrend;
+    for (int y = 0; y < ntrend; y++)
+        tc->trend[y] = trend[y][i].status == FIG_OK ? trend[y][i].value : NAN;
+}
+
+/* "Harbour High: Progress 8 +0.42 (n=151), significantly above national (0.00)" */
+static void finding(struct model_table *t, const char *who, const struct mdl_ind *ind,
+                    const struct mdl_fig *fig, int side, double nat)
+{
+    char val[32], natv[32];
+    mdl_format_value(ind, fig->value, val, sizeof val);
+    mdl_format_value(ind, nat, natv, sizeof natv);
+    mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s national (%s)", who,
+                    ind->label, val, fig->n, side > 0 ? "above" : "below", natv);
+}
+
+/* Compare each figure with national; report the significant ones. Small
+ * cells never reach here as FIG_OK with n under min_cohort. */
+static void find_in(struct model *m, struct model_table *t, const char *who,
+                    const struct mdl_fig *figs, int year, long fkey, int ks, int result)
+{
+    for (size_t i = 0; i < m->ninds; i++) {
+        const struct mdl_ind *ind = &m->inds[i];
+        if (ind->signif == CFG_SIG_NONE || figs[i].status != FIG_OK ||
+            figs[i].n < m->min_cohort || ind->key_stage != ks)
+            continue;
+        if (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, ks))
+            continue;
+        double nat, sd;
+        if (!mdl_national(m, year, ind->id, fkey, &nat, &sd))
+            continue;
+        struct model_cell cell = { .text = NULL };
+        int side = mdl_cell_figure(&cell, ind, &figs[i], nat, sd);
+        if (side != 0)
+            finding(t, who, ind, &figs[i], side, nat);
+    }
+}
+
+static int find_schools(struct model *m, struct model_table *t,
+                        const struct mdl_view_ctx *v, struct mdl_fig *figs,
+                        struct collab_err *err)
+{
+    long n;
+    for (size_t s = 0; s < m->nschools; s++) {
+        if (mdl_fetch_pupil(m, m->schools[s].urn, v->year, v->ks, v->fkey, figs, &n, err) < 0)
+            return -1;
+        find_in(m, t, m->schools[s].name, figs, v->year, v->fkey, v->ks, 0);
+    }
+    return 0;
+}
+
+static int find_subjects(struct model *m, struct model_table *t,
+                         const struct mdl_view_ctx *v, struct mdl_fig *figs,
+                         struct collab_err *err)
+{
+    sqlite3_stmt *st = mdl_subjects_stmt(m, err);
+    if (!st)
+        return -1;
+    long n;
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        if (mdl_fetch_subject(m, 0, v->year, code, v->fkey, figs, &n, err) < 0)
+            rc = -1;
+        else
+            find_in(m, t, name ? name : code, figs, v->year, v->fkey, v->ks, 1);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Each value of each dimension the filter leaves open, within the filter. */
+static int find_groups(struct model *m, struct model_table *t,
+                       const struct mdl_view_ctx *v, struct mdl_fig *figs,
+                       struct collab_err *err)
+{
+    long n;
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        if (v->q->filter.choice[d] != 0 || m->strides[d] == 0)
+            continue;
+        const struct cfg_filter *f = &m->cfg->filters[d];
+        for (size_t val = 0; val < f->nvalues; val++) {
+            long fkey = v->fkey + (long)(val + 1) * m->strides[d];
+            if (mdl_fetch_pupil(m, 0, v->year, v->ks, fkey, figs, &n, err) < 0)
+                return -1;
+            struct strbuf who = STRBUF_INIT;
+            sb_addf(&who, "%s pupils", f->values[val].label);
+            find_in(m, t, sb_str(&who), figs, v->year, fkey, v->ks, 0);
+            sb_free(&who);
+        }
+    }
+    return 0;
+}
+
+static int add_findings(struct model *m, struct model_table *t,
+                        const struct mdl_view_ctx *v, struct collab_err *err)
+{
+    struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
+    int rc = find_schools(m, t, v, figs, err);
+    if (rc == 0)
+        rc = find_subjects(m, t, v, figs, err);
+    if (rc == 0)
+        rc = find_groups(m, t, v, figs, err);
+    free(figs);
+    return rc;
+}
+
+int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
+                      struct model_table *t, struct collab_err *err)
+{
+    int years[TREND_YEARS];
+    int ny = trend_years(m, v->year, years);
+    size_t ni = m->ninds ? m->ninds : 1;
+    struct mdl_fig *figs = util_xcalloc(ni, sizeof *figs);
+    struct mdl_fig *trend[TREND_YEARS];
+    long n;
+    int rc = 0;
+    for (int y = 0; y < ny; y++)
+        trend[y] = util_xcalloc(ni, sizeof *trend[y]);
+    if (mdl_fetch_pupil(m, 0, v->year, v->ks, v->fkey, figs, &n, err) < 0)
+        rc = -1;
+    for (int y = 0; rc == 0 && y < ny; y++)
+        if (mdl_fetch_pupil(m, 0, years[y], v->ks, v->fkey, trend[y], &n, err) < 0)
+            rc = -1;
+    if (rc == 0) {
+        mdl_table_title(t, "Overview: %s, %d, KS%d%s%s", m->group_name, v->year, v->ks,
+                        *v->filter_text ? ", " : "", v->filter_text);
+        add_columns(t);
+        for (size_t i = 0; i < m->ninds; i++)
+            if (is_headline(&m->inds[i], v->ks))
+                fill_row(m, t, i, v, &figs[i], trend, ny);
+        if (t->nrows == 0)
+            mdl_set_note(t, "no headline indicators for key stage %d", v->ks);
+        rc = add_findings(m, t, v, err);
+    }
+    for (int y = 0; y < ny; y++)
+        free(trend[y]);
+    free(figs);
+    return rc;
+}

@@ -1,0 +1,193 @@
+/* Pupils: one school's own pupils, read from its school store, for that
+ * school's users with pupil_level access only; every view is audited. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/access.h"
+#include "collab/store.h"
+#include "collab/util.h"
+#include "model_internal.h"
+
+enum { PU_ID, PU_NAME, PU_FLAGS, PU_PRIOR, PU_EST, PU_A8, PU_P8, PU_GRADES };
+
+/* Pupil columns a filter may name (filters.yaml `column`); nothing else is
+ * written into the SQL. */
+static const char *const filter_columns[] = { "fsm6", "eal", "sen", "gender",
+                                              "prior_band", "cla" };
+
+static int known_column(const char *c)
+{
+    for (size_t i = 0; i < sizeof filter_columns / sizeof filter_columns[0]; i++)
+        if (strcmp(filter_columns[i], c) == 0)
+            return 1;
+    return 0;
+}
+
+static sqlite3_stmt *pupil_stmt(sqlite3 *db, const struct model *m,
+                                const struct model_filter *f, struct collab_err *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    sb_add(&sql, "SELECT p.id, p.display_name, p.gender, p.fsm6, p.eal, p.sen, p.cla,"
+           " p.prior_band, k.est_att8, k.att8, k.p8 FROM pupil p"
+           " LEFT JOIN pupil_ks4 k ON k.pupil = p.id"
+           " WHERE p.year = ?1 AND p.key_stage = ?2");
+    int param = 3;
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        if (f->choice[d] == 0)
+            continue;
+        const char *col = m->cfg->filters[d].column;
+        if (!known_column(col)) {
+            sb_free(&sql);
+            collab_err_set(err, "filter %s names an unknown pupil column '%s'",
+                           m->cfg->filters[d].id, col);
+            return NULL;
+        }
+        sb_addf(&sql, " AND p.%s = ?%d", col, param++);
+    }
+    sb_add(&sql, " ORDER BY p.id");
+    sqlite3_stmt *st = store_prepare(db, sb_str(&sql), err);
+    sb_free(&sql);
+    if (!st)
+        return NULL;
+    param = 3;
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++)
+        if (f->choice[d] != 0)
+            sqlite3_bind_text(st, param++,
+                              m->cfg->filters[d].values[f->choice[d] - 1].match, -1,
+                              SQLITE_STATIC);
+    return st;
+}
+
+static void flags_text(sqlite3_stmt *st, struct strbuf *sb)
+{
+    const unsigned char *gender = sqlite3_column_text(st, 2);
+    const unsigned char *sen = sqlite3_column_text(st, 5);
+    sb_add(sb, gender ? (const char *)gender : "?");
+    if (sqlite3_column_int(st, 3))
+        sb_add(sb, " FSM6");
+    if (sqlite3_column_int(st, 4))
+        sb_add(sb, " EAL");
+    if (sen && strcmp((const char *)sen, "N") != 0)
+        sb_addf(sb, " SEN-%s", sen);
+    if (sqlite3_column_int(st, 6))
+        sb_add(sb, " CLA");
+}
+
+static void grades_text(sqlite3_stmt *gr, const char *pupil, struct strbuf *sb)
+{
+    sqlite3_bind_text(gr, 1, pupil, -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(gr) == SQLITE_ROW)
+        sb_addf(sb, "%s%s %s", sb->len ? ", " : "", sqlite3_column_text(gr, 0),
+                sqlite3_column_text(gr, 1));
+    sqlite3_reset(gr);
+}
+
+static void opt_num(struct model_row *r, int c, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_NULL)
+        mdl_set_num(r, c, sqlite3_column_double(st, i));
+}
+
+static void add_pupil(struct model_table *t, sqlite3_stmt *st, sqlite3_stmt *gr)
+{
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    struct model_row *r = mdl_row(t, id, 0);
+    struct strbuf sb = STRBUF_INIT;
+    mdl_set_text(r, PU_ID, id);
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+        mdl_set_text(r, PU_NAME, (const char *)sqlite3_column_text(st, 1));
+    flags_text(st, &sb);
+    mdl_set_text(r, PU_FLAGS, sb_str(&sb));
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+        mdl_set_text(r, PU_PRIOR, (const char *)sqlite3_column_text(st, 7));
+    opt_num(r, PU_EST, st, 8);
+    opt_num(r, PU_A8, st, 9);
+    opt_num(r, PU_P8, st, 10);
+    sb_reset(&sb);
+    grades_text(gr, id, &sb);
+    mdl_set_text(r, PU_GRADES, sb_str(&sb));
+    sb_free(&sb);
+}
+
+static void add_columns(struct model_table *t)
+{
+    mdl_col(t, "pupil", "Pupil", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "name", "Name", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "flags", "Flags", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "prior", "Prior", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "est_att8", "Est A8", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "att8", "A8", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "p8", "P8", MODEL_COL_NUMBER, 2, 1);
+    mdl_col(t, "grades", "Grades", MODEL_COL_TEXT, 0, 0);
+}
+
+static int read_pupils(struct model *m, sqlite3 *db, const struct mdl_view_ctx *v,
+                       struct model_table *t, struct collab_err *err)
+{
+    sqlite3_stmt *st = pupil_stmt(db, m, &v->q->filter, err);
+    if (!st)
+        return -1;
+    sqlite3_stmt *gr = store_prepare(db, "SELECT subject, grade FROM result WHERE "
+                                     "pupil = ?1 ORDER BY subject", err);
+    if (!gr) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, v->year);
+    sqlite3_bind_int(st, 2, v->ks);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        add_pupil(t, st, gr);
+    int status = rc == SQLITE_DONE ? 0
+               : collab_err_set(err, "school store: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(gr);
+    sqlite3_finalize(st);
+    return status;
+}
+
+static char *school_name(sqlite3 *db, long urn)
+{
+    sqlite3_stmt *st = NULL;
+    char *name = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM school WHERE urn = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, urn);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            name = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return name;
+}
+
+int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
+                    struct model_table *t, struct collab_err *err)
+{
+    long urn = v->q->urn;
+    char target[32];
+    snprintf(target, sizeof target, "%ld", urn);
+    if (!access_pupils(m->cfg, m->user, urn, err))
+        return mdl_refuse(m, target, err);
+    char *path = store_school_path(m->data_dir, urn);
+    sqlite3 *db = store_open(path, STORE_SCHOOL, STORE_READONLY, err);
+    free(path);
+    if (!db)
+        return -1;
+    char *name = school_name(db, urn);
+    mdl_table_title(t, "Pupils: %s (%ld), %d, KS%d%s%s", name ? name : "school", urn,
+                    v->year, v->ks, *v->filter_text ? ", " : "", v->filter_text);
+    free(name);
+    add_columns(t);
+    int rc = read_pupils(m, db, v, t, err);
+    store_close(db);
+    if (rc == 0) {
+        struct strbuf detail = STRBUF_INIT;
+        sb_addf(&detail, "group=%s year=%d ks=%d filter=%s rows=%zu", m->group->id,
+                v->year, v->ks, *v->filter_text ? v->filter_text : "all", t->nrows);
+        mdl_audit(m, "pupils", target, sb_str(&detail));
+        sb_free(&detail);
+    }
+    return rc;
+}
