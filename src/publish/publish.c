@@ -1,2 +1,568 @@
-/* placeholder: the module is being written */
-typedef int collab_placeholder_unused;
+/* `collab publish` below the command line: which files to build, building
+ * each at a temporary name, then renaming them all into place. Every file of
+ * a run is complete and fsync'd before the first rename, so a failure leaves
+ * every previous store as it was. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collab/publish.h"
+#include "collab/store.h"
+#include "collab/util.h"
+#include "publish_internal.h"
+
+#define TMP_MARK ".db.tmp-"
+
+/* A file built at tmp, to be renamed to final. */
+struct pending {
+    char *tmp;
+    char *final;
+};
+
+struct run {
+    const struct cfg *cfg;
+    const struct publish_opts *opts;
+    struct publish_result *res;
+    sqlite3 *db;                /* the source store */
+    char today[16];
+    struct pending *pending;
+    size_t npending;
+};
+
+const struct cfg_org *pub_org(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; id && i < cfg->norgs; i++)
+        if (strcmp(cfg->orgs[i].id, id) == 0)
+            return &cfg->orgs[i];
+    return NULL;
+}
+
+const struct cfg_org *pub_school_org(const struct cfg *cfg, long urn)
+{
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].kind == CFG_ORG_SCHOOL && cfg->orgs[i].urn == urn)
+            return &cfg->orgs[i];
+    return NULL;
+}
+
+const struct cfg_consent *pub_consent(const struct cfg *cfg, long urn)
+{
+    for (size_t i = 0; i < cfg->nconsents; i++)
+        if (cfg->consents[i].urn == urn)
+            return &cfg->consents[i];
+    return NULL;
+}
+
+const struct cfg_user *pub_user(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->nusers; i++)
+        if (strcmp(cfg->users[i].id, id) == 0)
+            return &cfg->users[i];
+    return NULL;
+}
+
+void publish_result_free(struct publish_result *res)
+{
+    for (size_t i = 0; i < res->nfiles; i++)
+        free(res->files[i].name);
+    for (size_t i = 0; i < res->nwarnings; i++)
+        free(res->warnings[i]);
+    free(res->files);
+    free(res->warnings);
+    memset(res, 0, sizeof *res);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void warn(struct run *r, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < r->res->nwarnings; i++)
+        if (strcmp(r->res->warnings[i], sb_str(&sb)) == 0) {
+            sb_free(&sb);
+            return;
+        }
+    r->res->warnings = util_xrealloc(r->res->warnings,
+                                     (r->res->nwarnings + 1) * sizeof(char *));
+    r->res->warnings[r->res->nwarnings++] = sb_detach(&sb);
+}
+
+static struct publish_file *add_file(struct run *r, enum publish_file_kind kind,
+                                     const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    r->res->files = util_xrealloc(r->res->files, (r->res->nfiles + 1) * sizeof *r->res->files);
+    struct publish_file *f = &r->res->files[r->res->nfiles++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->name = util_xstrdup(slash ? slash + 1 : path);
+    return f;
+}
+
+/* Give path to unix group gname with group_mode, or keep it owner-only
+ * (with a warning) when the group does not exist or cannot be used. */
+static int set_access(struct run *r, const char *path, const char *gname,
+                      mode_t group_mode, struct collab_err *err)
+{
+    mode_t mode = 0600;
+    if (gname && *gname) {
+        struct group *gr = getgrnam(gname);
+        if (!gr)
+            warn(r, "unix group '%s' does not exist on this machine: files for it "
+                 "are readable by their owner only", gname);
+        else if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
+            warn(r, "cannot give files to unix group '%s' (%s): they are readable "
+                 "by their owner only", gname, strerror(errno));
+        else
+            mode = group_mode;
+    }
+    if (chmod(path, mode) != 0)
+        return collab_err_set(err, "%s: cannot set mode: %s", path, strerror(errno));
+    return 0;
+}
+
+static int fsync_path(const char *path, int dir, struct collab_err *err)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return collab_err_set(err, "%s: cannot sync: %s", path, strerror(e));
+    }
+    close(fd);
+    return 0;
+}
+
+static int any_unix_group(const struct cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->ngroups; i++)
+        if (cfg->groups[i].unix_group && getgrnam(cfg->groups[i].unix_group))
+            return 1;
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].unix_group && getgrnam(cfg->orgs[i].unix_group))
+            return 1;
+    return 0;
+}
+
+static int ensure_data_dir(const struct run *r, struct collab_err *err)
+{
+    const char *dir = r->opts->data_dir;
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode))
+            return collab_err_set(err, "%s: not a directory", dir);
+        return 0;
+    }
+    mode_t mode = any_unix_group(r->cfg) ? 0750 : 0700;
+    if (util_mkdir_p(dir, mode) != 0 || chmod(dir, mode) != 0)
+        return collab_err_set(err, "%s: cannot create data directory: %s", dir, strerror(errno));
+    return 0;
+}
+
+/* Temporary files of publishes that were killed: their process is gone. */
+static void remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        const char *mark = strstr(de->d_name, TMP_MARK);
+        long pid;
+        if (de->d_name[0] != '.' || !mark)
+            continue;
+        char *digits = util_xstrdup(mark + strlen(TMP_MARK));
+        char *dash = strchr(digits, '-');
+        if (dash)
+            *dash = '\0';
+        if (util_parse_long(digits, &pid) == 0 && pid > 0 &&
+            kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            char *p = util_path_join(dir, de->d_name);
+            unlink(p);
+            free(p);
+        }
+        free(digits);
+    }
+    closedir(d);
+}
+
+static char *tmp_path(const struct run *r, const char *final)
+{
+    const char *slash = strrchr(final, '/');
+    struct strbuf sb = STRBUF_INIT;
+    sb_addf(&sb, ".%s" TMP_MARK "%ld", slash ? slash + 1 : final, (long)getpid());
+    char *p = util_path_join(r->opts->data_dir, sb_str(&sb));
+    sb_free(&sb);
+    return p;
+}
+
+typedef int (*fill_fn)(struct run *r, void *ctx, struct collab_err *err);
+
+/* Create tmp as a store of kind, attach it to the source connection as
+ * alias, fill it in one transaction and make it durable. */
+static int build(struct run *r, const char *tmp, enum store_kind kind, const char *alias,
+                 fill_fn fill, void *ctx, struct collab_err *err)
+{
+    sqlite3 *db = r->db;
+    struct strbuf sql = STRBUF_INIT;
+    sqlite3 *fresh = store_create(tmp, kind, err);
+    int rc = -1, attached = 0;
+
+    if (!fresh)
+        return -1;
+    store_close(fresh);
+    sqlite3_stmt *st = store_prepare(db, alias[0] == 'g' ? "ATTACH ?1 AS g" : "ATTACH ?1 AS s", err);
+    if (!st)
+        goto out;
+    sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+    attached = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!attached) {
+        collab_err_set(err, "%s: cannot attach: %s", tmp, sqlite3_errmsg(db));
+        goto out;
+    }
+    /* The file is thrown away on failure and synced below, so the journal
+     * and the syncs of every commit buy nothing. */
+    sb_addf(&sql, "PRAGMA %s.journal_mode = OFF; PRAGMA %s.synchronous = OFF", alias, alias);
+    if (store_exec(db, sb_str(&sql), err) != 0 || store_exec(db, "BEGIN", err) != 0)
+        goto out;
+    if (fill(r, ctx, err) != 0) {
+        store_rollback(db);
+        goto out;
+    }
+    if (store_commit(db, err) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (attached) {
+        sb_reset(&sql);
+        sb_addf(&sql, "DETACH %s", alias);
+        sqlite3_exec(db, sb_str(&sql), NULL, NULL, NULL);
+    }
+    sb_free(&sql);
+    if (rc == 0)
+        rc = fsync_path(tmp, 0, err);
+    return rc;
+}
+
+static int keep_pending(struct run *r, char *tmp, char *final)
+{
+    r->pending = util_xrealloc(r->pending, (r->npending + 1) * sizeof *r->pending);
+    r->pending[r->npending].tmp = tmp;
+    r->pending[r->npending++].final = final;
+    return 0;
+}
+
+static void drop_pending(struct run *r, int unlink_tmp)
+{
+    for (size_t i = 0; i < r->npending; i++) {
+        if (unlink_tmp)
+            unlink(r->pending[i].tmp);
+        free(r->pending[i].tmp);
+        free(r->pending[i].final);
+    }
+    free(r->pending);
+    r->pending = NULL;
+    r->npending = 0;
+}
+
+static void today_of(struct run *r)
+{
+    if (r->opts->today) {
+        snprintf(r->today, sizeof r->today, "%s", r->opts->today);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(r->today, sizeof r->today, "%Y-%m-%d", &tm);
+}
+
+/* ---- group stores ---- */
+
+static int by_urn(const void *a, const void *b)
+{
+    long x = ((const struct pub_school *)a)->urn, y = ((const struct pub_school *)b)->urn;
+    return (x > y) - (x < y);
+}
+
+static char *school_name(struct run *r, long urn)
+{
+    sqlite3_stmt *st = NULL;
+    char *name = NULL;
+    if (sqlite3_prepare_v2(r->db, "SELECT name FROM main.school WHERE urn = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, urn);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            name = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (!name) {
+        const struct cfg_org *o = pub_school_org(r->cfg, urn);
+        struct strbuf sb = STRBUF_INIT;
+        if (o && o->name)
+            sb_add(&sb, o->name);
+        else
+            sb_addf(&sb, "URN %ld", urn);
+        name = sb_detach(&sb);
+    }
+    return name;
+}
+
+/* Effective members: a `schools` group drops a school from the date its
+ * consent is withdrawn; an la_only group keeps every school. */
+static void members(struct run *r, const struct cfg_group *g, struct pub_group *pg)
+{
+    pg->schools = util_xcalloc(g->nschools + 1, sizeof *pg->schools);
+    pg->withdrawn = util_xcalloc(g->nschools + 1, sizeof(long));
+    pg->missing = util_xcalloc(g->nschools + 1, sizeof(long));
+    for (size_t i = 0; i < g->nschools; i++) {
+        long urn = g->schools[i];
+        const struct cfg_consent *c = pub_consent(r->cfg, urn);
+        if (g->visibility == CFG_VIS_SCHOOLS && c && c->withdrawn_date &&
+            strcmp(c->withdrawn_date, r->today) <= 0) {
+            pg->withdrawn[pg->nwithdrawn++] = urn;
+            continue;
+        }
+        if (!c || !c->signed_date)
+            pg->missing[pg->nmissing++] = urn;
+        struct pub_school *s = &pg->schools[pg->nschools++];
+        s->urn = urn;
+        s->ord = (int)i;
+        s->name = school_name(r, urn);
+    }
+    qsort(pg->schools, pg->nschools, sizeof *pg->schools, by_urn);
+}
+
+static void pub_group_free(struct pub_group *pg)
+{
+    for (size_t i = 0; i < pg->nschools; i++)
+        free(pg->schools[i].name);
+    free(pg->schools);
+    free(pg->withdrawn);
+    free(pg->missing);
+}
+
+struct group_job {
+    struct pub_group *pg;
+    const char *final;
+};
+
+static int fill_group(struct run *r, void *ctx, struct collab_err *err)
+{
+    struct group_job *job = ctx;
+    char *warning = NULL;
+    if (pub_write_group(r->db, job->pg, err) != 0 ||
+        pub_write_changes(r->db, job->pg, job->final, &warning, err) != 0) {
+        free(warning);
+        return -1;
+    }
+    if (warning) {
+        warn(r, "%s: %s", job->pg->group->id, warning);
+        free(warning);
+    }
+    return 0;
+}
+
+/* A schools group missing anyone's consent is for its owner only. */
+static const char *group_unix_group(const struct run *r, const struct pub_group *pg)
+{
+    const struct cfg_group *g = pg->group;
+    if (g->visibility == CFG_VIS_SCHOOLS && pg->nmissing > 0) {
+        const struct cfg_org *owner = pub_org(r->cfg, g->owner);
+        return owner ? owner->unix_group : NULL;
+    }
+    return g->unix_group;
+}
+
+static int publish_group(struct run *r, const struct cfg_group *g, struct collab_err *err)
+{
+    struct pub_group pg = { .cfg = r->cfg, .group = g, .today = r->today };
+    char *final = store_group_path(r->opts->data_dir, g->id);
+    char *tmp = tmp_path(r, final);
+    struct group_job job = { &pg, final };
+    int rc = -1;
+
+    members(r, g, &pg);
+    keep_pending(r, tmp, final);
+    if (build(r, tmp, STORE_GROUP, "g", fill_group, &job, err) != 0) {
+        collab_err_prefix(err, g->id);
+        goto out;
+    }
+    if (set_access(r, tmp, group_unix_group(r, &pg), 0640, err) != 0)
+        goto out;
+    struct publish_file *f = add_file(r, PUBLISH_GROUP, final);
+    f->schools = (long)pg.nschools;
+    f->cells = pg.cells;
+    rc = 0;
+out:
+    pub_group_free(&pg);
+    return rc;
+}
+
+/* ---- school stores ---- */
+
+struct school_job {
+    long urn;
+    long pupils;
+};
+
+static int fill_school(struct run *r, void *ctx, struct collab_err *err)
+{
+    struct school_job *job = ctx;
+    return pub_write_school(r->db, job->urn, &job->pupils, err);
+}
+
+static int publish_school(struct run *r, long urn, struct collab_err *err)
+{
+    char *final = store_school_path(r->opts->data_dir, urn);
+    char *tmp = tmp_path(r, final);
+    struct school_job job = { urn, 0 };
+    const struct cfg_org *org = pub_school_org(r->cfg, urn);
+
+    keep_pending(r, tmp, final);
+    if (build(r, tmp, STORE_SCHOOL, "s", fill_school, &job, err) != 0 ||
+        set_access(r, tmp, org ? org->unix_group : NULL, 0640, err) != 0)
+        return -1;
+    add_file(r, PUBLISH_SCHOOL, final)->pupils = job.pupils;
+    return 0;
+}
+
+/* Schools with pupils: all of them, or the members of the one group. */
+static int school_urns(struct run *r, const struct cfg_group *only, long **urns, size_t *n,
+                       struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(r->db, "SELECT DISTINCT school FROM main.pupil ORDER BY school", err);
+    if (!st)
+        return collab_err_prefix(err, "publish");
+    *urns = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long urn = sqlite3_column_int64(st, 0);
+        int wanted = !only;
+        for (size_t i = 0; only && i < only->nschools && !wanted; i++)
+            wanted = only->schools[i] == urn;
+        if (!wanted)
+            continue;
+        *urns = util_xrealloc(*urns, (*n + 1) * sizeof **urns);
+        (*urns)[(*n)++] = urn;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return collab_err_set(err, "publish: cannot read the source store: %s",
+                              sqlite3_errmsg(r->db));
+    return 0;
+}
+
+/* ---- evaluation stores: created once, never touched again ---- */
+
+static int create_eval(struct run *r, const struct cfg_group *g, struct collab_err *err)
+{
+    char *path = store_eval_path(r->opts->data_dir, g->id);
+    struct stat sb;
+    int rc = 0;
+    if (stat(path, &sb) != 0) {
+        sqlite3 *db = store_open(path, STORE_EVAL, STORE_CREATE, err);
+        if (!db) {
+            rc = -1;
+        } else {
+            store_close(db);
+            rc = set_access(r, path, g->unix_group, 0660, err);
+            if (rc == 0)
+                add_file(r, PUBLISH_EVAL, path);
+        }
+    }
+    free(path);
+    return rc;
+}
+
+static int build_all(struct run *r, struct collab_err *err)
+{
+    const struct cfg *cfg = r->cfg;
+    const struct cfg_group *only = NULL;
+    long *urns = NULL;
+    size_t nurns = 0;
+
+    if (r->opts->group_id) {
+        for (size_t i = 0; i < cfg->ngroups && !only; i++)
+            if (strcmp(cfg->groups[i].id, r->opts->group_id) == 0)
+                only = &cfg->groups[i];
+        if (!only)
+            return collab_err_set(err, "no group '%s' in groups.yaml", r->opts->group_id);
+    }
+    for (size_t i = 0; i < cfg->ngroups; i++)
+        if ((!only || only == &cfg->groups[i]) && publish_group(r, &cfg->groups[i], err) != 0)
+            return -1;
+    if (school_urns(r, only, &urns, &nurns, err) != 0)
+        return -1;
+    for (size_t i = 0; i < nurns; i++)
+        if (publish_school(r, urns[i], err) != 0) {
+            free(urns);
+            return -1;
+        }
+    free(urns);
+    return 0;
+}
+
+static int commit_all(struct run *r, struct collab_err *err)
+{
+    for (size_t i = 0; i < r->npending; i++)
+        if (rename(r->pending[i].tmp, r->pending[i].final) != 0)
+            return collab_err_set(err, "%s: cannot replace: %s", r->pending[i].final,
+                                  strerror(errno));
+    return fsync_path(r->opts->data_dir, 1, err);
+}
+
+int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
+                struct publish_result *res, struct collab_err *err)
+{
+    struct run r = { .cfg = cfg, .opts = opts, .res = res };
+    struct stat sb;
+    int rc = -1;
+
+    memset(res, 0, sizeof *res);
+    today_of(&r);
+    if (stat(opts->db_path, &sb) != 0)
+        return collab_err_set(err, "%s: no such source store (run `collab import` first)",
+                              opts->db_path);
+    r.db = store_open(opts->db_path, STORE_SOURCE, STORE_NOCHECK, err);
+    if (!r.db)
+        return -1;
+    if (ensure_data_dir(&r, err) != 0)
+        goto out;
+    remove_stale(opts->data_dir);
+    if (build_all(&r, err) != 0 || commit_all(&r, err) != 0)
+        goto out;
+    drop_pending(&r, 0);
+    rc = 0;
+    for (size_t i = 0; rc == 0 && i < cfg->ngroups; i++)
+        if (!opts->group_id || strcmp(cfg->groups[i].id, opts->group_id) == 0)
+            rc = create_eval(&r, &cfg->groups[i], err);
+out:
+    if (r.npending) {
+        drop_pending(&r, 1);
+        for (size_t i = 0; i < res->nfiles; i++)
+            free(res->files[i].name);
+        free(res->files);
+        res->files = NULL;
+        res->nfiles = 0;
+    }
+    store_close(r.db);
+    return rc;
+}

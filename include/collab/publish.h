@@ -1,0 +1,105 @@
+/*
+ * publish: derive the published stores from the source store and the config
+ * (DESIGN.md section 3, docs/FORMATS.md "Group store" / "School store").
+ *
+ * A group store holds aggregates only: for every member school and for the
+ * group as a whole (scope 0), per year and key stage (agg_pupil) or subject
+ * (agg_subject) and per cell of the filter cube, the pupil or entry count and
+ * one (n, s1, s2) triple per indicator, already suppressed (DESIGN.md
+ * section 5 rule 4). A school store holds one school's pupils and nothing
+ * about any other school. Every file is built at a temporary name in the data
+ * directory, filled in one transaction, fsync'd, and only when every file of
+ * the run is ready are they renamed over the previous ones, so a failed or
+ * killed publish leaves every previous store as it was.
+ *
+ * Ownership: publish_run fills a caller-provided struct publish_result whose
+ * contents the caller releases with publish_result_free (also after a
+ * failure). Errors: -1 with err filled; nothing prints.
+ */
+#ifndef COLLAB_PUBLISH_H
+#define COLLAB_PUBLISH_H
+
+#include <stddef.h>
+
+#include "collab/config.h"
+#include "collab/err.h"
+
+struct publish_opts {
+    const char *db_path;    /* source store */
+    const char *data_dir;   /* where published stores go; made 0700/0750 */
+    const char *group_id;   /* NULL: every group (and every school store) */
+    const char *today;      /* YYYY-MM-DD; NULL: today's local date */
+};
+
+enum publish_file_kind { PUBLISH_GROUP, PUBLISH_SCHOOL, PUBLISH_EVAL };
+
+/* One file written (or, for PUBLISH_EVAL, created). */
+struct publish_file {
+    enum publish_file_kind kind;
+    char *name;             /* file name inside the data directory */
+    long schools;           /* group: member schools published */
+    long cells;             /* group: rows in agg_pupil + agg_subject */
+    long pupils;            /* school: pupils copied */
+};
+
+struct publish_result {
+    struct publish_file *files;
+    size_t nfiles;
+    char **warnings;        /* one line each, e.g. an unknown unix group */
+    size_t nwarnings;
+};
+
+/* Publish the stores of one group (opts->group_id) or of every group. On
+ * failure no previous store is replaced and the temporary files are removed;
+ * res may still hold warnings. 0 or -1 with err. */
+int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
+                struct publish_result *res, struct collab_err *err);
+
+void publish_result_free(struct publish_result *res);
+
+/* ---- the filter cube (docs/FORMATS.md, fkey) ---- */
+
+#define PUBLISH_MAX_DIMS 8
+
+/* Shape of the cube: dimension d has radix[d] = values + 1 choices (0 is
+ * "all"), stride[d] its place value; fkey = sum of choice[d] * stride[d]. */
+struct publish_cube {
+    int ndims;
+    int radix[PUBLISH_MAX_DIMS];
+    long stride[PUBLISH_MAX_DIMS];
+    long ncells;
+};
+
+/* Fill c for ndims dimensions with nvalues[d] values each (mixed radix, first
+ * dimension stride 1). 0, or -1 with err when there are too many dimensions. */
+int publish_cube_init(struct publish_cube *c, const int *nvalues, int ndims,
+                      struct collab_err *err);
+
+/* The choice of dimension d in cell fkey (0 = all). */
+int publish_cube_choice(const struct publish_cube *c, long fkey, int d);
+
+/* ---- suppression (DESIGN.md section 5 rule 4) ---- */
+
+enum publish_sup {
+    PUBLISH_SUP_NONE = 0,       /* published (when n > 0) */
+    PUBLISH_SUP_PRIMARY = 1,    /* 0 < n < min_cohort */
+    PUBLISH_SUP_SECONDARY = 2,  /* suppressed to protect another cell */
+};
+
+/* Suppress one block of cells: nscopes scopes (scope 0 the group, the others
+ * its schools) times c->ncells cells, n[scope * ncells + fkey] the count of
+ * each. Fills sup (same layout) with enum publish_sup.
+ *
+ * Margins are the places where a total and its parts are published together:
+ * for each scope and dimension d, a cell with choice d = "all" and the cells
+ * with each value of d (other dimensions fixed); and for each fkey, the
+ * group's cell and its schools' cells. In a margin whose total and parts
+ * (those with n > 0) include exactly one suppressed cell, the smallest
+ * published part (ties: lowest scope, then fkey) is suppressed too, or the
+ * total when no part is left; this repeats until nothing changes. Cells with
+ * n = 0 are never suppressed and never chosen. Returns the number of
+ * secondary suppressions. */
+long publish_suppress(const struct publish_cube *c, size_t nscopes,
+                      const long *n, unsigned char *sup, long min_cohort);
+
+#endif

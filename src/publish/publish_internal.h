@@ -1,0 +1,94 @@
+/* Internal interfaces of the publish module: the accumulation of one block
+ * of the filter cube (cube.c), the group and school writers and the change
+ * history. Nothing outside src/publish/ includes this. */
+#ifndef COLLAB_PUBLISH_INTERNAL_H
+#define COLLAB_PUBLISH_INTERNAL_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "collab/config.h"
+#include "collab/publish.h"
+
+/* Accumulators of one block (a year and key stage, or a year and subject)
+ * for every scope. A cell is `width` doubles: the count n, then (n, s1, s2)
+ * per indicator. The current school is accumulated densely; when it ends its
+ * counts go to `n`, its cells into the group's, and the cells that could be
+ * published (n >= min_cohort) are kept sparsely until the block is written. */
+struct pub_block {
+    const struct publish_cube *cube;
+    size_t nscopes;             /* 1 + member schools */
+    size_t nind;
+    size_t width;               /* 1 + 3 * nind */
+    long min_cohort;
+    double *school;             /* ncells * width, the current school */
+    double *group;              /* ncells * width, scope 0 */
+    long *n;                    /* nscopes * ncells */
+    unsigned char *sup;         /* nscopes * ncells, after pub_block_finish */
+    size_t cur_scope;           /* 0 when no school is open */
+    int touched;                /* any row since the last reset */
+    /* kept cells of schools, in scope then fkey order */
+    size_t *kept_scope;
+    long *kept_fkey;
+    double *kept_vals;          /* nkept * width */
+    size_t nkept, capkept;
+};
+
+void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
+                    size_t nscopes, size_t nind, long min_cohort);
+/* Start a new block: every accumulator back to zero. */
+void pub_block_reset(struct pub_block *b);
+/* Add one pupil or entry of school `scope` (>= 1; rows of a school must be
+ * contiguous). choice[d] is 0 when the row has no value of dimension d.
+ * has[i] says whether indicator i has a value; v1 and v2 are what its s1 and
+ * s2 accumulate. */
+void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
+                   const unsigned char *has, const double *v1, const double *v2);
+/* Close the last school and run suppression; then rows can be written. */
+void pub_block_finish(struct pub_block *b);
+void pub_block_free(struct pub_block *b);
+
+/* A member school of a group being published. */
+struct pub_school {
+    long urn;
+    int ord;                    /* position in groups.yaml */
+    char *name;                 /* from the source school table, else config */
+};
+
+/* Everything needed to write one group store. */
+struct pub_group {
+    const struct cfg *cfg;
+    const struct cfg_group *group;
+    const char *today;
+    struct pub_school *schools; /* effective members, ascending URN */
+    size_t nschools;
+    long *withdrawn;            /* members dropped for withdrawn consent */
+    size_t nwithdrawn;
+    long *missing;              /* members with no signed consent */
+    size_t nmissing;
+    long cells;                 /* out: aggregate rows written */
+};
+
+/* Write the aggregates, context and config mirrors into the group store
+ * attached as "g" on the source connection db, inside the caller's
+ * transaction. 0 or -1 with err. */
+int pub_write_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err);
+
+/* Write change rows into g.change: carry forward those of the previous store
+ * at prev_path (if it exists and opens) and append what changed. A previous
+ * store that cannot be read is reported in *warning (malloc'd, caller frees)
+ * and treated as absent. */
+int pub_write_changes(sqlite3 *db, const struct pub_group *pg, const char *prev_path,
+                      char **warning, struct collab_err *err);
+
+/* Copy school urn's rows into the school store attached as "s". Fills *pupils.
+ * 0 or -1 with err. */
+int pub_write_school(sqlite3 *db, long urn, long *pupils, struct collab_err *err);
+
+/* Config lookups that do not depend on the loader's helpers. */
+const struct cfg_org *pub_org(const struct cfg *cfg, const char *id);
+const struct cfg_org *pub_school_org(const struct cfg *cfg, long urn);
+const struct cfg_consent *pub_consent(const struct cfg *cfg, long urn);
+const struct cfg_user *pub_user(const struct cfg *cfg, const char *id);
+
+#endif

@@ -1,0 +1,125 @@
+/* Primary and secondary suppression over one block of cells (publish.h).
+ * Secondary suppression works margin by margin: a margin is a total and its
+ * parts, a linear relation, and one unknown in a linear relation can be
+ * worked out by subtraction, so a margin must never hold exactly one
+ * suppressed cell. Counting the total as a member of its margin matters when
+ * the total was itself suppressed to protect a cell of another margin. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "collab/publish.h"
+#include "collab/util.h"
+
+struct sup_state {
+    const struct publish_cube *c;
+    size_t nscopes;
+    const long *n;
+    unsigned char *sup;
+    unsigned char *scope_next;   /* scopes with a change in this round */
+    unsigned char *fkey_next;    /* fkeys with a change in this round */
+    long added;
+};
+
+static void mark(struct sup_state *st, size_t idx)
+{
+    size_t ncells = (size_t)st->c->ncells;
+    st->sup[idx] = PUBLISH_SUP_SECONDARY;
+    st->scope_next[idx / ncells] = 1;
+    st->fkey_next[idx % ncells] = 1;
+    st->added++;
+}
+
+/* One margin: the total at `total`, parts at first + i * step, i < count. */
+static void margin(struct sup_state *st, size_t total, size_t first, size_t step,
+                   size_t count)
+{
+    const long *n = st->n;
+    const unsigned char *sup = st->sup;
+    int hidden = n[total] > 0 && sup[total];
+    size_t best = SIZE_MAX;
+
+    for (size_t i = 0; i < count; i++) {
+        size_t idx = first + i * step;
+        if (n[idx] <= 0)
+            continue;
+        if (sup[idx])
+            hidden++;
+        else if (best == SIZE_MAX || n[idx] < n[best])
+            best = idx;
+        if (hidden > 1)
+            return;
+    }
+    if (hidden != 1)
+        return;
+    if (best != SIZE_MAX)
+        mark(st, best);
+    else if (n[total] > 0 && !sup[total])
+        mark(st, total);
+}
+
+static void scope_margins(struct sup_state *st, size_t scope)
+{
+    const struct publish_cube *c = st->c;
+    size_t base = scope * (size_t)c->ncells;
+    for (long f = 0; f < c->ncells; f++)
+        for (int d = 0; d < c->ndims; d++)
+            if (publish_cube_choice(c, f, d) == 0)
+                margin(st, base + (size_t)f, base + (size_t)(f + c->stride[d]),
+                       (size_t)c->stride[d], (size_t)c->radix[d] - 1);
+}
+
+static void group_margin(struct sup_state *st, long fkey)
+{
+    size_t ncells = (size_t)st->c->ncells;
+    margin(st, (size_t)fkey, ncells + (size_t)fkey, ncells, st->nscopes - 1);
+}
+
+long publish_suppress(const struct publish_cube *c, size_t nscopes,
+                      const long *n, unsigned char *sup, long min_cohort)
+{
+    size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
+    struct sup_state st = { c, nscopes, n, sup, NULL, NULL, 0 };
+    unsigned char *scope_dirty = util_xmalloc(nscopes ? nscopes : 1);
+    unsigned char *fkey_dirty = util_xmalloc(ncells ? ncells : 1);
+
+    for (size_t i = 0; i < total; i++)
+        sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
+    st.scope_next = util_xcalloc(nscopes ? nscopes : 1, 1);
+    st.fkey_next = util_xcalloc(ncells ? ncells : 1, 1);
+    for (size_t s = 0; s < nscopes; s++)
+        st.scope_next[s] = 1;
+    for (size_t f = 0; f < ncells; f++)
+        st.fkey_next[f] = 1;
+
+    /* Rounds revisit only the scopes and fkeys that changed in the last one. */
+    for (;;) {
+        long before = st.added;
+        int any = 0;
+        for (size_t s = 0; s < nscopes; s++)
+            any |= scope_dirty[s] = st.scope_next[s];
+        for (size_t f = 0; f < ncells; f++)
+            any |= fkey_dirty[f] = st.fkey_next[f];
+        if (!any)
+            break;
+        for (size_t s = 0; s < nscopes; s++)
+            st.scope_next[s] = 0;
+        for (size_t f = 0; f < ncells; f++)
+            st.fkey_next[f] = 0;
+        for (size_t s = 0; s < nscopes; s++)
+            if (scope_dirty[s])
+                scope_margins(&st, s);
+        if (nscopes > 1)
+            for (size_t f = 0; f < ncells; f++)
+                if (fkey_dirty[f])
+                    group_margin(&st, (long)f);
+        if (st.added == before)
+            break;
+    }
+    free(scope_dirty);
+    free(fkey_dirty);
+    free(st.scope_next);
+    free(st.fkey_next);
+    return st.added;
+}

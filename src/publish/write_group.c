@@ -1,0 +1,656 @@
+/* Filling a group store: the aggregate passes over the source, school
+ * context, comparators and the mirrors of the config. Runs on the source
+ * connection with the new group store attached as "g"; every name is
+ * qualified (main. or g.) because both files have tables of the same names. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collab/store.h"
+#include "collab/util.h"
+#include "publish_internal.h"
+
+/* Pupil columns a filter may name, and the SQL reading them as text. */
+static const struct { const char *column; const char *sql; } filter_columns[] = {
+    { "fsm6", "CAST(p.fsm6 AS TEXT)" },
+    { "eal", "CAST(p.eal AS TEXT)" },
+    { "cla", "CAST(p.cla AS TEXT)" },
+    { "sen", "p.sen" },
+    { "gender", "p.gender" },
+    { "prior_band", "p.prior_band" },
+};
+
+static const char *const level_names[] = {
+    [CFG_LEVEL_PUPIL] = "pupil", [CFG_LEVEL_RESULT] = "result",
+    [CFG_LEVEL_ATTENDANCE] = "attendance",
+};
+static const char *const aggregate_names[] = {
+    [CFG_AGG_MEAN] = "mean", [CFG_AGG_PERCENT] = "percent", [CFG_AGG_RATE] = "rate",
+    [CFG_AGG_SUM] = "sum", [CFG_AGG_COUNT] = "count",
+};
+static const char *const polarity_names[] = {
+    [CFG_HIGHER_BETTER] = "higher", [CFG_LOWER_BETTER] = "lower",
+    [CFG_NEUTRAL] = "neutral",
+};
+static const char *const signif_names[] = {
+    [CFG_SIG_NONE] = "none", [CFG_SIG_NATIONAL_SD] = "national_sd",
+    [CFG_SIG_BINOMIAL] = "binomial",
+};
+
+/* One aggregate table and the indicators it carries. */
+struct pass {
+    const char *table;          /* "agg_pupil" or "agg_subject" */
+    int by_subject;
+    const struct cfg_indicator **inds;
+    size_t nind;
+};
+
+static int exec(sqlite3 *db, const char *sql, struct collab_err *err)
+{
+    if (store_exec(db, sql, err) != 0)
+        return collab_err_prefix(err, "publish");
+    return 0;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(db, sql, err);
+    if (!st)
+        collab_err_prefix(err, "publish");
+    return st;
+}
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st, struct collab_err *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return collab_err_set(err, "publish: cannot write group store: %s",
+                              sqlite3_errmsg(db));
+    return 0;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Identifiers reach SQL only after this check, whatever the loader did. */
+static int safe_ident(const char *s)
+{
+    if (!s || !(*s >= 'a' && *s <= 'z'))
+        return 0;
+    for (size_t i = 0; s[i]; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_') ||
+            i >= 32)
+            return 0;
+    return 1;
+}
+
+static void members_sql(const struct pub_group *pg, struct strbuf *sb)
+{
+    sb_add(sb, "(");
+    if (pg->nschools == 0)
+        sb_add(sb, "NULL");
+    for (size_t i = 0; i < pg->nschools; i++)
+        sb_addf(sb, "%s%ld", i ? "," : "", pg->schools[i].urn);
+    sb_add(sb, ")");
+}
+
+static int create_agg_table(sqlite3 *db, const struct pass *ps, struct collab_err *err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    sb_addf(&sb, "CREATE TABLE g.%s(scope INTEGER, year INTEGER, %s, fkey INTEGER, "
+            "n INTEGER NOT NULL", ps->table,
+            ps->by_subject ? "subject TEXT" : "key_stage INTEGER");
+    for (size_t i = 0; i < ps->nind; i++) {
+        const char *id = ps->inds[i]->id;
+        sb_addf(&sb, ", %s_n INTEGER, %s_s1 REAL, %s_s2 REAL", id, id, id);
+    }
+    sb_addf(&sb, ", PRIMARY KEY (scope, year, %s, fkey)) WITHOUT ROWID",
+            ps->by_subject ? "subject" : "key_stage");
+    int rc = exec(db, sb_str(&sb), err);
+    sb_free(&sb);
+    return rc;
+}
+
+static int filter_sql(const struct cfg_filter *f, struct strbuf *sb, struct collab_err *err)
+{
+    for (size_t i = 0; i < sizeof filter_columns / sizeof filter_columns[0]; i++)
+        if (strcmp(f->column, filter_columns[i].column) == 0) {
+            sb_addf(sb, ", %s", filter_columns[i].sql);
+            return 0;
+        }
+    return collab_err_set(err, "publish: filter %s: column '%s' is not a pupil "
+                          "column a filter can use", f->id, f->column);
+}
+
+/* The one ordered SELECT of a pass: block key, school, filter values as text,
+ * then per indicator its value (and for a rate its denominator). */
+static int pass_sql(const struct pub_group *pg, const struct pass *ps,
+                    struct strbuf *sb, struct collab_err *err)
+{
+    const struct cfg *cfg = pg->cfg;
+    sb_addf(sb, "SELECT p.school, p.year, %s", ps->by_subject ? "r.subject" : "p.key_stage");
+    for (size_t d = 0; d < cfg->nfilters; d++)
+        if (filter_sql(&cfg->filters[d], sb, err) != 0)
+            return -1;
+    for (size_t i = 0; i < ps->nind; i++) {
+        const struct cfg_indicator *ind = ps->inds[i];
+        sb_addf(sb, ", CASE WHEN p.key_stage = %d THEN ", ind->key_stage);
+        expr_to_sql(ind->expr, sb);
+        sb_add(sb, " END");
+        if (ind->aggregate == CFG_AGG_RATE) {
+            sb_addf(sb, ", CASE WHEN p.key_stage = %d THEN ", ind->key_stage);
+            if (ind->per)
+                expr_to_sql(ind->per, sb);
+            else
+                sb_add(sb, "NULL");
+            sb_add(sb, " END");
+        }
+    }
+    if (ps->by_subject)
+        sb_add(sb, " FROM main.result r JOIN main.pupil p ON p.id = r.pupil"
+               " JOIN main.subject s ON s.code = r.subject");
+    else
+        sb_add(sb, " FROM main.pupil p");
+    sb_add(sb, " LEFT JOIN main.pupil_ks4 k ON k.pupil = p.id"
+           " LEFT JOIN main.pupil_ks2 q ON q.pupil = p.id"
+           " LEFT JOIN main.attendance a ON a.pupil = p.id WHERE p.school IN ");
+    members_sql(pg, sb);
+    sb_addf(sb, " ORDER BY p.year, %s, p.school, p.id",
+            ps->by_subject ? "r.subject" : "p.key_stage");
+    return 0;
+}
+
+static size_t scope_of(const struct pub_group *pg, long urn)
+{
+    size_t lo = 0, hi = pg->nschools;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pg->schools[mid].urn < urn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < pg->nschools && pg->schools[lo].urn == urn ? lo + 1 : 0;
+}
+
+/* The state of a pass while rows stream in. */
+struct pass_run {
+    sqlite3 *db;
+    struct pub_group *pg;
+    const struct pass *ps;
+    struct pub_block block;
+    sqlite3_stmt *ins;
+    sqlite3_stmt *subj;         /* g.subject from main.subject, by code */
+    int year;
+    char *key;                  /* key stage or subject of the open block */
+};
+
+static int write_cell(struct pass_run *pr, long urn, long fkey, const double *cell,
+                      struct collab_err *err)
+{
+    sqlite3_stmt *st = pr->ins;
+    const struct pass *ps = pr->ps;
+    long min = pr->block.min_cohort;
+    int col = 1;
+    sqlite3_bind_int64(st, col++, urn);
+    sqlite3_bind_int(st, col++, pr->year);
+    if (ps->by_subject)
+        sqlite3_bind_text(st, col++, pr->key, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int(st, col++, atoi(pr->key));
+    sqlite3_bind_int64(st, col++, fkey);
+    sqlite3_bind_int64(st, col++, (long)cell[0]);
+    for (size_t i = 0; i < ps->nind; i++) {
+        const double *t = cell + 1 + 3 * i;
+        if ((long)t[0] < min) {
+            col += 3;
+            continue;
+        }
+        sqlite3_bind_int64(st, col++, (long)t[0]);
+        sqlite3_bind_double(st, col++, t[1]);
+        sqlite3_bind_double(st, col++, t[2]);
+    }
+    pr->pg->cells++;
+    return step_done(pr->db, st, err);
+}
+
+/* Suppress the finished block and write it, scope 0 first, in key order. */
+static int flush_block(struct pass_run *pr, struct collab_err *err)
+{
+    struct pub_block *b = &pr->block;
+    if (!pr->key || !b->touched)
+        return 0;
+    pub_block_finish(b);
+    long ncells = b->cube->ncells;
+    for (long f = 0; f < ncells; f++)
+        if (b->n[f] > 0 && !b->sup[f] &&
+            write_cell(pr, 0, f, b->group + (size_t)f * b->width, err) != 0)
+            return -1;
+    for (size_t k = 0; k < b->nkept; k++) {
+        size_t scope = b->kept_scope[k];
+        long f = b->kept_fkey[k];
+        if (b->sup[scope * (size_t)ncells + (size_t)f])
+            continue;
+        if (write_cell(pr, pr->pg->schools[scope - 1].urn, f,
+                       b->kept_vals + k * b->width, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int open_block(struct pass_run *pr, int year, const char *key, struct collab_err *err)
+{
+    if (flush_block(pr, err) != 0)
+        return -1;
+    pub_block_reset(&pr->block);
+    free(pr->key);
+    pr->key = util_xstrdup(key);
+    pr->year = year;
+    if (pr->subj) {
+        sqlite3_bind_text(pr->subj, 1, key, -1, SQLITE_STATIC);
+        return step_done(pr->db, pr->subj, err);
+    }
+    return 0;
+}
+
+/* Turn one row of the pass into choices and indicator values, and add it. */
+static void add_row(struct pass_run *pr, sqlite3_stmt *st, size_t scope, int *choice,
+                    unsigned char *has, double *v1, double *v2)
+{
+    const struct cfg *cfg = pr->pg->cfg;
+    int col = 3;
+    for (size_t d = 0; d < cfg->nfilters; d++, col++) {
+        const char *v = (const char *)sqlite3_column_text(st, col);
+        const struct cfg_filter *f = &cfg->filters[d];
+        choice[d] = 0;
+        for (size_t k = 0; v && k < f->nvalues; k++)
+            if (strcmp(v, f->values[k].match) == 0) {
+                choice[d] = (int)k + 1;
+                break;
+            }
+    }
+    for (size_t i = 0; i < pr->ps->nind; i++) {
+        const struct cfg_indicator *ind = pr->ps->inds[i];
+        int null = sqlite3_column_type(st, col) == SQLITE_NULL;
+        double x = sqlite3_column_double(st, col++);
+        if (ind->aggregate == CFG_AGG_RATE) {
+            null |= sqlite3_column_type(st, col) == SQLITE_NULL;
+            v2[i] = sqlite3_column_double(st, col++);
+        } else {
+            v2[i] = x * x;
+        }
+        has[i] = !null;
+        v1[i] = x;
+    }
+    pub_block_add(&pr->block, scope, choice, has, v1, v2);
+}
+
+static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
+                    const struct publish_cube *cube, struct collab_err *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct pass_run pr = { .db = db, .pg = pg, .ps = ps };
+    sqlite3_stmt *sel = NULL;
+    int choice[PUBLISH_MAX_DIMS] = { 0 }, rc = -1;
+    size_t nind = ps->nind ? ps->nind : 1;
+    unsigned char *has = util_xcalloc(nind, 1);
+    double *v1 = util_xcalloc(nind, sizeof(double));
+    double *v2 = util_xcalloc(nind, sizeof(double));
+
+    pub_block_init(&pr.block, cube, pg->nschools + 1, ps->nind, pg->group->policy.min_cohort);
+    sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
+    for (size_t i = 0; i < ps->nind; i++)
+        sb_add(&sql, ",?,?,?");
+    sb_add(&sql, ")");
+    if (!(pr.ins = prepare(db, sb_str(&sql), err)))
+        goto out;
+    if (ps->by_subject &&
+        !(pr.subj = prepare(db, "INSERT OR IGNORE INTO g.subject(code, name, ebacc_pillar) "
+                            "SELECT code, name, ebacc_pillar FROM main.subject WHERE code = ?", err)))
+        goto out;
+    sb_reset(&sql);
+    if (pass_sql(pg, ps, &sql, err) != 0 || !(sel = prepare(db, sb_str(&sql), err)))
+        goto out;
+    int r;
+    while ((r = sqlite3_step(sel)) == SQLITE_ROW) {
+        int year = sqlite3_column_int(sel, 1);
+        const char *key = (const char *)sqlite3_column_text(sel, 2);
+        size_t scope = scope_of(pg, sqlite3_column_int64(sel, 0));
+        if (!key || scope == 0)
+            continue;
+        if ((!pr.key || year != pr.year || strcmp(key, pr.key) != 0) &&
+            open_block(&pr, year, key, err) != 0)
+            goto out;
+        add_row(&pr, sel, scope, choice, has, v1, v2);
+    }
+    if (r != SQLITE_DONE) {
+        collab_err_set(err, "publish: cannot read the source store: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    rc = flush_block(&pr, err);
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(pr.ins);
+    sqlite3_finalize(pr.subj);
+    pub_block_free(&pr.block);
+    free(pr.key);
+    free(has);
+    free(v1);
+    free(v2);
+    sb_free(&sql);
+    return rc;
+}
+
+static int write_aggregates(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
+{
+    const struct cfg *cfg = pg->cfg;
+    int nvalues[PUBLISH_MAX_DIMS];
+    struct publish_cube cube;
+    const struct cfg_indicator **pupil = util_xcalloc(cfg->nindicators + 1, sizeof *pupil);
+    const struct cfg_indicator **result = util_xcalloc(cfg->nindicators + 1, sizeof *result);
+    struct pass passes[2] = {
+        { "agg_pupil", 0, pupil, 0 },
+        { "agg_subject", 1, result, 0 },
+    };
+    int rc = -1;
+
+    if (cfg->nfilters > PUBLISH_MAX_DIMS) {
+        collab_err_set(err, "publish: at most %d filters", PUBLISH_MAX_DIMS);
+        goto out;
+    }
+    for (size_t d = 0; d < cfg->nfilters; d++)
+        nvalues[d] = (int)cfg->filters[d].nvalues;
+    if (publish_cube_init(&cube, nvalues, (int)cfg->nfilters, err) != 0)
+        goto out;
+    for (size_t i = 0; i < cfg->nindicators; i++) {
+        const struct cfg_indicator *ind = &cfg->indicators[i];
+        if (!safe_ident(ind->id) || !ind->expr) {
+            collab_err_set(err, "publish: indicator '%s' cannot be published",
+                           ind->id ? ind->id : "?");
+            goto out;
+        }
+        struct pass *ps = &passes[ind->level == CFG_LEVEL_RESULT];
+        ps->inds[ps->nind++] = ind;
+    }
+    for (int k = 0; k < 2; k++)
+        if (create_agg_table(db, &passes[k], err) != 0 ||
+            run_pass(db, pg, &passes[k], &cube, err) != 0)
+            goto out;
+    rc = 0;
+out:
+    free(pupil);
+    free(result);
+    return rc;
+}
+
+static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    long min = pg->group->policy.min_cohort;
+    sb_addf(&sb, "INSERT INTO g.school_context SELECT school, year, key_stage, count(*),"
+            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(fsm6) END,"
+            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(eal) END,"
+            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(sen IN ('K','E')) END,"
+            " CASE WHEN count(prior_score) >= %ld THEN avg(prior_score) END"
+            " FROM main.pupil WHERE school IN ", min, min, min, min);
+    members_sql(pg, &sb);
+    sb_add(&sb, " GROUP BY school, year, key_stage ORDER BY school, year, key_stage");
+    int rc = exec(db, sb_str(&sb), err);
+    sb_reset(&sb);
+    if (rc == 0) {
+        sb_add(&sb, "INSERT INTO g.dfe_school SELECT year, urn, measure, value, marker "
+               "FROM main.dfe_school WHERE urn IN ");
+        members_sql(pg, &sb);
+        sb_add(&sb, " ORDER BY year, urn, measure");
+        rc = exec(db, sb_str(&sb), err);
+    }
+    sb_free(&sb);
+    return rc;
+}
+
+static int write_schools(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
+{
+    sqlite3_stmt *ins = prepare(db,
+        "INSERT INTO g.school(urn, dfe_number, name, la_code, la_name, phase, type,"
+        " has_pupil_data, ord) SELECT ?1, s.dfe_number, s.name, s.la_code, s.la_name,"
+        " s.phase, s.type, EXISTS (SELECT 1 FROM main.pupil WHERE school = ?1), ?2"
+        " FROM main.school s WHERE s.urn = ?1"
+        " UNION ALL SELECT ?1, NULL, ?3, NULL, NULL, NULL, NULL, 0, ?2"
+        " WHERE NOT EXISTS (SELECT 1 FROM main.school WHERE urn = ?1)", err);
+    if (!ins)
+        return -1;
+    for (size_t i = 0; i < pg->nschools; i++) {
+        sqlite3_bind_int64(ins, 1, pg->schools[i].urn);
+        sqlite3_bind_int(ins, 2, pg->schools[i].ord);
+        sqlite3_bind_text(ins, 3, pg->schools[i].name, -1, SQLITE_STATIC);
+        if (step_done(db, ins, err) != 0) {
+            sqlite3_finalize(ins);
+            return -1;
+        }
+    }
+    sqlite3_finalize(ins);
+    return 0;
+}
+
+static int write_consent_users(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
+{
+    const struct cfg_group *g = pg->group;
+    sqlite3_stmt *c = prepare(db, "INSERT OR REPLACE INTO g.consent VALUES (?,?,?,?)", err);
+    sqlite3_stmt *u = c ? prepare(db, "INSERT OR REPLACE INTO g.member_user VALUES (?,?,?,?)", err) : NULL;
+    int rc = u ? 0 : -1;
+
+    for (size_t i = 0; rc == 0 && i < g->nschools; i++) {
+        const struct cfg_consent *cs = pub_consent(pg->cfg, g->schools[i]);
+        if (!cs)
+            continue;
+        sqlite3_bind_int64(c, 1, cs->urn);
+        bind_text_or_null(c, 2, cs->signed_date);
+        bind_text_or_null(c, 3, cs->signatory);
+        bind_text_or_null(c, 4, cs->withdrawn_date);
+        rc = step_done(db, c, err);
+    }
+    for (size_t i = 0; rc == 0 && i < g->nusers; i++) {
+        const struct cfg_user *us = pub_user(pg->cfg, g->users[i]);
+        sqlite3_bind_text(u, 1, g->users[i], -1, SQLITE_STATIC);
+        bind_text_or_null(u, 2, us ? us->login : NULL);
+        bind_text_or_null(u, 3, us ? us->name : NULL);
+        bind_text_or_null(u, 4, us ? us->org : NULL);
+        rc = step_done(db, u, err);
+    }
+    sqlite3_finalize(c);
+    sqlite3_finalize(u);
+    return rc;
+}
+
+static int write_indicators(sqlite3 *db, const struct cfg *cfg, struct collab_err *err)
+{
+    sqlite3_stmt *st = prepare(db, "INSERT INTO g.indicator VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", err);
+    int rc = st ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < cfg->nindicators; i++) {
+        const struct cfg_indicator *ind = &cfg->indicators[i];
+        sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)i);
+        sqlite3_bind_text(st, 3, ind->label ? ind->label : ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, ind->short_label ? ind->short_label : ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, level_names[ind->level], -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, ind->key_stage);
+        sqlite3_bind_text(st, 7, aggregate_names[ind->aggregate], -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 8, ind->decimals);
+        sqlite3_bind_int(st, 9, ind->show_sign);
+        sqlite3_bind_text(st, 10, polarity_names[ind->polarity], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, signif_names[ind->significance], -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 12, ind->headline);
+        rc = step_done(db, st, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int write_dimensions(sqlite3 *db, const struct cfg *cfg, struct collab_err *err)
+{
+    sqlite3_stmt *dim = prepare(db, "INSERT INTO g.dimension VALUES (?,?,?,?,?)", err);
+    sqlite3_stmt *val = dim ? prepare(db, "INSERT INTO g.dim_value VALUES (?,?,?,?)", err) : NULL;
+    int rc = val ? 0 : -1;
+    long stride = 1;
+    for (size_t d = 0; rc == 0 && d < cfg->nfilters; d++) {
+        const struct cfg_filter *f = &cfg->filters[d];
+        sqlite3_bind_text(dim, 1, f->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(dim, 2, (int)d);
+        sqlite3_bind_text(dim, 3, f->key ? f->key : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(dim, 4, f->label ? f->label : f->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(dim, 5, stride);
+        rc = step_done(db, dim, err);
+        for (size_t v = 0; rc == 0 && v < f->nvalues; v++) {
+            sqlite3_bind_text(val, 1, f->id, -1, SQLITE_STATIC);
+            sqlite3_bind_int(val, 2, (int)v);
+            sqlite3_bind_text(val, 3, f->values[v].code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(val, 4, f->values[v].label ? f->values[v].label
+                              : f->values[v].code, -1, SQLITE_STATIC);
+            rc = step_done(db, val, err);
+        }
+        stride *= (long)f->nvalues + 1;
+    }
+    sqlite3_finalize(dim);
+    sqlite3_finalize(val);
+    return rc;
+}
+
+/* "fsm6=yes;sen=none" -> fkey; -1 when a dimension or value is unknown. */
+static long filter_fkey(const struct cfg *cfg, const char *text)
+{
+    long fkey = 0, stride_of[PUBLISH_MAX_DIMS], stride = 1;
+    for (size_t d = 0; d < cfg->nfilters && d < PUBLISH_MAX_DIMS; d++) {
+        stride_of[d] = stride;
+        stride *= (long)cfg->filters[d].nvalues + 1;
+    }
+    char *copy = util_xstrdup(text ? text : ""), *save = NULL;
+    for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(tok, '=');
+        while (*tok == ' ')
+            tok++;
+        if (!*tok)
+            continue;
+        if (!eq) {
+            fkey = -1;
+            break;
+        }
+        *eq = '\0';
+        char *val = eq + 1;
+        for (char *e = eq; e > tok && e[-1] == ' '; e--)
+            e[-1] = '\0';
+        while (*val == ' ')
+            val++;
+        for (size_t n = strlen(val); n > 0 && val[n - 1] == ' '; n--)
+            val[n - 1] = '\0';
+        long found = -1;
+        for (size_t d = 0; d < cfg->nfilters && d < PUBLISH_MAX_DIMS && found < 0; d++) {
+            const struct cfg_filter *f = &cfg->filters[d];
+            if (!util_strieq(f->id, tok))
+                continue;
+            for (size_t v = 0; v < f->nvalues; v++)
+                if (util_strieq(f->values[v].code, val) ||
+                    (f->values[v].label && util_strieq(f->values[v].label, val))) {
+                    found = ((long)v + 1) * stride_of[d];
+                    break;
+                }
+        }
+        if (found < 0) {
+            fkey = -1;
+            break;
+        }
+        fkey += found;
+    }
+    free(copy);
+    return fkey;
+}
+
+static int write_national(sqlite3 *db, const struct cfg *cfg, struct collab_err *err)
+{
+    sqlite3_stmt *sel = prepare(db, "SELECT year, indicator, filter, value, sd FROM "
+                                "main.national ORDER BY year, indicator, filter", err);
+    sqlite3_stmt *ins = sel ? prepare(db, "INSERT OR REPLACE INTO g.national VALUES (?,?,?,?,?)", err)
+                            : NULL;
+    int rc = ins ? 0 : -1, r = SQLITE_DONE;
+    while (rc == 0 && (r = sqlite3_step(sel)) == SQLITE_ROW) {
+        long fkey = filter_fkey(cfg, (const char *)sqlite3_column_text(sel, 2));
+        if (fkey < 0)
+            continue;
+        sqlite3_bind_int(ins, 1, sqlite3_column_int(sel, 0));
+        sqlite3_bind_value(ins, 2, sqlite3_column_value(sel, 1));
+        sqlite3_bind_int64(ins, 3, fkey);
+        sqlite3_bind_value(ins, 4, sqlite3_column_value(sel, 3));
+        sqlite3_bind_value(ins, 5, sqlite3_column_value(sel, 4));
+        rc = step_done(db, ins, err);
+    }
+    if (rc == 0 && r != SQLITE_DONE)
+        rc = collab_err_set(err, "publish: cannot read national: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+static void urn_list(struct strbuf *sb, const long *urns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sb_addf(sb, "%s%ld", i ? "," : "", urns[i]);
+}
+
+static int write_meta(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
+{
+    const struct cfg_group *g = pg->group;
+    char min[32], when[64];
+    struct strbuf missing = STRBUF_INIT, withdrawn = STRBUF_INIT;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    snprintf(min, sizeof min, "%d", g->policy.min_cohort);
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    urn_list(&missing, pg->missing, pg->nmissing);
+    urn_list(&withdrawn, pg->withdrawn, pg->nwithdrawn);
+    const char *kv[][2] = {
+        { "group_id", g->id },
+        { "group_name", g->name ? g->name : g->id },
+        { "description", g->description ? g->description : "" },
+        { "owner", g->owner ? g->owner : "" },
+        { "visibility", g->visibility == CFG_VIS_SCHOOLS ? "schools" : "la_only" },
+        { "min_cohort", min },
+        { "league_tables", g->policy.league_tables ? "1" : "0" },
+        { "published_at", when },
+        { "published_on", pg->today },
+        { "missing_consent", sb_str(&missing) },
+        { "withdrawn", sb_str(&withdrawn) },
+    };
+    sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO g.meta(key, value) VALUES (?, ?)", err);
+    int rc = st ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < sizeof kv / sizeof kv[0]; i++) {
+        sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, kv[i][1], -1, SQLITE_STATIC);
+        rc = step_done(db, st, err);
+    }
+    sqlite3_finalize(st);
+    sb_free(&missing);
+    sb_free(&withdrawn);
+    return rc;
+}
+
+int pub_write_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
+{
+    pg->cells = 0;
+    if (write_meta(db, pg, err) != 0 || write_indicators(db, pg->cfg, err) != 0 ||
+        write_dimensions(db, pg->cfg, err) != 0 || write_schools(db, pg, err) != 0 ||
+        write_consent_users(db, pg, err) != 0 || write_context(db, pg, err) != 0 ||
+        write_national(db, pg->cfg, err) != 0 || write_aggregates(db, pg, err) != 0)
+        return -1;
+    return 0;
+}
