@@ -22,6 +22,9 @@
  * its pupils; the high bits keep the two kinds apart. */
 #define STREAM_SCHOOL(i)      (0x5c000000ULL + (uint64_t)(i))
 #define STREAM_COHORT(i, y)   ((0xc0ULL << 32) + ((uint64_t)(i) << 12) + (uint64_t)(y))
+/* Primaries number their streams from here, so that adding secondaries
+ * does not change them. */
+#define PRIMARY_STREAM ((size_t)1 << 16)
 
 struct scale {
     const char *name;
@@ -53,7 +56,7 @@ struct school {
 
 struct gen {
     const struct gen_opts *o;
-    struct school *schools;
+    struct school *schools;   /* secondaries, then primaries */
     size_t nschools;
     int nla;
     struct gen_out out[4];          /* schools, pupils, results, attendance */
@@ -174,8 +177,8 @@ static const char *school_type(struct gen_rng *r, const char *name)
          : "Academy converter";
 }
 
-/* The character of school idx (secondaries first, then primaries); k is its
- * index within its phase, nphase the phase's count. */
+/* The character of the school with stream number idx; k is its index
+ * within its phase, nphase the phase's count. */
 static void school_init(struct gen *g, struct school *s, size_t idx, size_t k,
                         size_t nphase, enum phase phase)
 {
@@ -629,7 +632,7 @@ int gen_write(const struct gen_opts *o, const char *dir, struct gen_stats *stats
     for (size_t i = 0; i < (size_t)o->schools; i++)
         school_init(&g, &g.schools[i], i, i, (size_t)o->schools, PHASE_SECONDARY);
     for (size_t j = 0; j < (size_t)o->primaries; j++)
-        school_init(&g, &g.schools[o->schools + j], o->schools + j, j,
+        school_init(&g, &g.schools[o->schools + j], PRIMARY_STREAM + j, j,
                     (size_t)o->primaries, PHASE_PRIMARY);
 
     for (int i = 0; i < OUT_N; i++) {
@@ -643,7 +646,9 @@ int gen_write(const struct gen_opts *o, const char *dir, struct gen_stats *stats
         write_school(&g, &g.schools[i]);
     for (int y = 0; y < o->years; y++)
         for (size_t i = 0; i < total; i++)
-            gen_cohort(&g, &g.schools[i], i, o->first_year + y);
+            gen_cohort(&g, &g.schools[i],
+                       i < (size_t)o->schools ? i : PRIMARY_STREAM + i - (size_t)o->schools,
+                       o->first_year + y);
     for (int i = 0; i < OUT_N; i++) {
         if (gen_out_commit(&g.out[i], err) < 0) {
             gen_release(&g);
