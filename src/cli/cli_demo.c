@@ -1,12 +1,352 @@
-/* Placeholder until the module behind `collab demo` lands. */
+/* `collab demo [--data DIR]`: build the sample stores in DIR (default
+ * $XDG_DATA_HOME/collab/demo) and open them: the sample config is copied to
+ * DIR/config with a user for the person running the demo, the sample CSVs
+ * are imported into DIR/source.db and published into DIR/data. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collab/audit.h"
 #include "collab/cli.h"
+#include "collab/config.h"
+#include "collab/import.h"
+#include "collab/publish.h"
+#include "collab/store.h"
+#include "collab/util.h"
+
+static const char usage[] = "collab demo [--data DIR]";
+
+/* Import order: what later files refer to comes first. */
+static const char *const sample_kinds[] = { "schools", "subjects", "estimates",
+                                            "national", "pupils", "results",
+                                            "attendance" };
+
+static int copy_file(const char *from, const char *to, struct collab_err *err)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return collab_err_set(err, "%s: %s", from, strerror(errno));
+    int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!out) {
+        if (fd >= 0)
+            close(fd);
+        fclose(in);
+        return collab_err_set(err, "%s: %s", to, strerror(errno));
+    }
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    int bad = ferror(in) || ferror(out);
+    fclose(in);
+    if (fclose(out) != 0 || bad)
+        return collab_err_set(err, "%s: cannot copy to %s", from, to);
+    return 0;
+}
+
+/* Copy the regular files of a directory and of its subdirectories (themes/). */
+static int copy_tree(const char *from, const char *to, struct collab_err *err)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return collab_err_set(err, "%s: %s", from, strerror(errno));
+    if (util_mkdir_p(to, 0700) != 0) {
+        closedir(d);
+        return collab_err_set(err, "%s: cannot create: %s", to, strerror(errno));
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *src = util_path_join(from, e->d_name);
+        char *dst = util_path_join(to, e->d_name);
+        struct stat sb;
+        if (stat(src, &sb) == 0 && S_ISDIR(sb.st_mode))
+            rc = copy_tree(src, dst, err);
+        else if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode))
+            rc = copy_file(src, dst, err);
+        free(src);
+        free(dst);
+    }
+    closedir(d);
+    return rc;
+}
+
+static char *read_file(const char *path, struct collab_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        collab_err_set(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct strbuf sb = STRBUF_INIT;
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        sb_addn(&sb, buf, n);
+    fclose(fp);
+    return sb_detach(&sb);
+}
+
+static void yaml_quoted(struct strbuf *sb, const char *s)
+{
+    sb_addc(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            sb_addc(sb, '\\');
+        sb_addc(sb, *s);
+    }
+    sb_addc(sb, '"');
+}
+
+static void user_entry(struct strbuf *sb, int indent, const char *id, const char *login,
+                       const char *org)
+{
+    sb_addf(sb, "%*s- id: %s\n", indent, "", id);
+    sb_addf(sb, "%*slogin: ", indent + 2, "");
+    yaml_quoted(sb, login);
+    sb_addf(sb, "\n%*sname: ", indent + 2, "");
+    struct strbuf name = STRBUF_INIT;
+    sb_addf(&name, "Demo administrator (%s)", login);
+    yaml_quoted(sb, sb_str(&name));
+    sb_free(&name);
+    sb_addf(sb, "\n%*sorganisation: %s\n", indent + 2, "", org);
+    sb_addf(sb, "%*srole: admin\n%*sglobal: true\n", indent + 2, "", indent + 2, "");
+    sb_addf(sb, "%*saccess: [school_level, pupil_level, collaborate]\n", indent + 2, "");
+}
+
+/* Indentation of the first list item after `users:` (2 when none). */
+static int item_indent(const char *after)
+{
+    for (const char *p = after; *p; ) {
+        const char *eol = strchr(p, '\n');
+        size_t sp = strspn(p, " ");
+        if (p[sp] == '-')
+            return (int)sp;
+        if (p[sp] != '\n' && p[sp] != '#' && p[sp] != '\0')
+            break;
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return 2;
+}
+
+/* Insert the demo user as the first item of the top-level `users:` list. */
+static int add_user_text(const char *path, const char *id, const char *login,
+                         const char *org, struct collab_err *err)
+{
+    char *text = read_file(path, err);
+    if (!text)
+        return -1;
+    struct strbuf out = STRBUF_INIT;
+    const char *users = strncmp(text, "users:", 6) == 0 ? text : strstr(text, "\nusers:");
+    if (users && *users == '\n')
+        users++;
+    if (users) {
+        const char *eol = strchr(users, '\n');
+        size_t head = eol ? (size_t)(eol + 1 - text) : strlen(text);
+        if (strspn(users + 6, " ") != strcspn(users + 6, "\n#")) {
+            free(text);
+            return collab_err_set(err, "%s: cannot add the demo user to a flow-style "
+                                  "users list", path);
+        }
+        sb_addn(&out, text, head);
+        if (!eol)
+            sb_addc(&out, '\n');
+        user_entry(&out, item_indent(text + head), id, login, org);
+        sb_add(&out, text + head);
+    } else {
+        sb_add(&out, text);
+        if (out.len && out.buf[out.len - 1] != '\n')
+            sb_addc(&out, '\n');
+        sb_add(&out, "users:\n");
+        user_entry(&out, 2, id, login, org);
+    }
+    free(text);
+    FILE *fp = fopen(path, "wb");
+    int rc = fp && fputs(sb_str(&out), fp) >= 0 ? 0 : -1;
+    if (fp && fclose(fp) != 0)
+        rc = -1;
+    sb_free(&out);
+    return rc == 0 ? 0 : collab_err_set(err, "%s: cannot write", path);
+}
+
+static const struct cfg_org *demo_org(const struct cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].kind == CFG_ORG_LA)
+            return &cfg->orgs[i];
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].kind != CFG_ORG_SCHOOL)
+            return &cfg->orgs[i];
+    return NULL;
+}
+
+/* Make the person running the demo an admin of the owning LA, unless their
+ * login is already a user of the sample. */
+static int add_demo_user(const char *config, struct collab_err *err)
+{
+    struct cfg cfg;
+    if (cfg_load_dir(config, &cfg, err) != 0)
+        return -1;
+    const char *login = audit_real_login();
+    int rc = 0;
+    if (!*login)
+        rc = collab_err_set(err, "cannot tell who you are (no passwd entry for your uid)");
+    else if (!cfg_user_by_login(&cfg, login)) {
+        const struct cfg_org *org = demo_org(&cfg);
+        char id[64] = "demo-admin";
+        for (int i = 2; cfg_user(&cfg, id); i++)
+            snprintf(id, sizeof id, "demo-admin-%d", i);
+        char *path = util_path_join(config, "groups.yaml");
+        rc = org ? add_user_text(path, id, login, org->id, err)
+                 : collab_err_set(err, "%s: no organisation for the demo user", path);
+        free(path);
+    }
+    cfg_free(&cfg);
+    return rc;
+}
+
+static void remove_source(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        struct strbuf p = STRBUF_INIT;
+        sb_addf(&p, "%s%s", path, suffixes[i]);
+        unlink(sb_str(&p));
+        sb_free(&p);
+    }
+}
+
+static void print_problems(const struct imp_report *rep)
+{
+    for (size_t i = 0; i < rep->shown; i++)
+        fprintf(stderr, "%s\n", rep->problems[i]);
+}
+
+static int import_one(sqlite3 *db, const char *sample, const char *kind_name,
+                      struct collab_err *err)
+{
+    enum imp_kind kind;
+    struct strbuf file = STRBUF_INIT;
+    sb_addf(&file, "%s/%s.csv", sample, kind_name);
+    if (access(sb_str(&file), R_OK) != 0 || imp_kind_parse(kind_name, &kind) != 0) {
+        sb_free(&file);
+        return 0;
+    }
+    struct imp_report rep;
+    memset(&rep, 0, sizeof rep);
+    int rc = imp_import_file(db, kind, sb_str(&file), sb_str(&file), &rep, err);
+    if (rc != 0)
+        print_problems(&rep);
+    imp_report_free(&rep);
+    sb_free(&file);
+    return rc;
+}
+
+static int import_sample(const char *sample, const char *db_path, struct collab_err *err)
+{
+    remove_source(db_path);
+    sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, err);
+    if (!db)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof sample_kinds / sizeof sample_kinds[0]; i++)
+        rc = import_one(db, sample, sample_kinds[i], err);
+    store_close(db);
+    return rc;
+}
+
+static int publish_sample(const char *config, const char *db_path, const char *data,
+                          struct collab_err *err)
+{
+    struct cfg cfg;
+    if (cfg_load_dir(config, &cfg, err) != 0)
+        return -1;
+    struct publish_opts opts = { .db_path = db_path, .data_dir = data };
+    struct publish_result res;
+    memset(&res, 0, sizeof res);
+    int rc = publish_run(&cfg, &opts, &res, err);
+    /* The sample names unix groups this machine rarely has: one line will do. */
+    if (res.nwarnings)
+        cli_error("warning: %s%s", res.warnings[0],
+                  res.nwarnings > 1 ? " (and similar warnings for other files)" : "");
+    publish_result_free(&res);
+    cfg_free(&cfg);
+    return rc;
+}
+
+struct demo_paths {
+    char *dir, *config, *db, *data;
+};
+
+static int build(const struct demo_paths *p, struct collab_err *err)
+{
+    char *sample = cli_sample_dir();
+    if (!sample)
+        return collab_err_set(err, "the sample data set (sample-data/) is not installed; "
+                              "set COLLAB_SAMPLE_DIR");
+    char *sample_config = util_path_join(sample, "config");
+    int rc = 0;
+    if (util_mkdir_p(p->dir, 0700) != 0)
+        rc = collab_err_set(err, "%s: cannot create: %s", p->dir, strerror(errno));
+    if (rc == 0)
+        rc = copy_tree(sample_config, p->config, err);
+    if (rc == 0)
+        rc = add_demo_user(p->config, err);
+    if (rc == 0 && (rc = import_sample(sample, p->db, err)) != 0)
+        collab_err_prefix(err, "importing the sample");
+    if (rc == 0 && (rc = publish_sample(p->config, p->db, p->data, err)) != 0)
+        collab_err_prefix(err, "publishing the sample");
+    free(sample_config);
+    free(sample);
+    return rc;
+}
+
+static int open_or_print(const struct demo_paths *p)
+{
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        char *argv[] = { "tui", "--data", p->data, "--config", p->config, NULL };
+        return cli_tui(5, argv);
+    }
+    printf("demo stores in %s; try: collab report --data %s --config %s overview\n",
+           p->data, p->data, p->config);
+    return COLLAB_EXIT_OK;
+}
 
 int cli_demo(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'demo' is not available in this build yet");
-    return COLLAB_EXIT_USER;
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\n", usage);
+        return COLLAB_EXIT_OK;
+    }
+    struct demo_paths p = { NULL, NULL, NULL, NULL };
+    if (argc == 3 && strcmp(argv[1], "--data") == 0)
+        p.dir = util_xstrdup(argv[2]);
+    else if (argc == 1) {
+        char *xdg = util_xdg_dir("DATA");
+        p.dir = util_path_join(xdg, "demo");
+        free(xdg);
+    } else
+        return cli_usage(usage);
+    p.config = util_path_join(p.dir, "config");
+    p.db = util_path_join(p.dir, "source.db");
+    p.data = util_path_join(p.dir, "data");
+    struct collab_err err = { .set = 0 };
+    int status = build(&p, &err) == 0 ? open_or_print(&p) : cli_fail(&err);
+    free(p.dir);
+    free(p.config);
+    free(p.db);
+    free(p.data);
+    return status;
 }

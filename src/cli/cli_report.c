@@ -1,12 +1,224 @@
-/* Placeholder until the module behind `collab report` lands. */
+/* `collab report [OPTIONS] VIEW [ARG]`: any view of the model as a table,
+ * CSV, TSV or JSON, under the same access rules as the TUI. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "collab/cli.h"
+#include "collab/config.h"
+#include "collab/model.h"
+#include "collab/util.h"
+
+static const char usage[] =
+    "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
+    "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
+    "         [--format table|csv|tsv|json] VIEW\n"
+    "  VIEW: overview | subjects | subject CODE | schools | similar URN | pupils URN";
+
+struct view_name {
+    const char *name;
+    enum model_view view;
+    const char *arg;        /* what the view's argument is, NULL for none */
+};
+
+static const struct view_name view_names[] = {
+    { "overview", MODEL_VIEW_OVERVIEW, NULL },
+    { "subjects", MODEL_VIEW_SUBJECTS, NULL },
+    { "subject", MODEL_VIEW_SUBJECT, "CODE" },
+    { "schools", MODEL_VIEW_SCHOOLS, NULL },
+    { "similar", MODEL_VIEW_SIMILAR, "URN" },
+    { "pupils", MODEL_VIEW_PUPILS, "URN" },
+    { "evaluation", MODEL_VIEW_EVALUATION, NULL },
+};
+
+static const struct { const char *name; enum model_format fmt; } formats[] = {
+    { "table", MODEL_FMT_TABLE }, { "csv", MODEL_FMT_CSV },
+    { "tsv", MODEL_FMT_TSV }, { "json", MODEL_FMT_JSON },
+};
+
+#define MAX_FILTERS 16
+
+struct report_args {
+    const char *data, *config, *user, *group, *year, *ks, *sort, *format;
+    const char *filters[MAX_FILTERS];
+    int nfilters;
+    const char *pos[3];
+    int npos;
+};
+
+/* Options taking a value, and where the value goes. */
+static const char **option_slot(struct report_args *a, const char *name)
+{
+    static const char *const names[] = { "--data", "--config", "--user", "--group",
+                                         "--year", "--key-stage", "--sort", "--format" };
+    const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->year,
+                             &a->ks, &a->sort, &a->format };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return slots[i];
+    return NULL;
+}
+
+static int parse_args(int argc, char **argv, struct report_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **slot = option_slot(a, arg);
+        if (strcmp(arg, "--filter") == 0 && i + 1 < argc) {
+            if (a->nfilters == MAX_FILTERS) {
+                cli_error("at most %d filters", MAX_FILTERS);
+                return -1;
+            }
+            a->filters[a->nfilters++] = argv[++i];
+        } else if (slot && i + 1 < argc) {
+            *slot = argv[++i];
+        } else if (arg[0] == '-' && arg[1]) {
+            cli_error("unknown or incomplete option '%s'", arg);
+            return -1;
+        } else if (a->npos < 3) {
+            a->pos[a->npos++] = arg;
+        } else {
+            cli_error("too many arguments");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_int(const char *s, const char *what, long lo, long hi, long *out)
+{
+    if (util_parse_long(s, out) != 0 || *out < lo || *out > hi) {
+        cli_error("%s must be a number from %ld to %ld, not '%s'", what, lo, hi, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Fill q from the view name, its argument and the options (usage errors -1). */
+static int build_query(const struct report_args *a, const struct cfg *cfg,
+                       struct model_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->sort_col = -1;
+    const struct view_name *v = NULL;
+    for (size_t i = 0; a->npos > 0 && i < sizeof view_names / sizeof view_names[0]; i++)
+        if (strcmp(a->pos[0], view_names[i].name) == 0)
+            v = &view_names[i];
+    if (!v) {
+        cli_error(a->npos ? "unknown view '%s'" : "no view given%s", a->npos ? a->pos[0] : "");
+        return -1;
+    }
+    if (a->npos != (v->arg ? 2 : 1)) {
+        cli_error(v->arg ? "view '%s' takes %s" : "view '%s' takes no argument", v->name,
+                  v->arg ? v->arg : "");
+        return -1;
+    }
+    q->view = v->view;
+    long n;
+    if (v->view == MODEL_VIEW_SUBJECT)
+        q->subject = a->pos[1];
+    else if (v->arg && parse_int(a->pos[1], "URN", 1, 99999999, &n) == 0)
+        q->urn = n;
+    else if (v->arg)
+        return -1;
+    if (a->year && parse_int(a->year, "--year", 2000, 2100, &n) != 0)
+        return -1;
+    q->year = a->year ? (int)n : 0;
+    if (a->ks && parse_int(a->ks, "--key-stage", 2, 4, &n) != 0)
+        return -1;
+    q->key_stage = a->ks ? (int)n : 0;
+    for (int i = 0; i < a->nfilters; i++) {
+        struct collab_err err = { .set = 0 };
+        if (model_filter_parse(cfg, a->filters[i], &q->filter, &err) != 0) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_format(const char *name, enum model_format *fmt)
+{
+    *fmt = MODEL_FMT_TABLE;
+    for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(name, formats[i].name) == 0) {
+            *fmt = formats[i].fmt;
+            return 0;
+        }
+    if (!name)
+        return 0;
+    cli_error("unknown format '%s' (table, csv, tsv, json)", name);
+    return -1;
+}
+
+/* --sort COL or --sort -COL (descending), by column id or label. */
+static int resolve_sort(struct model *m, const char *spec, struct model_query *q)
+{
+    if (!spec)
+        return 0;
+    q->sort_desc = spec[0] == '-';
+    const char *name = spec + q->sort_desc;
+    q->sort_col = model_column_index(m, q, name);
+    if (q->sort_col < 0) {
+        cli_error("cannot sort by '%s': no such column in this view", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int run_report(const struct report_args *a, struct cfg *cfg, enum model_format fmt)
+{
+    struct collab_err err = { .set = 0 };
+    struct model_query q;
+    if (build_query(a, cfg, &q) != 0)
+        return cli_usage(usage);
+    char *data = a->data ? util_xstrdup(a->data) : cli_default_data();
+    struct model_open_args oa = { .data_dir = data, .cfg = cfg, .user_id = a->user,
+                                  .group_id = a->group };
+    struct model *m = model_open(&oa, &err);
+    free(data);
+    if (!m)
+        return cli_fail(&err);
+    if (model_warning(m))
+        cli_error("warning: %s", model_warning(m));
+    int status = COLLAB_EXIT_OK;
+    struct model_table t;
+    if (resolve_sort(m, a->sort, &q) != 0)
+        status = cli_usage(usage);
+    else if (model_query(m, &q, &t, &err) != 0)
+        status = cli_fail(&err);
+    else {
+        if (model_table_write(&t, fmt, stdout) != 0 || fflush(stdout) != 0) {
+            cli_error("cannot write the report");
+            status = COLLAB_EXIT_USER;
+        }
+        model_table_free(&t);
+    }
+    model_close(m);
+    return status;
+}
 
 int cli_report(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'report' is not available in this build yet");
-    return COLLAB_EXIT_USER;
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\n", usage);
+        return COLLAB_EXIT_OK;
+    }
+    struct report_args a;
+    enum model_format fmt;
+    if (parse_args(argc, argv, &a) != 0 || parse_format(a.format, &fmt) != 0)
+        return cli_usage(usage);
+    struct cfg cfg;
+    struct collab_err err = { .set = 0 };
+    char *config = a.config ? util_xstrdup(a.config) : cli_default_config();
+    int rc = cfg_load_dir(config, &cfg, &err);
+    free(config);
+    if (rc != 0)
+        return cli_fail(&err);
+    int status = run_report(&a, &cfg, fmt);
+    cfg_free(&cfg);
+    return status;
 }

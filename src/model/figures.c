@@ -200,3 +200,14 @@ char *mdl_subject_name(struct model *m, const char *code)
     sqlite3_reset(st);
     return name;
 }
+
+int mdl_school_has_pupils(struct model *m, long urn, int year, int ks)
+{
+    sqlite3_stmt *st = m->st_context;
+    sqlite3_bind_int64(st, 1, urn);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int(st, 3, ks);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}

@@ -78,6 +78,9 @@ int mdl_subject_present(struct model *m, int year, const char *subject);
 sqlite3_stmt *mdl_subjects_stmt(struct model *m, struct collab_err *err);
 /* The subject's name, or NULL when the store has no such subject (caller frees). */
 char *mdl_subject_name(struct model *m, const char *code);
+/* Has the school any pupils at the key stage in the year (a school_context
+ * row)? Schools without (a primary, at KS4) are left out of school lists. */
+int mdl_school_has_pupils(struct model *m, long urn, int year, int ks);
 /* National comparator: 1 found (sd NAN when absent), 0 not. */
 int mdl_national(struct model *m, int year, const char *ind, long fkey,
                  double *value, double *sd);

@@ -19,8 +19,14 @@ static const struct { const char *id, *label; int decimals; } context_cols[] = {
 };
 #define NCONTEXT (sizeof context_cols / sizeof context_cols[0])
 
+/* Headline indicators, except one whose id would repeat a fixed column. */
 static int is_headline(const struct mdl_ind *ind, int ks)
 {
+    static const char *const fixed[] = { "rank", "school", "urn", "cohort", "fsm6_pct",
+                                         "eal_pct", "sen_pct" };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(ind->id, fixed[i]) == 0)
+            return 0;
     return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
 }
 
@@ -131,20 +137,33 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     if (sort_ind && !access_sort(m->group, m->league_tables, sort_ind->label, err))
         return mdl_refuse(m, m->group->id, err);
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
+    struct strbuf absent = STRBUF_INIT;
     int rc = 0;
-    for (size_t s = 0; rc == 0 && s < m->nschools; s++)
-        rc = fill_school(m, t, v, s, first, figs, err);
+    for (size_t s = 0; rc == 0 && s < m->nschools; s++) {
+        if (mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
+            rc = fill_school(m, t, v, s, first, figs, err);
+        else
+            sb_addf(&absent, "%s%s", absent.len ? ", " : "", m->schools[s].name);
+    }
     free(figs);
-    if (rc != 0)
+    if (rc != 0) {
+        sb_free(&absent);
         return -1;
+    }
+    if (absent.len)
+        mdl_set_note(t, "No KS%d pupils in %d: %s.", v->ks, v->year, sb_str(&absent));
+    sb_free(&absent);
     if (m->league_tables) {
         int by = sort_ind ? sort : first_ranked(m, t);
         const struct mdl_ind *ind = column_indicator(m, t, by);
         if (by >= 0 && ind)
             rank_rows(t, 0, by, ind->polarity);
     } else {
-        mdl_set_note(t, "League tables are off for this group: schools are listed in a "
-                     "fixed order, without rank.");
+        struct strbuf note = STRBUF_INIT;
+        sb_addf(&note, "League tables are off for this group: schools are listed in a "
+                "fixed order, without rank.%s%s", t->note ? " " : "", t->note ? t->note : "");
+        free(t->note);
+        t->note = sb_detach(&note);
     }
     if (sort >= 0)
         mdl_sort_rows(t, sort, v->q->sort_desc);

@@ -106,6 +106,8 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
     size_t n = 0, ti = m->nschools;
     struct strbuf left_out = STRBUF_INIT;
     for (size_t s = 0; s < m->nschools; s++) {
+        if (!mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
+            continue;
         if (!read_intake(m, m->schools[s].urn, v->year, v->ks, in[n].x)) {
             sb_addf(&left_out, "%s%s", left_out.len ? ", " : "", m->schools[s].name);
             continue;
@@ -143,7 +145,7 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
         add_row(m, t, &in[i], v->year, v->ks, i == 0);
     if (left_out.len)
         mdl_set_note(t, "Distance over z-scores of FSM6 %%, EAL %%, SEN %%, cohort and prior "
-                     "attainment, equal weights. Left out (intake suppressed): %s",
+                     "attainment, equal weights. Left out (intake suppressed): %s.",
                      sb_str(&left_out));
     else
         mdl_set_note(t, "Distance over z-scores of FSM6 %%, EAL %%, SEN %%, cohort and prior "

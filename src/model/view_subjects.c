@@ -9,8 +9,14 @@
 #include "collab/util.h"
 #include "model_internal.h"
 
+/* Result indicators of the key stage, except one whose id would repeat a
+ * fixed column of the view (an `entries` count indicator repeats Entries). */
 static int is_result(const struct mdl_ind *ind, int ks)
 {
+    static const char *const fixed[] = { "subject", "name", "school", "urn", "entries" };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(ind->id, fixed[i]) == 0)
+            return 0;
     return ind->level == CFG_LEVEL_RESULT && ind->key_stage == ks;
 }
 
@@ -149,7 +155,8 @@ int mdl_view_subject(struct model *m, const struct mdl_view_ctx *v,
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     int rc = 0;
     for (size_t s = 0; rc == 0 && s < m->nschools; s++)
-        rc = subject_row(m, t, v, m->schools[s].urn, m->schools[s].name, figs, err);
+        if (mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
+            rc = subject_row(m, t, v, m->schools[s].urn, m->schools[s].name, figs, err);
     if (rc == 0)
         rc = subject_row(m, t, v, 0, m->group_name, figs, err);
     free(figs);
