@@ -1,2 +1,150 @@
-/* placeholder: the module is being written */
-typedef int collab_placeholder_unused;
+/* The config directory as a whole: loading every file, freeing, lookups. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "collab/config.h"
+#include "collab/util.h"
+#include "load.h"
+
+struct dir_file {
+    const char *name;
+    int (*load)(const char *path, struct cfg *cfg, struct collab_err *err);
+    int required;
+};
+
+static const struct dir_file dir_files[] = {
+    { "indicators.yaml", cfg_load_indicators, 1 },
+    { "filters.yaml", cfg_load_filters, 1 },
+    { "groups.yaml", cfg_load_groups, 1 },
+    { "evaluation.yaml", cfg_load_evaluation, 0 },
+};
+
+static int load_one(const char *dir, const struct dir_file *f, struct cfg *cfg,
+                    struct collab_err *err)
+{
+    char *path = util_path_join(dir, f->name);
+    struct stat sb;
+    int rc = 0;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT || f->required)
+            rc = collab_err_at(err, path, 0, 0, "%s", errno == ENOENT
+                               ? "missing (a config directory needs indicators.yaml, "
+                                 "filters.yaml and groups.yaml)" : strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        rc = collab_err_at(err, path, 0, 0, "not a regular file");
+    } else {
+        rc = f->load(path, cfg, err);
+    }
+    free(path);
+    return rc;
+}
+
+int cfg_load_dir(const char *dir, struct cfg *cfg, struct collab_err *err)
+{
+    struct stat sb;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->policy = (struct cfg_policy){ 6, 1 };
+    if (stat(dir, &sb) != 0)
+        return collab_err_at(err, dir, 0, 0, "cannot open config directory: %s",
+                             strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return collab_err_at(err, dir, 0, 0, "not a directory");
+    cfg->dir = util_xstrdup(dir);
+    for (size_t i = 0; i < sizeof dir_files / sizeof dir_files[0]; i++)
+        if (load_one(dir, &dir_files[i], cfg, err) < 0) {
+            cfg_free(cfg);
+            return -1;
+        }
+    return 0;
+}
+
+void cfg_free(struct cfg *cfg)
+{
+    if (!cfg)
+        return;
+    cfg_free_indicators(cfg);
+    cfg_free_filters(cfg);
+    cfg_free_groups(cfg);
+    cfg_free_eval(cfg);
+    free(cfg->dir);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const struct cfg_indicator *cfg_indicator(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->nindicators; i++)
+        if (cfg->indicators[i].id && strcmp(cfg->indicators[i].id, id) == 0)
+            return &cfg->indicators[i];
+    return NULL;
+}
+
+const struct cfg_filter *cfg_filter(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->nfilters; i++)
+        if (cfg->filters[i].id && strcmp(cfg->filters[i].id, id) == 0)
+            return &cfg->filters[i];
+    return NULL;
+}
+
+const struct cfg_group *cfg_group(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->ngroups; i++)
+        if (cfg->groups[i].id && strcmp(cfg->groups[i].id, id) == 0)
+            return &cfg->groups[i];
+    return NULL;
+}
+
+const struct cfg_user *cfg_user(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->nusers; i++)
+        if (cfg->users[i].id && strcmp(cfg->users[i].id, id) == 0)
+            return &cfg->users[i];
+    return NULL;
+}
+
+const struct cfg_user *cfg_user_by_login(const struct cfg *cfg, const char *login)
+{
+    for (size_t i = 0; i < cfg->nusers; i++)
+        if (cfg->users[i].login && strcmp(cfg->users[i].login, login) == 0)
+            return &cfg->users[i];
+    return NULL;
+}
+
+const struct cfg_org *cfg_org(const struct cfg *cfg, const char *id)
+{
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].id && strcmp(cfg->orgs[i].id, id) == 0)
+            return &cfg->orgs[i];
+    return NULL;
+}
+
+const struct cfg_org *cfg_school_org(const struct cfg *cfg, long urn)
+{
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].kind == CFG_ORG_SCHOOL && cfg->orgs[i].urn == urn)
+            return &cfg->orgs[i];
+    return NULL;
+}
+
+const struct cfg_consent *cfg_consent(const struct cfg *cfg, long urn)
+{
+    for (size_t i = 0; i < cfg->nconsents; i++)
+        if (cfg->consents[i].urn == urn)
+            return &cfg->consents[i];
+    return NULL;
+}
+
+int cfg_filter_value_index(const struct cfg_filter *f, const char *code_or_label)
+{
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (util_strieq(f->values[i].code, code_or_label))
+            return (int)i;
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (util_strieq(f->values[i].label, code_or_label))
+            return (int)i;
+    return -1;
+}
