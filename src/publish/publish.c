@@ -205,7 +205,8 @@ static char *tmp_path(const struct run *r, const char *final)
 {
     const char *slash = strrchr(final, '/');
     struct strbuf sb = STRBUF_INIT;
-    sb_addf(&sb, ".%s" TMP_MARK "%ld", slash ? slash + 1 : final, (long)getpid());
+    /* final ends in ".db", so this ends in TMP_MARK and the pid */
+    sb_addf(&sb, ".%s.tmp-%ld", slash ? slash + 1 : final, (long)getpid());
     char *p = util_path_join(r->opts->data_dir, sb_str(&sb));
     sb_free(&sb);
     return p;
