@@ -213,7 +213,7 @@ static void school_init(struct gen *g, struct school *s, size_t idx, size_t k,
         s->effect = 0.4 * gen_rng_normal(&r);
     } else {
         s->cohort = gen_rng_chance(&r, 0.5) ? 58.0 : 29.0;
-        s->effect = 2.0 * gen_rng_normal(&r);
+        s->effect = 1.5 * gen_rng_normal(&r);
     }
     s->triple = 0.10 + 0.30 * gen_rng_uniform(&r);
     s->lang = 0.22 + 0.45 * gen_rng_uniform(&r);
