@@ -376,6 +376,9 @@ int imp_import_file(sqlite3 *db, enum imp_kind kind, const char *path,
     c->def = imp_kind_def(kind);
     c->rep = report;
     c->err = err;
+    /* A big import touches many pages; a larger cache keeps them from
+     * spilling into the WAL mid-transaction (connection-local). */
+    sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
     int rc = store_begin(db, err);
     if (rc == 0) {
         rc = run(c, path);
