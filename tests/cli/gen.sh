@@ -82,6 +82,17 @@ is "$(awk -F, 'NR > 1 { print $1 }' "$d/estimates.csv" | sort | uniq -c | awk '{
 like "$(grep '^2019,p8,' "$SAMPLE/national.csv")" "^2019,p8,,-0.03,1.2825$" \
    "2019 national P8 with its SD"
 
+# The sample config and the shipped themes load (collab check reads the
+# themes beside the config directory).
+mkdir -p "$T/cfg"
+cp "$SAMPLE"/config/*.yaml "$T/cfg/" && cp -R "$top_srcdir/themes" "$T/cfg/themes"
+run "$COLLAB" check "$T/cfg"
+is "$rc" 0 "sample config and themes pass collab check"
+like "$out$err" "15 indicators, 5 filters, 2 groups, 7 users" "with every indicator, filter, group and user"
+is "$(ls "$top_srcdir/themes" | tr '\n' ' ')" "default.yaml high-contrast.yaml light.yaml mono.yaml " \
+   "four themes ship"
+like "$(cat "$top_srcdir/themes/mono.yaml")" "monochrome: true" "the mono theme draws with attributes only"
+
 if command -v "${SQLITE3_SHELL:-sqlite3}" >/dev/null 2>&1; then
     db="$T/check.db"
     sqlite "$db" ".mode csv" ".import $d/pupils.csv pupils" ".import $d/results.csv results" 2>/dev/null
