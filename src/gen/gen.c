@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "collab/gen.h"
 #include "collab/util.h"
@@ -54,18 +53,17 @@ struct school {
     double subject[GEN_NSUBJECTS];  /* the school's subject strengths */
 };
 
+enum { OUT_SCHOOLS, OUT_PUPILS, OUT_RESULTS, OUT_ATTENDANCE, OUT_N };
+
 struct gen {
     const struct gen_opts *o;
     struct school *schools;   /* secondaries, then primaries */
-    size_t nschools;
     int nla;
-    struct gen_out out[4];          /* schools, pupils, results, attendance */
+    struct gen_out out[OUT_N];      /* written in one pass */
     long next_pupil;
     struct gen_stats st;
     double est_by_half[81];         /* A8 estimate by 2 * (KS2 avg) - 160 */
 };
-
-enum { OUT_SCHOOLS, OUT_PUPILS, OUT_RESULTS, OUT_ATTENDANCE, OUT_N };
 
 static const char *const out_names[OUT_N] = {
     "schools.csv", "pupils.csv", "results.csv", "attendance.csv",
@@ -626,7 +624,6 @@ int gen_write(const struct gen_opts *o, const char *dir, struct gen_stats *stats
     int per_la = (int)((total + MAX_LAS - 1) / MAX_LAS);
     per_la = per_la < SCHOOLS_PER_LA ? SCHOOLS_PER_LA : per_la;
     g.nla = (int)((total + (size_t)per_la - 1) / (size_t)per_la);
-    g.nschools = total;
     g.schools = util_xcalloc(total, sizeof *g.schools);
     fill_estimates(&g);
     for (size_t i = 0; i < (size_t)o->schools; i++)

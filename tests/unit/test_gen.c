@@ -169,7 +169,7 @@ static int grade_ok(char c)
     return c == 'U' || (c >= '1' && c <= '9');
 }
 
-static void read_pupils(const char *dir, struct shape *s, char **ks_of, long maxid)
+static void read_pupils(const char *dir, struct shape *s, char *ks_of, long maxid)
 {
     size_t len;
     char *text = read_file(dir, "pupils.csv", &len);
@@ -182,11 +182,11 @@ static void read_pupils(const char *dir, struct shape *s, char **ks_of, long max
             continue;
         }
         long id = strtol(f[0] + 1, NULL, 10);
-        if (id <= 0 || id > maxid || (*ks_of)[id]) {
+        if (id <= 0 || id > maxid || ks_of[id]) {
             s->dup_ids++;
             continue;
         }
-        (*ks_of)[id] = f[3][0];
+        ks_of[id] = f[3][0];
         if (f[3][0] == '2') {
             s->ks2++;
             continue;
@@ -241,7 +241,7 @@ static void read_results(const char *dir, struct shape *s, const char *ks_of, lo
     free(text);
 }
 
-static void read_attendance(const char *dir, struct shape *s, const char *ks_of)
+static void read_attendance(const char *dir, struct shape *s, const char *ks_of, long maxid)
 {
     size_t len;
     char *text = read_file(dir, "attendance.csv", &len);
@@ -256,7 +256,7 @@ static void read_attendance(const char *dir, struct shape *s, const char *ks_of)
         s->att++;
         if (poss < 150 || poss > 330 || miss < 0 || miss > poss)
             s->bad_att++;
-        if (ks_of[id] != '4')
+        if (id <= 0 || id > maxid || ks_of[id] != '4')
             continue;
         s->possible += (double)poss;
         s->missed += (double)miss;
@@ -293,9 +293,9 @@ static void test_generated_set(void)
     char *ks_of = calloc((size_t)maxid + 1, 1);
     struct shape s;
     memset(&s, 0, sizeof s);
-    read_pupils(d1, &s, &ks_of, maxid);
+    read_pupils(d1, &s, ks_of, maxid);
     read_results(d1, &s, ks_of, maxid);
-    read_attendance(d1, &s, ks_of);
+    read_attendance(d1, &s, ks_of, maxid);
     free(ks_of);
 
     is_int(s.ks4 + s.ks2, st.pupils, "pupils.csv has the reported number of pupils");
