@@ -38,6 +38,7 @@ struct run {
     char today[16];
     struct pending *pending;
     size_t npending;
+    struct strbuf unknown_groups;   /* ", "-separated, for one warning */
 };
 
 const struct cfg_org *pub_org(const struct cfg *cfg, const char *id)
@@ -113,6 +114,18 @@ static struct publish_file *add_file(struct run *r, enum publish_file_kind kind,
     return f;
 }
 
+static void note_unknown_group(struct run *r, const char *gname)
+{
+    const char *list = sb_str(&r->unknown_groups);
+    size_t n = strlen(gname);
+    for (const char *p = list; (p = strstr(p, gname)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return;
+    if (r->unknown_groups.len)
+        sb_add(&r->unknown_groups, ", ");
+    sb_add(&r->unknown_groups, gname);
+}
+
 /* Give path to unix group gname with group_mode, or keep it owner-only
  * (with a warning) when the group does not exist or cannot be used. */
 static int set_access(struct run *r, const char *path, const char *gname,
@@ -122,8 +135,7 @@ static int set_access(struct run *r, const char *path, const char *gname,
     if (gname && *gname) {
         struct group *gr = getgrnam(gname);
         if (!gr)
-            warn(r, "unix group '%s' does not exist on this machine: files for it "
-                 "are readable by their owner only", gname);
+            note_unknown_group(r, gname);
         else if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
             warn(r, "cannot give files to unix group '%s' (%s): they are readable "
                  "by their owner only", gname, strerror(errno));
@@ -565,5 +577,9 @@ out:
         res->nfiles = 0;
     }
     store_close(r.db);
+    if (r.unknown_groups.len)
+        warn(&r, "unix groups not on this machine, their files are readable by "
+             "their owner only (0600): %s", sb_str(&r.unknown_groups));
+    sb_free(&r.unknown_groups);
     return rc;
 }
