@@ -1,0 +1,29 @@
+#!/bin/sh
+# collab demo: without a terminal it builds the stores and says where they are;
+# stores are private (0600); a second run rebuilds cleanly.
+. "$top_srcdir/tests/lib.sh"
+
+run "$COLLAB" demo --data "$T/d" </dev/null
+is "$rc" 0 "demo without a terminal succeeds"
+like "$out" "demo stores in $T/d/data; try: collab report --data $T/d/data --config $T/d/config overview" \
+     "it prints where the stores are"
+ok "$([ -f "$T/d/data/group-northmoor-secondary.db" ]; echo $?)" "a group store exists"
+ok "$([ -f "$T/d/data/school-900001.db" ]; echo $?)" "a school store exists"
+ok "$([ -f "$T/d/source.db" ]; echo $?)" "the source store exists"
+modes=$(for f in "$T/d/source.db" "$T/d/data"/group-*.db "$T/d/data"/school-*.db; do stat -c %a "$f"; done | sort -u)
+is "$modes" "600" "every store is mode 0600"
+login=$(id -un)
+like "$(cat "$T/d/config/groups.yaml")" "login: \"$login\"" "the real login is a user of the demo config"
+before=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
+run "$COLLAB" demo --data "$T/d" </dev/null
+is "$rc" 0 "a second demo run works"
+is "$(grep -c "login: \"$login\"" "$T/d/config/groups.yaml")" "1" "the demo user is added once"
+after=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
+is "$after" "$before" "the rebuilt stores give the same figures"
+run "$COLLAB" demo --data "$T/d" extra
+is "$rc" 2 "a stray argument is a usage error"
+run env XDG_DATA_HOME="$T/xdg" "$COLLAB" demo </dev/null
+is "$rc" 0 "the default directory is under XDG_DATA_HOME"
+ok "$([ -f "$T/xdg/collab/demo/data/group-northmoor-secondary.db" ]; echo $?)" \
+   "default: \$XDG_DATA_HOME/collab/demo/data"
+done_testing

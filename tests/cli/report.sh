@@ -1,0 +1,205 @@
+#!/bin/sh
+# collab report: every view's figures against the same figures computed by
+# sqlite3 over the SOURCE store (member schools, year, filter, suppression),
+# the access rules (pupils, league tables) and the JSON shape.
+. "$top_srcdir/tests/lib.sh"
+
+if ! command -v python3 >/dev/null 2>&1 || ! command -v "${SQLITE3_SHELL:-sqlite3}" >/dev/null 2>&1; then
+    skip "python3 and sqlite3 are needed"; done_testing
+fi
+
+run "$COLLAB" demo --data "$T/demo"
+is "$rc" 0 "demo builds the sample stores"
+SRC="$T/demo/source.db"
+DATA="$T/demo/data"
+CONF="$T/demo/config"
+# Westfield signs, so the partnership opens to its school users (hana, cal, priya).
+printf '  - { urn: 900006, signed: 2024-10-01, signatory: "W. Test" }\n' >>"$CONF/groups.yaml"
+R() { "$COLLAB" report --data "$DATA" --config "$CONF" "$@"; }
+Y=2019
+NM="900001,900002,900003,900004,900005,900006,900007,900008,950001,950002,950003,950004"
+
+# field KEYCOL KEY COL < csv: the value of COL in the row whose KEYCOL is KEY.
+field() {
+    python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+for r in rows:
+    if r[sys.argv[1]] == sys.argv[2]:
+        print(r[sys.argv[3]]); break
+else:
+    print("<no row>")
+' "$@"
+}
+# SQL's printf writes -0.00 where collab writes 0.00.
+q() { sqlite "$SRC" "$1" | sed 's/^-\(0\.0*\)$/\1/'; }
+# KS4 pupils of the group in the year, with a WHERE fragment for the filter.
+ks4() { echo "FROM pupil p JOIN pupil_ks4 k ON k.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }
+
+# ---- overview ----
+check_overview() {   # check_overview NAME SQL-FILTER REPORT-ARGS...
+    name=$1; flt=$2; shift 2
+    out=$(R --format csv "$@" overview)
+    is "$(printf '%s' "$out" | field indicator att8 value)" \
+       "$(q "SELECT printf('%.1f', avg(k.att8)) $(ks4 "$flt")")" "overview $name: Attainment 8"
+    is "$(printf '%s' "$out" | field indicator att8 n)" \
+       "$(q "SELECT count(*) $(ks4 "$flt")")" "overview $name: Attainment 8 n"
+    is "$(printf '%s' "$out" | field indicator p8 value)" \
+       "$(q "SELECT printf('%.2f', avg(k.p8)) $(ks4 "$flt AND k.p8 IS NOT NULL")")" "overview $name: Progress 8"
+    is "$(printf '%s' "$out" | field indicator basics5 value)" \
+       "$(q "SELECT printf('%.1f', 100.0 * sum(k.basics5) / count(*)) $(ks4 "$flt")")" "overview $name: EM 5+"
+    is "$(printf '%s' "$out" | field indicator att8 national)" \
+       "$(q "SELECT printf('%.1f', value) FROM national WHERE year = $Y AND indicator = 'att8' AND filter = '$(echo "$*" | sed -n 's/.*--filter \([a-z0-9=]*\).*/\1/p')'")" \
+       "overview $name: national comparator for the same pupils"
+}
+check_overview "all pupils" ""
+check_overview "FSM6" "AND p.fsm6 = 1" --filter fsm6=yes
+check_overview "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes --filter gender=female
+# Secondary suppression may hide a group cell of 6 or more (to protect a
+# small school cell); a shown figure must still be right.
+out=$(R --format csv --filter sen=support --filter gender=female overview | field indicator att8 value)
+want=$(q "SELECT printf('%.1f', avg(k.att8)) $(ks4 "AND p.sen = 'K' AND p.gender = 'F'")")
+ok "$([ "$out" = x ] || [ "$out" = "$want" ]; echo $?)" "overview SEN support girls: A8 is $want or suppressed (got $out)"
+all=$(R --format csv overview | field indicator att8 value)
+fsm=$(R --format csv --filter fsm6=yes overview | field indicator att8 value)
+sg=$(R --format csv --filter fsm6=YES --filter gender=Girls overview | field indicator att8 value)
+ok "$([ "$all" != "$fsm" ] && [ "$all" != "$sg" ] && [ "$fsm" != "$sg" ]; echo $?)" \
+   "each filter changes the figures ($all, $fsm, $sg)"
+out=$(R overview)
+like "$out" "Findings:" "overview lists findings"
+like "$out" "significantly (above|below) national" "findings say above or below national"
+
+# ---- schools, with suppression ----
+check_schools() {   # NAME SQL-FILTER ARGS...: every school's A8 matches or is x when n < 6
+    name=$1; flt=$2; shift 2
+    out=$(R --format csv "$@" schools)
+    bad=0; compared=0; small=0
+    for urn in 900001 900002 900003 900004 900005 900006 900007 900008; do
+        got=$(printf '%s' "$out" | field urn "$urn" att8)
+        n=$(q "SELECT count(*) $(ks4 "$flt" "$urn")")
+        want=$(q "SELECT printf('%.1f', avg(k.att8)) $(ks4 "$flt" "$urn")")
+        if [ "$n" -lt 6 ]; then
+            small=$((small + 1)); [ "$got" = x ] || { bad=1; diag "$urn: n=$n shows '$got', want x"; }
+        elif [ "$got" != x ]; then   # x here: secondary suppression
+            compared=$((compared + 1)); [ "$got" = "$want" ] || { bad=1; diag "$urn: got $got want $want"; }
+        fi
+    done
+    ok "$bad" "schools $name: each school's A8 matches SQL ($compared compared, $small under 6 shown x)"
+    case $name in
+    *SEN*) ok "$([ "$small" -gt 0 ]; echo $?)" "schools $name: small cells were checked" ;;
+    *) ok "$([ "$compared" -gt 0 ]; echo $?)" "schools $name: figures were compared" ;;
+    esac
+}
+check_schools "all pupils" ""
+check_schools "FSM6" "AND p.fsm6 = 1" --filter fsm6=yes
+check_schools "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes --filter gender=female
+check_schools "SEN support girls" "AND p.sen = 'K' AND p.gender = 'F'" --filter sen=support --filter gender=female
+out=$(R --format csv --filter sen=support --filter gender=female schools)
+like "$out" ",x," "a small SEN-support-girls cell is suppressed"
+out=$(R --format csv schools)
+is "$(printf '%s' "$out" | field urn 900001 fsm6_pct)" \
+   "$(q "SELECT printf('%.1f', 100.0 * sum(fsm6) / count(*)) FROM pupil WHERE school = 900001 AND year = $Y AND key_stage = 4")" \
+   "schools: FSM6 % of a school's cohort"
+like "$(printf '%s' "$out" | head -1)" "^rank,school,urn" "league tables on: a rank column"
+out=$(R --format csv --sort -att8 schools)
+is "$(printf '%s' "$out" | sed -n 2p | cut -d, -f1)" "1" "sorted by A8 descending, the first row has rank 1"
+
+# ---- subjects ----
+check_subjects() {
+    name=$1; flt=$2; shift 2
+    out=$(R --format csv "$@" subjects)
+    for s in MATHS EN_LANG HISTORY; do
+        e=$(q "SELECT count(*) FROM result r JOIN pupil p ON p.id = r.pupil WHERE r.subject = '$s' AND p.year = $Y AND p.key_stage = 4 AND p.school IN ($NM) $flt")
+        pts=$(q "SELECT printf('%.2f', avg(r.points)) FROM result r JOIN pupil p ON p.id = r.pupil WHERE r.subject = '$s' AND p.year = $Y AND p.key_stage = 4 AND p.school IN ($NM) $flt")
+        [ "$e" -lt 6 ] && pts=x && e=x
+        is "$(printf '%s' "$out" | field subject "$s" entries)" "$e" "subjects $name: $s entries"
+        is "$(printf '%s' "$out" | field subject "$s" points)" "$pts" "subjects $name: $s average points"
+    done
+}
+check_subjects "all pupils" ""
+check_subjects "FSM6" "AND p.fsm6 = 1" --filter fsm6=yes
+check_subjects "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes --filter gender=female
+
+out=$(R --format csv --filter fsm6=yes subject MATHS)
+bad=0
+for urn in 900001 900003 900008; do
+    e=$(q "SELECT count(*) FROM result r JOIN pupil p ON p.id = r.pupil WHERE r.subject = 'MATHS' AND p.year = $Y AND p.key_stage = 4 AND p.school = $urn AND p.fsm6 = 1")
+    g=$(printf '%s' "$out" | field urn "$urn" entries)
+    if [ "$e" -lt 6 ]; then [ "$g" = x ] || bad=1; elif [ "$g" != x ] && [ "$g" != "$e" ]; then bad=1; diag "$urn: $g vs $e"; fi
+done
+ok "$bad" "subject MATHS, FSM6: entries per school match SQL"
+is "$(printf '%s' "$out" | tail -n 1 | tr -d '\r' | cut -d, -f3)" \
+   "$(q "SELECT count(*) FROM result r JOIN pupil p ON p.id = r.pupil WHERE r.subject = 'MATHS' AND p.year = $Y AND p.key_stage = 4 AND p.school IN ($NM) AND p.fsm6 = 1")" \
+   "subject MATHS, FSM6: the group row"
+
+# ---- similar ----
+want=$(q "SELECT school, 100.0*sum(fsm6)/count(*), 100.0*sum(eal)/count(*), 100.0*sum(sen <> 'N')/count(*), count(*), avg(prior_score) FROM pupil WHERE year = $Y AND key_stage = 4 AND school IN ($NM) GROUP BY school" |
+    python3 -c '
+import sys, math
+rows = [l.strip().split("|") for l in sys.stdin if l.strip()]
+urns = [r[0] for r in rows]; x = [[float(v) for v in r[1:]] for r in rows]
+z = []
+for f in range(5):
+    col = [r[f] for r in x]; m = sum(col) / len(col)
+    sd = math.sqrt(sum((c - m) ** 2 for c in col) / len(col))
+    z.append([(c - m) / sd if sd > 0 else 0 for c in col])
+t = urns.index("900001")
+d = [(math.sqrt(sum((z[f][i] - z[f][t]) ** 2 for f in range(5))), urns[i]) for i in range(len(urns))]
+print(" ".join("%s:%.2f" % (u, dist) for dist, u in sorted(d)))')
+got=$(R --format csv similar 900001 | tr -d '\r' | awk -F, 'NR > 1 { printf "%s%s:%s", sep, $2, $3; sep = " " }')
+is "$got" "$want" "similar 900001: order and distances from z-scores over the source"
+
+# ---- pupils ----
+H="--user hana --group harbour-partnership"
+run R $H --format csv pupils 900001
+is "$rc" 0 "pupils: Harbour High's own leader with pupil_level may see them"
+is "$(printf '%s\n' "$out" | tail -n +2 | grep -c .)" \
+   "$(q "SELECT count(*) FROM pupil WHERE school = 900001 AND year = $Y AND key_stage = 4")" "pupils: one row per pupil"
+p1=$(q "SELECT id FROM pupil WHERE school = 900001 AND year = $Y AND key_stage = 4 ORDER BY id LIMIT 1")
+is "$(printf '%s' "$out" | field pupil "$p1" att8)" \
+   "$(q "SELECT printf('%.1f', att8) FROM pupil_ks4 WHERE pupil = '$p1'")" "pupils: a pupil's A8"
+run R $H --format csv --filter fsm6=yes --filter gender=female pupils 900001
+is "$(printf '%s\n' "$out" | tail -n +2 | grep -c .)" \
+   "$(q "SELECT count(*) FROM pupil WHERE school = 900001 AND year = $Y AND key_stage = 4 AND fsm6 = 1 AND gender = 'F'")" \
+   "pupils: filters apply"
+run R --user priya --group harbour-partnership pupils 900001
+is "$rc" 1 "pupils refused for a user without pupil_level"
+like "$err" "pupil_level" "the refusal says why"
+run R --user cal --group harbour-partnership pupils 900001
+is "$rc" 1 "pupils refused for a user of another school"
+like "$err" "own users" "the refusal says whose pupils they are"
+run "$COLLAB" audit --data "$DATA" --format csv
+like "$out" "priya,refused,900001" "audit row for the refused pupil_level"
+like "$out" "cal,refused,900001" "audit row for the other school's user"
+like "$out" "hana,pupils,900001" "audit row for the pupil view"
+
+# ---- league tables off (harbour-partnership) ----
+P="--user pat --group harbour-partnership"
+run R $P --format csv schools
+is "$rc" 0 "schools view of a no-league-tables group"
+unlike "$(printf '%s' "$out" | head -1)" "rank" "no rank column when league tables are off"
+run R $P --sort p8 schools
+is "$rc" 1 "sorting by an indicator is refused when league tables are off"
+like "$err" "league tables are off" "the refusal says why"
+
+# ---- JSON ----
+for v in overview subjects schools "subject MATHS" "similar 900001"; do
+    # shellcheck disable=SC2086
+    R --format json $v >"$T/out.json"
+    python3 -m json.tool "$T/out.json" >/dev/null
+    ok $? "JSON of $v parses"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if {"title","columns","rows","findings"} <= d.keys() and all({"id","label"} <= c.keys() for c in d["columns"]) else 1)' "$T/out.json"
+    ok $? "JSON of $v has title, columns (id, label), rows, findings"
+done
+
+# ---- usage errors ----
+run R --filter colour=red overview
+is "$rc" 2 "unknown filter dimension is a usage error"
+like "$err" "fsm6, eal, sen, gender, prior" "and lists the dimensions"
+run R --filter fsm6=maybe overview
+is "$rc" 2 "unknown filter value is a usage error"
+like "$err" "yes \\(FSM6\\), no \\(Not FSM6\\)" "and lists the values"
+run R nonsense
+is "$rc" 2 "unknown view is a usage error"
+
+done_testing
