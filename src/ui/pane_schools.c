@@ -66,10 +66,21 @@ static int scatter_x(const struct model_table *t, const struct pane *p)
     return first_number(t);
 }
 
+/* The first column that is an indicator of indicators.yaml (after the
+ * school's name, URN and intake), where the cursor starts. */
+static int first_indicator(const struct ui *ui, const struct model_table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        if (t->cols[c].kind == MODEL_COL_NUMBER && t->cols[c].id
+            && cfg_indicator(ui->cfg, t->cols[c].id))
+            return (int)c;
+    return first_number(t);
+}
+
 static void draw_chart(struct ui *ui, struct pane *p, WINDOW *w, int y, int x, int h, int wd)
 {
     const struct model_table *t = &p->table;
-    int col = is_number(t, p->tv.col) ? p->tv.col : first_number(t);
+    int col = is_number(t, p->tv.col) ? p->tv.col : first_indicator(ui, t);
     if (col < 0 || p->chart == CHART_NONE)
         return;
     if (p->chart == CHART_BARS) {
@@ -91,9 +102,14 @@ static void schools_draw(struct ui *ui, struct pane *p, WINDOW *w)
         return;
     }
     const struct model_table *t = &p->table;
+    if (!p->col_placed) {
+        int c = first_indicator(ui, t);
+        p->tv.col = c >= 0 ? c : 0;
+        p->col_placed = 1;
+    }
     if (wd >= 120 && p->chart != CHART_NONE) {
         int tw = widget_table_width(ui, t);
-        int left = tw + 1 < wd - 44 ? tw + 1 : wd - 44;
+        int left = tw + 1 < wd - 36 ? tw + 1 : wd - 36;
         pane_draw_table(ui, p, w, 0, 0, h, left);
         draw_chart(ui, p, w, 1, left + 2, h - 1, wd - left - 2);
         return;

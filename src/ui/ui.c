@@ -306,24 +306,24 @@ static void draw_hint(struct ui *ui)
     }
     static const struct { int action; const char *label; } hints[] = {
         { ACT_HELP, "help" }, { ACT_SEARCH, "jump" }, { ACT_SORT_DESC, "sort" },
-        { ACT_YEAR_BACK, "year" }, { ACT_EXPORT, "export" }, { ACT_QUIT, "quit" },
+        { ACT_YEAR_BACK, "year" }, { ACT_EXPORT, "export" },
     };
     struct strbuf sb = STRBUF_INIT;
+    char k[32];
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        char k[32];
         first_key(ui, hints[i].action, k, sizeof k);
         if (k[0])
             sb_addf(&sb, "%s %s  ", k, hints[i].label);
     }
     for (size_t d = 0; d < ui->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
-        char k[32];
         first_key(ui, ACT_FILTER + (int)d, k, sizeof k);
         if (k[0])
-            sb_addf(&sb, "%s%s", d ? "" : "filters ", k);
+            sb_addf(&sb, "%s%s", d ? "" : "filter ", k);
     }
     if (ui->cfg->nfilters)
         sb_add(&sb, "  ");
-    sb_add(&sb, ui->panes[ui->current].ops->hint);
+    first_key(ui, ACT_QUIT, k, sizeof k);
+    sb_addf(&sb, "%s quit  %s", k, ui->panes[ui->current].ops->hint);
     ui_put(&ui->glyphs, w, 0, 0, sb_str(&sb), ui->cols, UI_LEFT, ui->attr[THEME_HINT]);
     sb_free(&sb);
     wnoutrefresh(w);

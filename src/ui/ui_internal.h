@@ -197,6 +197,7 @@ struct pane {
     int saved_sort_col, saved_sort_desc;
     enum chart_mode chart;
     int chart_x;             /* scatter x column, -1 until chosen */
+    int col_placed;          /* the cursor column was put on a first indicator */
 };
 
 extern const struct pane_ops pane_overview_ops, pane_subjects_ops,

@@ -1,0 +1,153 @@
+#!/bin/sh
+# The real binary in a real terminal: tmux on a private socket, keys sent
+# with send-keys, the screen read with capture-pane (polled, never a fixed
+# sleep). Skipped only when tmux is missing.
+. "$top_srcdir/tests/lib.sh"
+
+TM=${TMUX_BIN:-$(command -v tmux)}
+if [ -z "$TM" ] || [ ! -x "$TM" ]; then
+    skip "tmux is not installed"
+    done_testing
+fi
+unset TMUX NO_COLOR
+LC_ALL=C.UTF-8; export LC_ALL
+SOCK="collab-ui-$$"
+tm() { "$TM" -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+
+# A session that outlives the test sessions keeps the server up between them.
+tm new-session -d -s keep -x 80 -y 24 "sleep 600"
+$COLLAB demo --data "$T/demo" >/dev/null 2>&1 </dev/null
+ok $? "demo builds the sample stores"
+DATA="$T/demo/data"
+CONFIG="$T/demo/config"
+RUN="$COLLAB --data $DATA --config $CONFIG"
+
+cap() { tm capture-pane -p -t ui "$@" 2>/dev/null; }
+# wait_for PATTERN [LINE]: poll the screen (or one line of it) for up to 5s.
+wait_for() {
+    i=0
+    while [ $i -lt 50 ]; do
+        if [ -n "${2:-}" ]; then s=$(cap | sed -n "${2}p"); else s=$(cap); fi
+        printf '%s\n' "$s" | grep -Eq -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+check() {   # check NAME PATTERN [LINE]
+    if wait_for "$2" "${3:-}"; then pass "$1"; else fail "$1" "$(cap)"; fi
+}
+keys() { tm send-keys -t ui "$@"; }
+start_shell() {   # start_shell COLS ROWS
+    tm kill-session -t ui >/dev/null 2>&1
+    tm new-session -d -s ui -x "$1" -y "$2" "PS1='READY\$ ' sh"
+    check "shell at $1x$2" 'READY'
+}
+
+for size in 80x24 120x40; do
+    start_shell "${size%x*}" "${size#*x}"
+    keys "TERM=tmux-256color $RUN; echo EXIT=\$?" Enter
+    check "$size: the Overview tab is shown" '^ 1 Overview' 2
+    keys f
+    check "$size: f shows the FSM6 chip" '\[FSM6\]' 1
+    want=$($COLLAB report --data "$DATA" --config "$CONFIG" overview --filter fsm6=yes \
+           --format csv | awk -F, '$1 == "att8" { print $3 }')
+    check "$size: FSM6 A8 is $want as report gives" "^att8 .* $want " 
+    keys 0 / C a s t l e g a t e Space S c h Enter s
+    check "$size: quick jump lands on the school (its similar schools)" 'Castlegate School' 3
+    keys Escape 3
+    check "$size: Schools pane" '^Schools' 3
+    if [ "$size" = 120x40 ]; then
+        check "120x40: chart beside the table" 'national' 4
+    fi
+    keys q
+    check "$size: q quits and the shell prompt is back" 'EXIT=0'
+done
+
+# Pupils: a user with pupil access sees pupils, another the reason.
+cp -r "$CONFIG" "$T/config2"
+sed 's/users: \[asha, lee\]/users: [asha, lee, hana, cal]/' "$CONFIG/groups.yaml" >"$T/config2/groups.yaml"
+start_shell 80 24
+keys "clear; $COLLAB --data $DATA --config $T/config2 --user hana; echo EXIT=\$?" Enter
+check "tui started for hana" '^ 1 Overview' 2
+keys 4
+check "hana sees her school's pupils" '^P[0-9]+ ' 5
+keys q
+check "quit" 'EXIT=0'
+keys "clear; $COLLAB --data $DATA --config $T/config2 --user cal; echo EXIT=\$?" Enter
+check "tui started for cal" '^ 1 Overview' 2
+keys 4
+check "cal sees the reason" 'pupil_level'
+keys q
+check "quit" 'EXIT=0'
+
+# Resize, suspend, terminal state.
+start_shell 80 24
+keys "clear; $RUN; echo EXIT=\$?" Enter
+check "tui started" '^ 1 Overview' 2
+tm resize-window -t ui -x 40 -y 10
+check "too small a terminal shows its message" 'Terminal too small'
+tm resize-window -t ui -x 80 -y 24
+check "and recovers at 80x24" '^ 1 Overview' 2
+keys C-z
+check "Ctrl-Z suspends to the shell" 'READY'
+keys "fg" Enter
+check "fg redraws the screen" '^ 1 Overview' 2
+keys q
+# The shell already printed the stopped job's status; wait for the process.
+i=0
+while [ $i -lt 50 ] && pgrep -f "collab --data $DATA" >/dev/null; do sleep 0.1; i=$((i + 1)); done
+pgrep -f "collab --data $DATA" >/dev/null
+ok $((! $?)) "q after fg quits"
+keys "clear; stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e echo | tr '\n' ' '; echo" Enter
+check "the terminal is sane after q (icanon echo)" '^icanon echo'
+
+# NO_COLOR: no colour escapes; LANG=C: no UTF-8 bytes.
+start_shell 80 24
+keys "clear; NO_COLOR=1 TERM=tmux-256color $RUN; echo EXIT=\$?" Enter
+check "NO_COLOR draws" '^ 1 Overview' 2
+keys 3
+check "NO_COLOR schools" '^Schools' 3
+if cap -e | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)(;[0-9;]*)?m'; then
+    fail "NO_COLOR: no colour in the capture" "$(cap -e | head -5 | cat -v)"
+else
+    pass "NO_COLOR: no colour in the capture"
+fi
+keys q
+check "quit" 'EXIT=0'
+keys "clear; LC_ALL=C LANG=C $RUN; echo EXIT=\$?" Enter
+check "LANG=C draws" '^ 1 Overview' 2
+keys 3 v
+check "LANG=C scatter" 'against'
+if cap | LC_ALL=C grep -q '[^ -~]'; then fail "LANG=C: no UTF-8 bytes" "$(cap | cat -v)"; else pass "LANG=C: no UTF-8 bytes"; fi
+keys q
+check "quit" 'EXIT=0'
+
+# Other terminals, and one that does not exist.
+for term in screen-256color vt100; do
+    keys "clear; TERM=$term $RUN; echo EXIT=\$?" Enter
+    check "TERM=$term draws" '^ 1 Overview' 2
+    keys q
+    check "TERM=$term quits" 'EXIT=0'
+done
+keys "clear; TERM=no-such-terminal $RUN; echo EXIT=\$?" Enter
+check "an unknown TERM is a clear error" "unknown terminal type 'no-such-terminal'"
+check "and exits 1" 'EXIT=1'
+
+# A dropped connection (SIGHUP) ends collab within a second.
+keys "clear; $RUN" Enter
+check "tui started" '^ 1 Overview' 2
+pgrep -f "collab --data $DATA" >/dev/null
+ok $? "collab is running"
+tm kill-session -t ui
+i=0
+while [ $i -lt 10 ] && pgrep -f "collab --data $DATA" >/dev/null; do sleep 0.1; i=$((i + 1)); done
+if pgrep -f "collab --data $DATA" >/dev/null; then
+    fail "collab exits within a second of SIGHUP"
+    for pid in $(pgrep -f "collab --data $DATA"); do kill -KILL "$pid"; done
+else
+    pass "collab exits within a second of SIGHUP"
+fi
+
+done_testing
