@@ -17,6 +17,7 @@ struct sup_state {
     size_t nscopes;
     const long *n;
     unsigned char *sup;
+    unsigned char *all_mask;     /* per fkey: bit d set when dimension d is "all" */
     unsigned char *scope_next;   /* scopes with a change in this round */
     unsigned char *fkey_next;    /* fkeys with a change in this round */
     long added;
@@ -65,7 +66,7 @@ static void scope_margins(struct sup_state *st, size_t scope)
     size_t base = scope * (size_t)c->ncells;
     for (long f = 0; f < c->ncells; f++)
         for (int d = 0; d < c->ndims; d++)
-            if (publish_cube_choice(c, f, d) == 0)
+            if (st->all_mask[f] & (1u << d))
                 margin(st, base + (size_t)f, base + (size_t)(f + c->stride[d]),
                        (size_t)c->stride[d], (size_t)c->radix[d] - 1);
 }
@@ -80,16 +81,23 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
                       const long *n, unsigned char *sup, long min_cohort)
 {
     size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
-    struct sup_state st = { c, nscopes, n, sup, NULL, NULL, 0 };
+    struct sup_state st = { c, nscopes, n, sup, NULL, NULL, NULL, 0 };
     unsigned char *scope_dirty = util_xmalloc(nscopes ? nscopes : 1);
     unsigned char *fkey_dirty = util_xmalloc(ncells ? ncells : 1);
 
     for (size_t i = 0; i < total; i++)
         sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
+    st.all_mask = util_xcalloc(ncells ? ncells : 1, 1);
     st.scope_next = util_xcalloc(nscopes ? nscopes : 1, 1);
     st.fkey_next = util_xcalloc(ncells ? ncells : 1, 1);
-    for (size_t s = 0; s < nscopes; s++)
-        st.scope_next[s] = 1;
+    for (size_t f = 0; f < ncells; f++)
+        for (int d = 0; d < c->ndims; d++)
+            if (publish_cube_choice(c, (long)f, d) == 0)
+                st.all_mask[f] |= (unsigned char)(1u << d);
+    /* a scope with no pupils in the block has nothing to protect */
+    for (size_t i = 0; i < total; i++)
+        if (n[i] > 0)
+            st.scope_next[i / ncells] = 1;
     for (size_t f = 0; f < ncells; f++)
         st.fkey_next[f] = 1;
 
@@ -119,6 +127,7 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
     }
     free(scope_dirty);
     free(fkey_dirty);
+    free(st.all_mask);
     free(st.scope_next);
     free(st.fkey_next);
     return st.added;
