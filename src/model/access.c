@@ -96,6 +96,11 @@ int access_group(const struct cfg *cfg, const struct cfg_group *g,
 int access_pupils(const struct cfg *cfg, const struct cfg_user *u, long urn,
                   struct collab_err *why)
 {
+    if (urn <= 0) {
+        collab_err_set(why, "pupil-level data is shown only to a school's own users; "
+                       "'%s' belongs to no school", u->id);
+        return 0;
+    }
     if (access_user_school(cfg, u) != urn) {
         collab_err_set(why, "pupil-level data of school %ld is shown only to that "
                        "school's own users; '%s' is not one", urn, u->id);

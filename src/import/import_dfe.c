@@ -1,0 +1,485 @@
+/*
+ * The DfE's school-level files (include/collab/import_dfe.h, docs/DFE.md).
+ * Each kind is a table of the columns that identify a row and a table of the
+ * measures it stores; one row function serves all three. A row is checked
+ * whole before anything is written, markers are stored as markers (never as
+ * a zero) and an empty cell removes the measure, so a re-import leaves the
+ * store as the file says.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/import_dfe.h"
+#include "collab/store.h"
+#include "collab/util.h"
+#include "import_internal.h"
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+#define MAX_MEASURES 16
+
+static const char *const markers[] = {
+    "NA", "NE", "NP", "SUPP", "LOWCOV", "SP", "RE", "NEW",
+};
+
+/* One measure: the column it is read from, its name in dfe_school, the
+ * range a number must lie in and whether it must be whole. */
+struct dfe_measure {
+    int col;
+    const char *name;
+    double lo, hi;
+    int whole;
+};
+
+/* What a row is about, worked out from its identity columns. */
+struct dfe_ident {
+    long urn;                   /* a URN, or a pseudo-URN (import_dfe.h) */
+    char label[48];             /* how duplicates are named: "URN 100000" */
+    int info;                   /* write dfe_school_info */
+    long dfe_number, la_code;   /* 0: none */
+    const char *name, *nftype;  /* NULL: none */
+    char namebuf[48];
+};
+
+struct dfe_kind {
+    struct imp_kind_def def;    /* first, so c->def leads back to the kind */
+    const struct dfe_measure *measures;
+    size_t nmeasures;
+    /* Fill id from the row; 1, or 0 after recording a problem. */
+    int (*identify)(struct imp_ctx *c, struct dfe_ident *id);
+};
+
+struct dfe_state {
+    sqlite3_stmt *put, *del, *info;
+    int mapped;
+    unsigned char present[IMP_MAX_COLS];
+};
+
+enum { CELL_EMPTY, CELL_NUMBER, CELL_MARKER };
+
+struct dfe_cell {
+    int what;
+    double value;
+    const char *marker;
+};
+
+/* A plain decimal: optional '-', digits, optional fraction, optional '%'.
+ * Stricter than strtod, which would take "inf", "0x1p3" or " 5". */
+static int plain_number(const char *s, double *out)
+{
+    const char *p = s;
+    int digits = 0;
+    if (*p == '-')
+        p++;
+    for (; isdigit((unsigned char)*p); p++)
+        digits++;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            digits++;
+    size_t len = (size_t)(p - s);
+    if (!digits || (*p && strcmp(p, "%") != 0) || len >= 64)
+        return -1;
+    char buf[64];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return util_parse_double(buf, out);
+}
+
+int imp_dfe_parse_cell(const char *s, double *value, const char **marker)
+{
+    for (size_t i = 0; i < COUNT(markers); i++) {
+        if (strcmp(s, markers[i]) == 0) {
+            *marker = markers[i];
+            return 0;
+        }
+    }
+    return plain_number(s, value) == 0 ? 1 : -1;
+}
+
+const char *imp_dfe_marker_list(void)
+{
+    return "NA, NE, NP, SUPP, LOWCOV, SP, RE, NEW";
+}
+
+static const struct dfe_kind *kind_of(const struct imp_ctx *c)
+{
+    return (const struct dfe_kind *)c->def;
+}
+
+static struct dfe_state *state(struct imp_ctx *c)
+{
+    if (!c->state)
+        c->state = util_xcalloc(1, sizeof(struct dfe_state));
+    return c->state;
+}
+
+static void dfe_end(struct imp_ctx *c)
+{
+    struct dfe_state *s = c->state;
+    if (!s)
+        return;
+    sqlite3_finalize(s->put);
+    sqlite3_finalize(s->del);
+    sqlite3_finalize(s->info);
+    free(s);
+    c->state = NULL;
+}
+
+static int dfe_begin(struct imp_ctx *c)
+{
+    struct dfe_state *s = state(c);
+    s->put = store_prepare(c->db,
+        "INSERT INTO dfe_school(year, urn, measure, value, marker) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(year, urn, measure) DO UPDATE SET value = excluded.value, "
+        "marker = excluded.marker", c->err);
+    s->del = store_prepare(c->db,
+        "DELETE FROM dfe_school WHERE year = ?1 AND urn = ?2 AND measure = ?3", c->err);
+    s->info = store_prepare(c->db,
+        "INSERT INTO dfe_school_info(urn, dfe_number, name, la_code, nftype) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(urn) DO UPDATE SET "
+        "dfe_number = excluded.dfe_number, name = excluded.name, "
+        "la_code = excluded.la_code, nftype = excluded.nftype", c->err);
+    return s->put && s->del && s->info ? 0 : -1;
+}
+
+/* Which of the kind's columns the header named (vals cannot tell an absent
+ * column from an empty cell, and only present measures may be touched). */
+static void map_present(struct imp_ctx *c, struct dfe_state *s)
+{
+    for (size_t f = 0; f < c->nfields; f++)
+        if (c->map[f] >= 0)
+            s->present[c->map[f]] = 1;
+    s->mapped = 1;
+}
+
+static long year_of(const struct imp_ctx *c)
+{
+    return c->year ? c->year : IMP_DFE_DEFAULT_YEAR;
+}
+
+/* A cell a row of this type needs: the value, or a problem. */
+static int need_long(struct imp_ctx *c, int col, long lo, long hi, long *out,
+                     const char *why)
+{
+    int got = imp_long(c, col, lo, hi, out);
+    if (got == 0)
+        imp_problem(c, col, "empty; %s needs a value", why);
+    return got > 0;
+}
+
+static int need_text(struct imp_ctx *c, int col, const char *why)
+{
+    if (!c->vals[col])
+        imp_problem(c, col, "empty; %s needs a value", why);
+    return c->vals[col] != NULL;
+}
+
+static void pseudo(struct dfe_ident *id, long urn, const char *name, const char *label)
+{
+    id->urn = urn;
+    id->name = name;
+    id->info = 1;
+    snprintf(id->label, sizeof id->label, "%s", label);
+}
+
+static int national_phase(struct imp_ctx *c, int col, struct dfe_ident *id)
+{
+    static const char *const phases[] = { "PRI", "SEC", "SPE" };
+    static const char *const names[] = {
+        "England, state-funded primary schools", "England, state-funded secondary schools",
+        "England, state-funded special schools",
+    };
+    int p = 0;
+    int got = imp_choice(c, col, phases, COUNT(phases), &p);
+    if (got == 0)
+        imp_problem(c, col, "empty; a national (NAT) row needs PRI, SEC or SPE");
+    if (got <= 0)
+        return 0;
+    char label[32];
+    snprintf(label, sizeof label, "national row %s", phases[p]);
+    pseudo(id, IMP_DFE_ENGLAND_PRIMARY - p, names[p], label);
+    return 1;
+}
+
+static int school_urn(struct imp_ctx *c, int col, struct dfe_ident *id, const char *why)
+{
+    if (!need_long(c, col, 100000, 999999, &id->urn, why))
+        return 0;
+    snprintf(id->label, sizeof id->label, "URN %ld", id->urn);
+    return 1;
+}
+
+/* ---- dfe-ks4 ---- */
+
+enum {
+    K4_RECTYPE, K4_URN, K4_LEA, K4_ESTAB, K4_SCHNAME, K4_NFTYPE, K4_TPUP, K4_ATT8,
+    K4_P8PUP, K4_P8, K4_P8LOW, K4_P8UPP, K4_BASICS4, K4_BASICS5, K4_EBACC_APS,
+    K4_EBACC_ENTRY, K4_EBACC4, K4_EBACC5, K4_BAND,
+};
+static const struct imp_col ks4_cols[] = {
+    { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
+    { "LEA", IMP_COLUMN_ONLY }, { "ESTAB", IMP_COLUMN_ONLY },
+    { "SCHNAME", IMP_COLUMN_ONLY }, { "NFTYPE", IMP_OPTIONAL },
+    { "TPUP", IMP_OPTIONAL }, { "ATT8SCR", IMP_OPTIONAL }, { "P8PUP", IMP_OPTIONAL },
+    { "P8MEA", IMP_OPTIONAL }, { "P8CILOW", IMP_OPTIONAL }, { "P8CIUPP", IMP_OPTIONAL },
+    { "PTL2BASICS_94", IMP_OPTIONAL }, { "PTL2BASICS_95", IMP_OPTIONAL },
+    { "EBACCAPS", IMP_OPTIONAL }, { "PTEBACC_E_PTQ_EE", IMP_OPTIONAL },
+    { "PTEBACC_94", IMP_OPTIONAL }, { "PTEBACC_95", IMP_OPTIONAL },
+    { "P8_BANDING", IMP_OPTIONAL },
+};
+static const struct dfe_measure ks4_measures[] = {
+    { K4_TPUP, "ks4_pupils", 0, 1e7, 1 },
+    { K4_ATT8, "att8", 0, 90, 0 },
+    { K4_P8PUP, "p8_pupils", 0, 1e7, 1 },
+    { K4_P8, "p8", -10, 10, 0 },
+    { K4_P8LOW, "p8_cilow", -15, 15, 0 },
+    { K4_P8UPP, "p8_ciupp", -15, 15, 0 },
+    { K4_BASICS4, "basics4", 0, 100, 0 },
+    { K4_BASICS5, "basics5", 0, 100, 0 },
+    { K4_EBACC_APS, "ebacc_aps", 0, 9, 0 },
+    { K4_EBACC_ENTRY, "ebacc_entry", 0, 100, 0 },
+    { K4_EBACC4, "ebacc4", 0, 100, 0 },
+    { K4_EBACC5, "ebacc5", 0, 100, 0 },
+    { K4_BAND, "p8_band", 1, 5, 1 },
+};
+_Static_assert(COUNT(ks4_measures) <= MAX_MEASURES, "MAX_MEASURES too small");
+_Static_assert(COUNT(ks4_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
+
+static int ks4_school(struct imp_ctx *c, struct dfe_ident *id)
+{
+    static const char why[] = "a school row (RECTYPE 1 or 2)";
+    long lea = 0, estab = 0;
+    int ok = school_urn(c, K4_URN, id, why);
+    ok &= need_long(c, K4_LEA, 100, 999, &lea, why);
+    ok &= need_long(c, K4_ESTAB, 0, 9999, &estab, why);
+    ok &= need_text(c, K4_SCHNAME, why);
+    if (!ok)
+        return 0;
+    id->info = 1;
+    id->dfe_number = lea * 10000 + estab;
+    id->la_code = lea;
+    id->name = c->vals[K4_SCHNAME];
+    id->nftype = c->vals[K4_NFTYPE];
+    return 1;
+}
+
+static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
+{
+    long rectype = 0, lea = 0;
+    if (imp_long(c, K4_RECTYPE, 0, 99, &rectype) <= 0)
+        return 0;
+    switch (rectype) {
+    case 1:
+    case 2:
+        return ks4_school(c, id);
+    case 4:
+        if (!need_long(c, K4_LEA, 100, 999, &lea, "a local authority row (RECTYPE 4)"))
+            return 0;
+        snprintf(id->label, sizeof id->label, "LEA %ld", lea);
+        id->urn = -lea;
+        id->la_code = lea;
+        id->info = 1;
+        snprintf(id->namebuf, sizeof id->namebuf, "Local authority %ld", lea);
+        id->name = id->namebuf;
+        return 1;
+    case 5:
+        pseudo(id, IMP_DFE_ENGLAND_ALL, "England, all schools", "RECTYPE 5");
+        return 1;
+    case 7:
+        pseudo(id, IMP_DFE_ENGLAND, "England, state-funded schools", "RECTYPE 7");
+        return 1;
+    default:
+        imp_problem(c, K4_RECTYPE, "%ld is not a record type collab knows (1, 2 schools; "
+                    "4 local authority; 5, 7 England)", rectype);
+        return 0;
+    }
+}
+
+/* ---- dfe-census ---- */
+
+enum { CE_URN, CE_ESTAB, CE_NOR, CE_GIRLS, CE_SEN_K, CE_SEN_E, CE_EAL, CE_FSM6 };
+static const struct imp_col census_cols[] = {
+    { "URN", IMP_REQUIRED }, { "ESTAB", IMP_COLUMN_ONLY }, { "NOR", IMP_OPTIONAL },
+    { "PNORG", IMP_OPTIONAL }, { "PSENELK", IMP_OPTIONAL }, { "PSENELSE", IMP_OPTIONAL },
+    { "PNUMEAL", IMP_OPTIONAL }, { "PNUMFSMEVER", IMP_OPTIONAL },
+};
+static const struct dfe_measure census_measures[] = {
+    { CE_NOR, "pupils", 0, 1e8, 1 },
+    { CE_GIRLS, "girls_pct", 0, 100, 0 },
+    { CE_SEN_K, "sen_support_pct", 0, 100, 0 },
+    { CE_SEN_E, "sen_ehc_pct", 0, 100, 0 },
+    { CE_EAL, "eal_pct", 0, 100, 0 },
+    { CE_FSM6, "fsm6_pct", 0, 100, 0 },
+};
+
+static int census_identify(struct imp_ctx *c, struct dfe_ident *id)
+{
+    if (strcmp(c->vals[CE_URN], "NAT") == 0)
+        return national_phase(c, CE_ESTAB, id);
+    return school_urn(c, CE_URN, id, "a school row");
+}
+
+/* ---- dfe-absence ---- */
+
+enum { AB_LA, AB_ESTAB, AB_URN, AB_OVERALL, AB_PERSISTENT };
+static const struct imp_col absence_cols[] = {
+    { "LA", IMP_COLUMN_ONLY }, { "ESTAB", IMP_COLUMN_ONLY }, { "URN", IMP_COLUMN_ONLY },
+    { "PERCTOT", IMP_OPTIONAL }, { "PPERSABS10", IMP_OPTIONAL },
+};
+static const struct dfe_measure absence_measures[] = {
+    { AB_OVERALL, "absence_pct", 0, 100, 0 },
+    { AB_PERSISTENT, "persistent_absence_pct", 0, 100, 0 },
+};
+
+static int absence_identify(struct imp_ctx *c, struct dfe_ident *id)
+{
+    if (c->vals[AB_LA] && strcmp(c->vals[AB_LA], "NAT") == 0)
+        return national_phase(c, AB_ESTAB, id);
+    return school_urn(c, AB_URN, id, "a school row");
+}
+
+/* ---- the row, shared by the kinds ---- */
+
+static int read_cell(struct imp_ctx *c, const struct dfe_measure *m, struct dfe_cell *out)
+{
+    const char *s = c->vals[m->col];
+    out->what = CELL_EMPTY;
+    if (!s)
+        return 1;
+    int got = imp_dfe_parse_cell(s, &out->value, &out->marker);
+    if (got < 0) {
+        imp_problem(c, m->col, "'%s' is neither a number nor a DfE marker (%s)", s,
+                    imp_dfe_marker_list());
+        return 0;
+    }
+    if (got == 0) {
+        out->what = CELL_MARKER;
+        return 1;
+    }
+    if (out->value < m->lo || out->value > m->hi) {
+        imp_problem(c, m->col, "%s is out of range (%g to %g)", s, m->lo, m->hi);
+        return 0;
+    }
+    if (m->whole && out->value != floor(out->value)) {
+        imp_problem(c, m->col, "'%s' is not a whole number", s);
+        return 0;
+    }
+    out->what = CELL_NUMBER;
+    return 1;
+}
+
+/* A second row for the same school (or LA, or national row) is refused. */
+static int new_key(struct imp_ctx *c, const struct dfe_ident *id)
+{
+    char key[24];
+    long first = 0;
+    int n = snprintf(key, sizeof key, "%ld", id->urn);
+    if (imp_keyset_put(&c->keys, key, (size_t)n, c->line, &first))
+        return 1;
+    imp_problem(c, -1, "duplicate of line %ld (same %s)", first, id->label);
+    return 0;
+}
+
+static void bind_long_or_null(sqlite3_stmt *st, int idx, long v)
+{
+    if (v)
+        sqlite3_bind_int64(st, idx, v);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+static int write_info(struct imp_ctx *c, const struct dfe_ident *id)
+{
+    sqlite3_stmt *st = state(c)->info;
+    sqlite3_bind_int64(st, 1, id->urn);
+    bind_long_or_null(st, 2, id->dfe_number);
+    imp_bind_text(st, 3, id->name);
+    bind_long_or_null(st, 4, id->la_code);
+    imp_bind_text(st, 5, id->nftype);
+    return imp_step(c, st);
+}
+
+static int write_cell(struct imp_ctx *c, long urn, const char *measure,
+                      const struct dfe_cell *cell)
+{
+    struct dfe_state *s = state(c);
+    sqlite3_stmt *st = cell->what == CELL_EMPTY ? s->del : s->put;
+    sqlite3_bind_int64(st, 1, year_of(c));
+    sqlite3_bind_int64(st, 2, urn);
+    sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
+    if (cell->what == CELL_NUMBER) {
+        sqlite3_bind_double(st, 4, cell->value);
+        sqlite3_bind_null(st, 5);
+    } else if (cell->what == CELL_MARKER) {
+        sqlite3_bind_null(st, 4);
+        sqlite3_bind_text(st, 5, cell->marker, -1, SQLITE_STATIC);
+    }
+    return imp_step(c, st);
+}
+
+static int dfe_row(struct imp_ctx *c)
+{
+    const struct dfe_kind *k = kind_of(c);
+    struct dfe_state *s = state(c);
+    struct dfe_ident id;
+    struct dfe_cell cells[MAX_MEASURES];
+    memset(&id, 0, sizeof id);
+    if (!s->mapped)
+        map_present(c, s);
+    int ok = k->identify(c, &id);
+    for (size_t i = 0; i < k->nmeasures; i++)
+        ok &= read_cell(c, &k->measures[i], &cells[i]);
+    if (!ok || !new_key(c, &id) || c->rep->total > 0)
+        return 0;
+    if (id.info && write_info(c, &id) != 0)
+        return -1;
+    for (size_t i = 0; i < k->nmeasures; i++) {
+        if (!s->present[k->measures[i].col])
+            continue;
+        if (write_cell(c, id.urn, k->measures[i].name, &cells[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A file that names none of the measures would import nothing but names:
+ * most likely the wrong kind or a wrongly trimmed copy. */
+static int dfe_finish(struct imp_ctx *c)
+{
+    const struct dfe_kind *k = kind_of(c);
+    struct dfe_state *s = state(c);
+    if (!s->mapped)
+        map_present(c, s);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < k->nmeasures; i++) {
+        if (s->present[k->measures[i].col]) {
+            sb_free(&sb);
+            return 0;
+        }
+        sb_addf(&sb, "%s%s", i ? ", " : "", k->def.cols[k->measures[i].col].name);
+    }
+    imp_problem_at(c, 0, -1, "none of the %s measure columns is present (expected "
+                   "at least one of %s)", k->def.name, sb_str(&sb));
+    sb_free(&sb);
+    return 0;
+}
+
+#define COLS(a) a, COUNT(a)
+#define DFE_KIND(kname, cols, measures, identify) { \
+    { kname, COLS(cols), 0, dfe_begin, dfe_row, dfe_finish, dfe_end, 1 }, \
+    COLS(measures), identify }
+
+static const struct dfe_kind dfe_kinds[] = {
+    DFE_KIND("dfe-ks4", ks4_cols, ks4_measures, ks4_identify),
+    DFE_KIND("dfe-census", census_cols, census_measures, census_identify),
+    DFE_KIND("dfe-absence", absence_cols, absence_measures, absence_identify),
+};
+
+const struct imp_kind_def *imp_dfe_kind_def(enum imp_kind kind)
+{
+    return &dfe_kinds[kind - IMP_DFE_KS4].def;
+}
