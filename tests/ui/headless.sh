@@ -101,6 +101,8 @@ like "$(line 5)" '^P[0-9]+ ' "pupil rows"
 screen 80x24 '4' --config "$T/config2" --user cal
 like "$scr" "pupil_level" "a user without pupil access sees the model's reason"
 unlike "$scr" 'P0[0-9]{6}' "and no pupil"
+screen 80x24 '4'
+like "$scr" "belongs to no school" "a user of no school is told why, not shown a store error"
 
 # League tables off: the model refuses to order and the hint line says so.
 screen 80x24 '3l[' --user pat --group harbour-partnership
