@@ -329,8 +329,15 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
             return mdl_refuse(m, "", err);
         }
     }
+    /* A TUI switching group keeps the one it had when the new one fails. */
+    const struct cfg_group *previous = m->group;
     close_group(m);
-    return open_group_store(m, g, err);
+    if (open_group_store(m, g, err) == 0)
+        return 0;
+    struct collab_err ignored = { .set = 0 };
+    if (previous)
+        open_group_store(m, previous, &ignored);
+    return -1;
 }
 
 static int resolve_user(struct model *m, const char *user_id, struct collab_err *err)

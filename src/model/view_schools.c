@@ -125,11 +125,13 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     for (size_t i = 0; i < NCONTEXT; i++)
         mdl_col(t, context_cols[i].id, context_cols[i].label, MODEL_COL_NUMBER,
                 context_cols[i].decimals, 0);
-    for (size_t i = 0; i < m->ninds; i++)
-        if (is_headline(&m->inds[i], v->ks))
-            t->cols[mdl_col(t, m->inds[i].id, m->inds[i].short_label, MODEL_COL_NUMBER,
-                            m->inds[i].decimals, m->inds[i].show_sign)].sortable =
-                m->league_tables;
+    for (size_t i = 0; i < m->ninds; i++) {
+        if (!is_headline(&m->inds[i], v->ks))
+            continue;
+        int c = mdl_col(t, m->inds[i].id, m->inds[i].short_label, MODEL_COL_NUMBER,
+                        m->inds[i].decimals, m->inds[i].show_sign);
+        t->cols[c].sortable = m->league_tables;
+    }
     int sort = v->q->sort_col;
     if (sort >= (int)t->ncols)
         return collab_err_set(err, "no column %d in the schools view", sort);
