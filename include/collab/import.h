@@ -26,6 +26,9 @@
 enum imp_kind {
     IMP_SCHOOLS, IMP_SUBJECTS, IMP_PUPILS, IMP_RESULTS, IMP_ATTENDANCE,
     IMP_ESTIMATES, IMP_NATIONAL,
+    /* The DfE's school-level files, read by their own column names
+     * (include/collab/import_dfe.h, docs/DFE.md). */
+    IMP_DFE_KS4, IMP_DFE_CENSUS, IMP_DFE_ABSENCE,
 };
 
 /* Parse a kind name ("results"); 0 or -1. */
@@ -49,6 +52,18 @@ struct imp_report {
 int imp_import_file(sqlite3 *db, enum imp_kind kind, const char *path,
                     const char *name, struct imp_report *report,
                     struct collab_err *err);
+
+/* What an import may be told besides the file. */
+struct imp_opts {
+    long year;      /* the DfE kinds' year (0: IMP_DFE_DEFAULT_YEAR); must be 0
+                     * for the other kinds, whose rows carry their own year */
+};
+
+/* imp_import_file with options (NULL: none). A year given to a kind that
+ * does not take one, or outside 2000..2100, fails with err. */
+int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
+                         const char *name, const struct imp_opts *opts,
+                         struct imp_report *report, struct collab_err *err);
 
 void imp_report_free(struct imp_report *report);
 

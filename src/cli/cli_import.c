@@ -1,4 +1,4 @@
-/* `collab import [--db FILE] KIND FILE.csv` */
+/* `collab import [--db FILE] [--year Y] KIND FILE.csv` */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,8 +12,10 @@
 #include "collab/store.h"
 #include "collab/util.h"
 
-static const char usage[] = "collab import [--db FILE] KIND FILE.csv\n"
-    "  KIND: schools, subjects, pupils, results, attendance, estimates, national";
+static const char usage[] = "collab import [--db FILE] [--year Y] KIND FILE.csv\n"
+    "  KIND: schools, subjects, pupils, results, attendance, estimates, national,\n"
+    "        dfe-ks4, dfe-census, dfe-absence\n"
+    "  --year Y: the year a dfe-* file is stored under (default 2019)";
 
 /* Make the directory that will hold path (mode 0700 for each new part). */
 static int make_parent(const char *path, struct collab_err *err)
@@ -51,7 +53,8 @@ static void print_problems(const struct imp_report *rep, const char *file)
               rep->total == 1 ? "" : "s");
 }
 
-static int import_into(const char *db_path, enum imp_kind kind, const char *file)
+static int import_into(const char *db_path, enum imp_kind kind, const char *file,
+                       const struct imp_opts *opts)
 {
     struct collab_err err;
     struct imp_report rep;
@@ -63,7 +66,7 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, &err);
     if (!db)
         return cli_fail(&err);
-    int rc = imp_import_file(db, kind, file, file, &rep, &err);
+    int rc = imp_import_file_opts(db, kind, file, file, opts, &rep, &err);
     store_close(db);
     if (rc != 0 && created)
         remove_store(db_path);
@@ -79,9 +82,19 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     return rc == 0 ? COLLAB_EXIT_OK : COLLAB_EXIT_USER;
 }
 
-/* Parse [--db FILE] and the positional arguments; NULL db means default. */
-static int parse_args(int argc, char **argv, const char **db, char **pos, int max_pos,
-                   int *npos)
+static int parse_year(const char *s, struct imp_opts *opts)
+{
+    if (util_parse_long(s, &opts->year) != 0 || opts->year == 0) {
+        cli_error("--year: '%s' is not a year such as 2019", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse [--db FILE] [--year Y] and the positional arguments; NULL db means
+ * default. */
+static int parse_args(int argc, char **argv, const char **db, struct imp_opts *opts,
+                      char **pos, int max_pos, int *npos)
 {
     *npos = 0;
     for (int i = 1; i < argc; i++) {
@@ -89,6 +102,12 @@ static int parse_args(int argc, char **argv, const char **db, char **pos, int ma
             *db = argv[++i];
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             *db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc) {
+            if (parse_year(argv[++i], opts) != 0)
+                return -1;
+        } else if (strncmp(argv[i], "--year=", 7) == 0) {
+            if (parse_year(argv[i] + 7, opts) != 0)
+                return -1;
         } else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
             cli_error("unknown option %s", argv[i]);
             return -1;
@@ -106,6 +125,7 @@ static int parse_args(int argc, char **argv, const char **db, char **pos, int ma
 int cli_import(int argc, char **argv)
 {
     const char *db = NULL;
+    struct imp_opts opts = { 0 };
     char *pos[2];
     int npos;
     enum imp_kind kind;
@@ -113,14 +133,14 @@ int cli_import(int argc, char **argv)
         printf("usage: %s\n", usage);
         return COLLAB_EXIT_OK;
     }
-    if (parse_args(argc, argv, &db, pos, 2, &npos) != 0 || npos != 2)
+    if (parse_args(argc, argv, &db, &opts, pos, 2, &npos) != 0 || npos != 2)
         return cli_usage(usage);
     if (imp_kind_parse(pos[0], &kind) != 0) {
         cli_error("unknown kind '%s' (one of %s)", pos[0], imp_kind_list());
         return COLLAB_EXIT_USAGE;
     }
     char *def = db ? NULL : cli_default_db();
-    int rc = import_into(db ? db : def, kind, pos[1]);
+    int rc = import_into(db ? db : def, kind, pos[1], &opts);
     free(def);
     return rc;
 }

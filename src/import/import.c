@@ -24,6 +24,8 @@ static const char *const kind_names[] = {
     [IMP_SCHOOLS] = "schools", [IMP_SUBJECTS] = "subjects", [IMP_PUPILS] = "pupils",
     [IMP_RESULTS] = "results", [IMP_ATTENDANCE] = "attendance",
     [IMP_ESTIMATES] = "estimates", [IMP_NATIONAL] = "national",
+    [IMP_DFE_KS4] = "dfe-ks4", [IMP_DFE_CENSUS] = "dfe-census",
+    [IMP_DFE_ABSENCE] = "dfe-absence",
 };
 
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
@@ -46,7 +48,8 @@ const char *imp_kind_name(enum imp_kind kind)
 
 const char *imp_kind_list(void)
 {
-    return "schools, subjects, pupils, results, attendance, estimates, national";
+    return "schools, subjects, pupils, results, attendance, estimates, national, "
+           "dfe-ks4, dfe-census, dfe-absence";
 }
 
 static void add_problem(struct imp_ctx *c, long line, int col, const char *fmt,
@@ -236,6 +239,10 @@ static int header(struct imp_ctx *c, const struct csvr_record *rec)
         size_t k = 0;
         while (k < c->def->ncols && !util_strieq(name, c->def->cols[k].name))
             k++;
+        if (k == c->def->ncols && c->def->ignore_unknown) {
+            c->map[f] = -1;
+            continue;
+        }
         if (!*name) {
             imp_problem_at(c, rec->line, -1, "column %zu: empty column name", f + 1);
         } else if (k == c->def->ncols) {
@@ -259,6 +266,8 @@ static void check_key(struct imp_ctx *c)
 {
     struct strbuf sb = STRBUF_INIT;
     long first;
+    if (c->def->nkey == 0)
+        return;
     for (size_t k = 0; k < c->def->nkey; k++) {
         if (k)
             sb_addc(&sb, '\x1f');
@@ -289,7 +298,7 @@ static int data_row(struct imp_ctx *c, const struct csvr_record *rec)
         if (c->map[f] >= 0 && rec->fields[f][0])
             c->vals[c->map[f]] = rec->fields[f];
     for (size_t i = 0; i < c->def->ncols; i++)
-        if (c->def->cols[i].required && !c->vals[i])
+        if (c->def->cols[i].required == IMP_REQUIRED && !c->vals[i])
             imp_problem(c, (int)i, "empty; a value is required");
     if (c->rep->total > before)
         return 0;
@@ -369,8 +378,32 @@ int imp_import_file(sqlite3 *db, enum imp_kind kind, const char *path,
                     const char *name, struct imp_report *report,
                     struct collab_err *err)
 {
-    struct imp_ctx *c = util_xcalloc(1, sizeof *c);
+    return imp_import_file_opts(db, kind, path, name, NULL, report, err);
+}
+
+static int check_opts(enum imp_kind kind, const struct imp_opts *opts,
+                      struct collab_err *err)
+{
+    if (!opts || opts->year == 0)
+        return 0;
+    if (kind < IMP_DFE_KS4)
+        return collab_err_set(err, "a year applies only to the dfe-* kinds; %s files "
+                              "give their own", kind_names[kind]);
+    if (opts->year < IMP_YEAR_MIN || opts->year > IMP_YEAR_MAX)
+        return collab_err_set(err, "year %ld is out of range (%d to %d)", opts->year,
+                              IMP_YEAR_MIN, IMP_YEAR_MAX);
+    return 0;
+}
+
+int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
+                         const char *name, const struct imp_opts *opts,
+                         struct imp_report *report, struct collab_err *err)
+{
     memset(report, 0, sizeof *report);
+    if (check_opts(kind, opts, err) != 0)
+        return -1;
+    struct imp_ctx *c = util_xcalloc(1, sizeof *c);
+    c->year = opts ? opts->year : 0;
     c->db = db;
     c->name = name ? name : path;
     c->def = imp_kind_def(kind);

@@ -430,10 +430,10 @@ static int dfe_row(struct imp_ctx *c)
     memset(&id, 0, sizeof id);
     if (!s->mapped)
         map_present(c, s);
-    int ok = k->identify(c, &id);
+    int ok = k->identify(c, &id) && new_key(c, &id);
     for (size_t i = 0; i < k->nmeasures; i++)
         ok &= read_cell(c, &k->measures[i], &cells[i]);
-    if (!ok || !new_key(c, &id) || c->rep->total > 0)
+    if (!ok || c->rep->total > 0)
         return 0;
     if (id.info && write_info(c, &id) != 0)
         return -1;

@@ -13,7 +13,7 @@
 #include "collab/err.h"
 #include "collab/import.h"
 
-#define IMP_MAX_COLS 16
+#define IMP_MAX_COLS 32
 #define IMP_YEAR_MIN 2000
 #define IMP_YEAR_MAX 2100
 
@@ -33,6 +33,11 @@ int imp_keyset_put(struct imp_keyset *ks, const char *key, size_t len, long valu
 int imp_keyset_get(const struct imp_keyset *ks, const char *key, size_t len,
                    long *value);
 void imp_keyset_free(struct imp_keyset *ks);
+
+/* required: IMP_REQUIRED needs the column and a value in every row;
+ * IMP_COLUMN_ONLY needs the column, but a row may leave it empty (a DfE
+ * file's URN is empty on its LA and England rows). */
+enum { IMP_OPTIONAL, IMP_REQUIRED, IMP_COLUMN_ONLY };
 
 struct imp_col {
     const char *name;
@@ -55,6 +60,10 @@ struct imp_kind_def {
     int (*row)(struct imp_ctx *c);
     int (*finish)(struct imp_ctx *c);
     void (*end)(struct imp_ctx *c);
+    /* Columns the kind does not know are skipped rather than refused (the
+     * DfE's files carry hundreds collab does not use). With nkey 0 the
+     * kind checks duplicate keys itself. */
+    int ignore_unknown;
 };
 
 struct imp_ctx {
@@ -73,9 +82,12 @@ struct imp_ctx {
     unsigned char years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];  /* to re-derive */
     int all_years;
     void *state;                        /* the kind's own */
+    long year;                          /* imp_opts.year; 0 when not given */
 };
 
 const struct imp_kind_def *imp_kind_def(enum imp_kind kind);
+/* The DfE kinds (import_dfe.c). */
+const struct imp_kind_def *imp_dfe_kind_def(enum imp_kind kind);
 
 /* Record a problem on the current row: "FILE:LINE: column X: ...", or
  * without the column when col < 0. */

@@ -589,5 +589,7 @@ static const struct imp_kind_def kinds[] = {
 
 const struct imp_kind_def *imp_kind_def(enum imp_kind kind)
 {
+    if (kind >= IMP_DFE_KS4)
+        return imp_dfe_kind_def(kind);
     return &kinds[kind];
 }

@@ -1,0 +1,89 @@
+#!/bin/sh
+# collab import dfe-ks4 | dfe-census | dfe-absence: the DfE's own files, a
+# wide file with hundreds of columns collab does not use, --year, refused
+# files with FILE:LINE: column X messages, and the full shared files when
+# they are there.
+. "$top_srcdir/tests/lib.sh"
+
+D="$top_srcdir/tests/data/dfe"
+DB="$T/src.db"
+rows() { sqlite "$DB" "$1"; }
+data_rows() { echo $(($(wc -l < "$1") - 1)); }
+
+run "$COLLAB" import --db "$DB" dfe-ks4 "$D/england_ks4provisional.csv"
+is "$rc" 0 "real KS4 file imports"
+is "$out" "imported 5652 dfe-ks4 from $D/england_ks4provisional.csv" "reports 5,652 rows"
+is "$(rows "SELECT year, value, marker FROM dfe_school WHERE urn = 100381 AND measure = 'att8'")" \
+   "2019||SUPP" "SUPP kept as a marker with no value, year 2019 by default"
+is "$(rows "SELECT value FROM dfe_school WHERE urn = 100053 AND measure = 'ebacc_entry'")" \
+   "51.5" "'51.5%' stored as 51.5"
+is "$(rows "SELECT value FROM dfe_school WHERE urn = 0 AND measure = 'p8'")" "-0.03" \
+   "England (urn 0) P8"
+before=$(rows "SELECT count(*), total(value), count(marker) FROM dfe_school")
+run "$COLLAB" import --db "$DB" dfe-ks4 "$D/england_ks4provisional.csv"
+is "$rc" 0 "re-import"
+is "$(rows "SELECT count(*), total(value), count(marker) FROM dfe_school")" "$before" \
+   "re-import changes nothing"
+
+# The full DfE download has about 400 columns; pad the trimmed copy to 420.
+awk 'BEGIN { FS = OFS = "," }
+     NR == 1 { for (i = 1; i <= 400; i++) $0 = $0 ",EXTRA" i; print; next }
+     { for (i = 1; i <= 400; i++) $0 = $0 ",x" i; print }' "$D/ks4_trimmed.csv" > "$T/wide.csv"
+is "$(head -1 "$T/wide.csv" | awk -F, '{ print NF }')" 419 "wide file has 419 columns"
+run "$COLLAB" import --db "$T/wide.db" --year 2018 dfe-ks4 "$T/wide.csv"
+is "$rc" 0 "wide file imports (unknown columns skipped)"
+is "$(sqlite "$T/wide.db" "SELECT DISTINCT year FROM dfe_school")" 2018 "--year 2018 used"
+is "$(sqlite "$T/wide.db" "SELECT value FROM dfe_school WHERE urn = 100053 AND measure = 'basics4'")" \
+   "66.2" "wide file: values read by column name"
+
+run "$COLLAB" import --db "$DB" dfe-census "$D/census_excerpt.csv"
+is "$rc" 0 "census excerpt imports"
+n=$(data_rows "$D/census_excerpt.csv")
+is "$out" "imported $n dfe-census from $D/census_excerpt.csv" "census: row count of the file"
+is "$(rows "SELECT count(*) FROM dfe_school WHERE measure = 'fsm6_pct'")" "$n" "census: a FSM6 cell per row"
+run "$COLLAB" import --db "$DB" dfe-absence "$D/absence_excerpt.csv"
+is "$rc" 0 "absence excerpt imports"
+n=$(data_rows "$D/absence_excerpt.csv")
+is "$out" "imported $n dfe-absence from $D/absence_excerpt.csv" "absence: row count of the file"
+is "$(rows "SELECT value FROM dfe_school WHERE urn = -2 AND measure = 'persistent_absence_pct'")" \
+   "8.2" "absence: national primary (urn -2)"
+
+# Refused files: nothing changes.
+before=$(rows "SELECT count(*), total(value), count(marker) FROM dfe_school")
+cut -d, -f1-3,5- "$D/ks4_trimmed.csv" > "$T/nourn.csv"
+run "$COLLAB" import --db "$DB" dfe-ks4 "$T/nourn.csv"
+is "$rc" 1 "file without URN refused"
+like "$err" "nourn.csv:1: missing required column: URN" "names the URN column"
+printf 'RECTYPE,LEA,ESTAB,URN,SCHNAME,P8MEA\n1,202,4285,100053,A,0.2\n1,202,4286,100054,B,lots\n' \
+    > "$T/bad.csv"
+run "$COLLAB" import --db "$DB" dfe-ks4 "$T/bad.csv"
+is "$rc" 1 "bad cell refused"
+like "$err" "bad.csv:3: column P8MEA: 'lots' is neither a number nor a DfE marker" \
+     "FILE:LINE: column X: message"
+like "$err" "nothing imported \\(1 problem\\)" "nothing imported"
+is "$(rows "SELECT count(*), total(value), count(marker) FROM dfe_school")" "$before" \
+   "store unchanged"
+
+run "$COLLAB" import --db "$DB" --year 2019 schools "$D/ks4_trimmed.csv"
+is "$rc" 1 "--year with a non-DfE kind refused"
+like "$err" "only to the dfe-\\* kinds" "says why"
+run "$COLLAB" import --db "$DB" --year abc dfe-ks4 "$D/ks4_trimmed.csv"
+is "$rc" 2 "--year abc is a usage error"
+run "$COLLAB" import --db "$DB" --year 1990 dfe-ks4 "$D/ks4_trimmed.csv"
+is "$rc" 1 "--year 1990 out of range"
+run "$COLLAB" import --help
+like "$out" "dfe-ks4, dfe-census, dfe-absence" "usage lists the DfE kinds"
+
+# The full census and absence files, when the shared data is there.
+S=/work/shared/data/dfe-2019
+for k in census:england_census absence:england_abs; do
+    f="$S/${k#*:}.csv"
+    if [ -r "$f" ]; then
+        run "$COLLAB" import --db "$T/full.db" "dfe-${k%%:*}" "$f"
+        is "$out" "imported $(data_rows "$f") dfe-${k%%:*} from $f" "full $f: every row"
+    else
+        skip "$f not present"
+    fi
+done
+
+done_testing
