@@ -15,6 +15,10 @@
  * "((((..." cannot exhaust the stack. */
 #define EXPR_MAX_DEPTH 64
 #define EXPR_MAX_ARGS 16
+/* SQLite's parser stack (YYSTACKDEPTH 100) overflows near 45 nested
+ * parentheses, and each level of the tree writes up to two; a chain such as
+ * a + a + ... nests without recursion, so the tree's height is capped too. */
+#define EXPR_MAX_HEIGHT 16
 
 enum node_kind { N_NUM, N_COL, N_NEG, N_NOT, N_BIN, N_CALL };
 
@@ -495,6 +499,16 @@ static struct expr *parse_or(struct parser *p)
     return l;
 }
 
+static int height(const struct expr *e)
+{
+    int h = 0;
+    for (int i = 0; i < e->nkids; i++) {
+        int k = height(e->kid[i]);
+        h = k > h ? k : h;
+    }
+    return h + 1;
+}
+
 struct expr *expr_parse(const char *text, const struct expr_column *cols,
                         size_t ncols, struct collab_err *err, int *err_col)
 {
@@ -514,6 +528,10 @@ struct expr *expr_parse(const char *text, const struct expr_column *cols,
             describe_token(p.pos, tok, sizeof tok);
             expr_free(e);
             e = fail_at(&p, p.pos, "unexpected %s after the end of the expression", tok);
+        } else if (height(e) > EXPR_MAX_HEIGHT) {
+            expr_free(e);
+            e = fail_at(&p, text, "expression too complex (more than %d operations "
+                        "inside one another)", EXPR_MAX_HEIGHT);
         }
     }
     if (!e && err_col)

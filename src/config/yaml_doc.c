@@ -65,9 +65,36 @@ static int error_at_mark(struct builder *b, yaml_mark_t mark, const char *fmt, .
                          (long)mark.column + 1, "%s", msg);
 }
 
+/* libyaml places encoding errors (bytes that are not UTF-8, control
+ * characters) by byte offset only, its mark still at the start: count the
+ * lines and characters up to that offset so the message points at the byte. */
+static int reader_error(struct builder *b, const yaml_parser_t *parser)
+{
+    size_t off = parser->problem_offset < b->textlen ? parser->problem_offset : b->textlen;
+    yaml_mark_t mark = { off, 0, 0 };
+    for (size_t i = 0; i < off; i++) {
+        unsigned char c = (unsigned char)b->text[i];
+        if (c == '\n') {
+            mark.line++;
+            mark.column = 0;
+        } else if ((c & 0xc0) != 0x80) {
+            mark.column++;
+        }
+    }
+    const char *problem = parser->problem ? parser->problem : "invalid text";
+    const char *hint = strstr(problem, "UTF-8")
+        ? "; the file must be UTF-8, not e.g. Windows-1252" : "";
+    if (parser->problem_value >= 0)
+        return error_at_mark(b, mark, "%s (byte 0x%02x%s)", problem,
+                             (unsigned)parser->problem_value & 0xffu, hint);
+    return error_at_mark(b, mark, "%s", problem);
+}
+
 /* libyaml's own message, with a hint for the most common cause (a tab). */
 static int parser_error(struct builder *b, const yaml_parser_t *parser)
 {
+    if (parser->error == YAML_READER_ERROR)
+        return reader_error(b, parser);
     const char *problem = parser->problem ? parser->problem : "invalid YAML";
     size_t off = parser->problem_mark.index;
     int tab = off < b->textlen && b->text[off] == '\t';
