@@ -163,6 +163,29 @@ static int is_empty(sqlite3 *db)
     return tables == 0;
 }
 
+/* collab's schemas hold tables and indexes only. A trigger or view in a
+ * store was put there by someone else and would run inside collab's own
+ * transactions (a trigger fires on import), so such a store is refused. */
+static int foreign_objects(sqlite3 *db, const char *path, struct collab_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT type, name FROM sqlite_schema "
+                                "WHERE type IN ('trigger', 'view') ORDER BY name LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return collab_err_set(err, "%s: cannot read the schema: %s", path, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        collab_err_set(err, "%s: holds a %s collab never makes ('%s'); refusing to use it",
+                       path, (const char *)sqlite3_column_text(st, 0),
+                       (const char *)sqlite3_column_text(st, 1));
+        rc = -1;
+    } else {
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int check_identity(sqlite3 *db, const char *path, enum store_kind kind,
                           int flags, struct collab_err *err)
 {
@@ -182,6 +205,8 @@ static int check_identity(sqlite3 *db, const char *path, enum store_kind kind,
         return -1;
     }
     free(k);
+    if (foreign_objects(db, path, err) != 0)
+        return -1;
     if (version > current)
         return collab_err_set(err, "%s: written by a newer collab (schema %d; this "
                               "collab knows up to %d): upgrade collab", path, version, current);
