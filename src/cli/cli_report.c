@@ -14,8 +14,9 @@
 static const char usage[] =
     "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
     "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
-    "         [--format table|csv|tsv|json] VIEW\n"
-    "  VIEW: overview | subjects | subject CODE | schools | similar URN | pupils URN";
+    "         [--format table|csv|tsv|json] [--term YYYY-SEASON] VIEW\n"
+    "  VIEW: overview | subjects | subject CODE | schools | similar URN | pupils URN\n"
+    "        | evaluation (--term: e.g. 2026-autumn; default the latest term)";
 
 struct view_name {
     const char *name;
@@ -41,7 +42,7 @@ static const struct { const char *name; enum model_format fmt; } formats[] = {
 #define MAX_FILTERS 16
 
 struct report_args {
-    const char *data, *config, *user, *group, *year, *ks, *sort, *format;
+    const char *data, *config, *user, *group, *year, *ks, *sort, *format, *term;
     const char *filters[MAX_FILTERS];
     int nfilters;
     const char *pos[3];
@@ -52,9 +53,10 @@ struct report_args {
 static const char **option_slot(struct report_args *a, const char *name)
 {
     static const char *const names[] = { "--data", "--config", "--user", "--group",
-                                         "--year", "--key-stage", "--sort", "--format" };
+                                         "--year", "--key-stage", "--sort", "--format",
+                                         "--term" };
     const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->year,
-                             &a->ks, &a->sort, &a->format };
+                             &a->ks, &a->sort, &a->format, &a->term };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
             return slots[i];
@@ -130,6 +132,11 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
     if (a->ks && parse_int(a->ks, "--key-stage", 2, 4, &n) != 0)
         return -1;
     q->key_stage = a->ks ? (int)n : 0;
+    if (a->term && v->view != MODEL_VIEW_EVALUATION) {
+        cli_error("--term applies to the evaluation view only");
+        return -1;
+    }
+    q->term = a->term;
     for (int i = 0; i < a->nfilters; i++) {
         struct collab_err err = { .set = 0 };
         if (model_filter_parse(cfg, a->filters[i], &q->filter, &err) != 0) {

@@ -418,12 +418,6 @@ int model_visible_groups(const struct model *m, const char **ids, int max)
 typedef int (*view_fn)(struct model *m, const struct mdl_view_ctx *v,
                        struct model_table *t, struct collab_err *err);
 
-static int view_evaluation(struct model *m, const struct mdl_view_ctx *v,
-                           struct model_table *t, struct collab_err *err)
-{
-    return collab_err_set(err, "evaluation view: not built yet");
-}
-
 static const view_fn views[MODEL_VIEW_COUNT] = {
     [MODEL_VIEW_OVERVIEW] = mdl_view_overview,
     [MODEL_VIEW_SUBJECTS] = mdl_view_subjects,
@@ -431,7 +425,7 @@ static const view_fn views[MODEL_VIEW_COUNT] = {
     [MODEL_VIEW_SCHOOLS] = mdl_view_schools,
     [MODEL_VIEW_SIMILAR] = mdl_view_similar,
     [MODEL_VIEW_PUPILS] = mdl_view_pupils,
-    [MODEL_VIEW_EVALUATION] = view_evaluation,
+    [MODEL_VIEW_EVALUATION] = mdl_view_evaluation,
 };
 
 static int has_year(const struct model *m, int year)

@@ -141,5 +141,8 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                      struct model_table *t, struct collab_err *err);
 int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
                     struct model_table *t, struct collab_err *err);
+/* view_evaluation.c (eval.h): the partnership self-evaluation. */
+int mdl_view_evaluation(struct model *m, const struct mdl_view_ctx *v,
+                        struct model_table *t, struct collab_err *err);
 
 #endif

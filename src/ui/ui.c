@@ -599,6 +599,9 @@ static void handle_key(struct ui *ui, int key)
         ui_prompt_key(ui, key);
         return;
     }
+    struct pane *cur = &ui->panes[ui->current];
+    if (!ui->help_open && cur->ops->raw_key && cur->ops->raw_key(ui, cur, key))
+        return;
     int action = ui_keymap_lookup(&ui->keymap, key);
     if (ui->help_open && ui_help_key(ui, action, key))
         return;
@@ -784,6 +787,8 @@ static void free_state(struct ui *ui)
         free(p->message);
         free(p->drill);
         free(p->drill_label);
+        if (p->ops && p->ops->close)
+            p->ops->close(p);
     }
     ui_search_free(ui);
     ui_history_free(&ui->history);

@@ -180,6 +180,11 @@ struct pane_ops {
     int (*key)(struct ui *ui, struct pane *p, int action);
     /* The table x and c write; NULL means the pane's table. */
     const struct model_table *(*export)(struct ui *ui, struct pane *p);
+    /* Keys before the key map, for a pane taking digits and text (the
+     * Evaluation form); 1 when consumed. NULL: none. */
+    int (*raw_key)(struct ui *ui, struct pane *p, int key);
+    /* Release p->priv when the interface closes. NULL: nothing to free. */
+    void (*close)(struct pane *p);
 };
 
 struct pane {
@@ -198,6 +203,7 @@ struct pane {
     enum chart_mode chart;
     int chart_x;             /* scatter x column, -1 until chosen */
     int col_placed;          /* the cursor column was put on a first indicator */
+    void *priv;              /* the pane's own state (ops->close frees it) */
 };
 
 extern const struct pane_ops pane_overview_ops, pane_subjects_ops,
