@@ -1,0 +1,134 @@
+#!/bin/sh
+# Crash safety (issue 9): SIGKILL collab at random, seeded moments during a
+# large import (and a publish), many times. Each time the store must pass
+# PRAGMA integrity_check and hold exactly the state before or after the
+# operation, never one in between. CRASH_SEED and CRASH_RUNS vary the run.
+. "$top_srcdir/tests/lib.sh"
+
+seed=${CRASH_SEED:-9}
+runs=${CRASH_RUNS:-20}
+diag "seed $seed, $runs kills per operation"
+
+"$COLLAB" gen --out "$T/gen" --scale group --quiet || fail "collab gen --scale group"
+BASE="$T/base.db"
+for k in schools pupils estimates attendance national; do
+    "$COLLAB" import --db "$BASE" "$k" "$T/gen/$k.csv" > /dev/null || fail "setup: import $k"
+done
+
+# What the results import changes: the results, the measures derived from
+# them in the same transaction and the import log.
+digest() {
+    sqlite "$1" "SELECT count(*), total(points) FROM result;
+                 SELECT count(*), total(att8), total(p8) FROM pupil_ks4;
+                 SELECT count(*) FROM import_log;
+                 SELECT pupil, subject, grade, points FROM result ORDER BY pupil, subject;" | sha256sum
+}
+now_ms() { date +%s%N | cut -c1-13; }
+
+before=$(digest "$BASE")
+cp "$BASE" "$T/after.db"
+t0=$(now_ms)
+"$COLLAB" import --db "$T/after.db" results "$T/gen/results.csv" > /dev/null || fail "setup: import results"
+span=$(( $(now_ms) - t0 ))
+after=$(digest "$T/after.db")
+ok "$([ "$before" != "$after" ]; echo $?)" "the import changes the digest (so the test can tell)"
+diag "a full results import takes ${span} ms"
+
+# delay_ms RUN: a seeded moment in [0, 1.2 * span] ms.
+delay_ms() { awk -v s="$seed" -v r="$1" -v span="$span" 'BEGIN { srand(s * 1000 + r); printf "%d", rand() * span * 1.2 }'; }
+sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
+
+n_before=0 n_after=0 n_between=0 n_bad=0
+i=1
+while [ "$i" -le "$runs" ]; do
+    rm -f "$T/work.db" "$T/work.db-wal" "$T/work.db-shm"
+    cp "$BASE" "$T/work.db"
+    "$COLLAB" import --db "$T/work.db" results "$T/gen/results.csv" > /dev/null 2>&1 &
+    pid=$!
+    sleep_ms "$(delay_ms "$i")"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    check=$(sqlite "$T/work.db" "PRAGMA integrity_check")
+    [ "$check" = ok ] || { n_bad=$((n_bad + 1)); diag "run $i: integrity_check: $check"; }
+    d=$(digest "$T/work.db")
+    if [ "$d" = "$before" ]; then n_before=$((n_before + 1));
+    elif [ "$d" = "$after" ]; then n_after=$((n_after + 1));
+    else n_between=$((n_between + 1)); diag "run $i: the store is neither before nor after"; fi
+    i=$((i + 1))
+done
+diag "import: $n_before killed before commit, $n_after after"
+is "$n_bad" 0 "import: integrity_check ok after every kill"
+is "$n_between" 0 "import: the store is always exactly before or after, never between"
+is "$((n_before + n_after))" "$runs" "import: every run accounted for"
+ok "$([ "$n_before" -gt 0 ]; echo $?)" "import: some kills landed mid-import (before the commit)"
+
+# The last killed store is usable: the same import then gives the after
+# rows (the import log, one row per import, is left out of this comparison).
+rows() { sqlite "$1" "SELECT pupil, subject, grade, points FROM result ORDER BY pupil, subject;
+                      SELECT * FROM pupil_ks4 ORDER BY pupil" | sha256sum; }
+run "$COLLAB" import --db "$T/work.db" results "$T/gen/results.csv"
+is "$rc" 0 "import after a kill succeeds"
+is "$(rows "$T/work.db")" "$(rows "$T/after.db")" "import after a kill reaches the after rows"
+
+# ---- publish ---------------------------------------------------------------
+# P0 is published from the store without results, P1 from the one with them.
+# After a kill each store file must be byte for byte P0's, or a complete P1
+# (the same content as an unkilled publish, published_at aside); temporary
+# files must not look like stores, and the next publish must succeed.
+CONF="$top_srcdir/sample-data/config"
+publish() { "$COLLAB" publish --db "$1" --config "$CONF" --data "$2" > /dev/null 2>&1; }
+content() { sqlite "$1" .dump | grep -v published_at | sha256sum; }
+publish "$BASE" "$T/p0" || fail "setup: publish P0"
+publish "$T/after.db" "$T/p1" || fail "setup: publish P1"
+t0=$(now_ms)
+publish "$T/after.db" "$T/p1b" || fail "setup: publish P1 again"
+span=$(( $(now_ms) - t0 ))
+diag "a full publish takes ${span} ms"
+stores=$(cd "$T/p0" && ls)
+is "$(cd "$T/p1" && ls)" "$stores" "P0 and P1 have the same store files"
+for f in $stores; do
+    content "$T/p1/$f" > "$T/p1/.$f.sum"
+done
+is "$(content "$T/p1b/group-northmoor-secondary.db")" "$(cat "$T/p1/.group-northmoor-secondary.db.sum")" \
+   "publish is deterministic apart from published_at (so P1 can be recognised)"
+
+n_old=0 n_new=0 n_bad=0 n_tmp=0
+i=1
+while [ "$i" -le "$runs" ]; do
+    rm -rf "$T/pk"
+    cp -p -R "$T/p0" "$T/pk"
+    # collab itself in the background (not a shell function), so the kill hits it.
+    "$COLLAB" publish --db "$T/after.db" --config "$CONF" --data "$T/pk" > /dev/null 2>&1 &
+    pid=$!
+    sleep_ms "$(delay_ms "$((i + 100))")"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    for f in $stores; do
+        if cmp -s "$T/p0/$f" "$T/pk/$f"; then
+            n_old=$((n_old + 1))
+        elif [ "$(sqlite "$T/pk/$f" "PRAGMA integrity_check")" = ok ] &&
+             [ "$(content "$T/pk/$f")" = "$(cat "$T/p1/.$f.sum")" ]; then
+            n_new=$((n_new + 1))
+        else
+            n_bad=$((n_bad + 1)); diag "run $i: $f is neither the old nor a complete new store"
+        fi
+    done
+    extra=$(cd "$T/pk" && ls | grep -vxF "$stores")
+    [ -n "$extra" ] && { n_bad=$((n_bad + 1)); diag "run $i: unexpected files: $extra"; }
+    n_tmp=$((n_tmp + $(ls -A "$T/pk" | grep -c '^\.')))
+    i=$((i + 1))
+done
+diag "publish: $n_old store files untouched, $n_new replaced whole, $n_tmp temporary files left"
+is "$n_bad" 0 "publish: after every kill each store is the old one or a complete new one"
+ok "$([ "$n_old" -gt 0 ]; echo $?)" "publish: some kills landed before a store was replaced"
+# Temporary files are dot files, never group-*.db / school-*.db, so nothing
+# lists them as stores; the next publish finishes and clears them.
+publish "$T/after.db" "$T/pk"
+is "$?" 0 "publish after a kill succeeds"
+is "$(ls -A "$T/pk" | grep -c '^\.')" 0 "publish after a kill leaves no temporary file"
+for f in $stores; do
+    [ "$(content "$T/pk/$f")" = "$(cat "$T/p1/.$f.sum")" ] || fail "$f after the re-publish"
+done
+pass "publish after a kill gives the complete new stores"
+
+done_testing
