@@ -180,7 +180,9 @@ static int run_import(struct model *m, const struct cfg *cfg, const char *file,
     struct eval_ctx ctx;
     eval_ctx_from_model(m, &ctx);
     if (n < 0) {
-        status = cli_fail(&err);
+        cli_error("%s", err.msg);
+        cli_error("%s: nothing imported", file);
+        status = COLLAB_EXIT_USER;
     } else if (n == 0) {
         cli_error("%s: empty file (no header)", file);
         status = COLLAB_EXIT_USER;

@@ -164,7 +164,9 @@ static int by_partner_mean(const void *a, const void *b)
     const struct model_row *ra = *(const struct model_row *const *)a;
     const struct model_row *rb = *(const struct model_row *const *)b;
     double x = ra->cells[C_PARTNER].value, y = rb->cells[C_PARTNER].value;
-    return (x > y) - (x < y);
+    if (x != y)
+        return (x > y) - (x < y);
+    return (ra > rb) - (ra < rb);   /* ties in framework order */
 }
 
 static int scored(const struct model_row *r)
