@@ -43,4 +43,28 @@ const char *stats_p8_band_label(enum stats_p8_band band);
  * values below v plus half the share equal to it. NAN when n == 0. */
 double stats_percentile_rank(const double *sorted, size_t n, double v);
 
+/* The same rank from counts: `below` values under v and `equal` values equal
+ * to it, out of n. NAN when n <= 0. */
+double stats_percentile_counts(long below, long equal, long n);
+
+/* "highest 20%", "lowest 20%" or NULL (the middle 60%) for a percentile rank:
+ * the quintile wording of "in the lowest 20% of schools nationally". Static. */
+const char *stats_quintile_words(double percentile);
+
+/* Two-sample z test of a change between two independent estimates, each
+ * given as its value and its variance (the square of its standard error):
+ * z = (b - a) / sqrt(var_a + var_b). +1 when b is significantly above a at
+ * the two-sided level of z_crit, -1 below, 0 otherwise or when a variance is
+ * not finite or both are 0. *z gets the statistic (NAN when not formed). */
+int stats_change_test(double a, double var_a, double b, double var_b, double z_crit,
+                      double *z);
+
+/* Variance of a mean from the accumulators (n, s1 = sum, s2 = sum of squares),
+ * using the sample variance (n - 1): s^2 / n. NAN when n < 2. */
+double stats_mean_var(long n, double s1, double s2);
+
+/* Variance of a proportion p = k / n (as a proportion): p (1 - p) / n.
+ * NAN when n <= 0. */
+double stats_prop_var(double k, long n);
+
 #endif

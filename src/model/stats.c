@@ -89,3 +89,49 @@ double stats_percentile_rank(const double *sorted, size_t n, double v)
     }
     return 100.0 * ((double)below + 0.5 * (double)equal) / (double)n;
 }
+
+double stats_percentile_counts(long below, long equal, long n)
+{
+    if (n <= 0 || below < 0 || equal < 0 || below + equal > n)
+        return NAN;
+    return 100.0 * ((double)below + 0.5 * (double)equal) / (double)n;
+}
+
+const char *stats_quintile_words(double percentile)
+{
+    if (isnan(percentile))
+        return NULL;
+    if (percentile < 20)
+        return "lowest 20%";
+    if (percentile >= 80)
+        return "highest 20%";
+    return NULL;
+}
+
+int stats_change_test(double a, double var_a, double b, double var_b, double z_crit,
+                      double *z)
+{
+    *z = NAN;
+    if (!isfinite(a) || !isfinite(b) || !isfinite(var_a) || !isfinite(var_b) ||
+        var_a < 0 || var_b < 0 || var_a + var_b <= 0)
+        return 0;
+    *z = (b - a) / sqrt(var_a + var_b);
+    return *z > z_crit ? 1 : *z < -z_crit ? -1 : 0;
+}
+
+double stats_mean_var(long n, double s1, double s2)
+{
+    if (n < 2)
+        return NAN;
+    double nn = (double)n;
+    double var = (s2 - s1 * s1 / nn) / (nn - 1);
+    return (var < 0 ? 0 : var) / nn;
+}
+
+double stats_prop_var(double k, long n)
+{
+    if (n <= 0 || k < 0 || k > (double)n)
+        return NAN;
+    double p = k / (double)n;
+    return p * (1 - p) / (double)n;
+}

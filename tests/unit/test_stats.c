@@ -69,11 +69,50 @@ static void test_percentile(void)
     ok(isnan(stats_percentile_rank(v, 0, 1)), "empty: NAN");
 }
 
+static void test_percentile_counts(void)
+{
+    /* 1,000 schools: 150 below 40.0, 10 at it -> (150 + 5) / 1000 = 15.5 */
+    is_double(stats_percentile_counts(150, 10, 1000), 15.5, 1e-9, "150 below, 10 equal of 1000");
+    is_str(stats_quintile_words(15.5), "lowest 20%", "15.5th percentile: lowest 20%%");
+    ok(stats_quintile_words(20.0) == NULL, "20th percentile: not in the lowest 20%%");
+    is_str(stats_quintile_words(80.0), "highest 20%", "80th percentile: highest 20%%");
+    ok(stats_quintile_words(79.9) == NULL, "79.9: middle");
+    ok(isnan(stats_percentile_counts(1, 0, 0)), "no distribution: NAN");
+    ok(isnan(stats_percentile_counts(8, 3, 10)), "counts beyond n: NAN");
+}
+
+static void test_change(void)
+{
+    double z;
+    /* Means from accumulators: values 1,2,3,4 -> s1 10, s2 30, sample var
+     * 5/3, variance of the mean 5/12. */
+    is_double(stats_mean_var(4, 10, 30), 5.0 / 12.0, 1e-12, "variance of a mean from n, s1, s2");
+    ok(isnan(stats_mean_var(1, 3, 9)), "one value: no variance");
+    /* 30 of 50 -> 0.6 * 0.4 / 50 = 0.0048 */
+    is_double(stats_prop_var(30, 50), 0.0048, 1e-12, "variance of a proportion");
+    /* 0.60 (var 0.0048) to 0.45 (120 pupils: 0.45*0.55/120 = 0.0020625):
+     * z = -0.15 / sqrt(0.0068625) = -1.8107: not significant at 1.96 */
+    is_int(stats_change_test(0.60, 0.0048, 0.45, stats_prop_var(54, 120), STATS_Z95, &z), 0,
+           "60%% of 50 to 45%% of 120: not a significant fall");
+    is_double(z, -1.8107, 0.0001, "z of that change");
+    /* 0.60 to 0.40 of 120 (var 0.002): z = -0.2 / sqrt(0.0068) = -2.4254 */
+    is_int(stats_change_test(0.60, 0.0048, 0.40, stats_prop_var(48, 120), STATS_Z95, &z), -1,
+           "60%% of 50 to 40%% of 120: a significant fall");
+    is_double(z, -2.4254, 0.0001, "z of the fall");
+    /* the line: a change of exactly 1.96 standard errors is not beyond it */
+    is_int(stats_change_test(0, 0.5, 1.96, 0.5, STATS_Z95, &z), 0, "z = 1.96 exactly: not significant");
+    is_int(stats_change_test(0, 0.5, 1.97, 0.5, STATS_Z95, &z), 1, "z = 1.97: a significant rise");
+    is_int(stats_change_test(0, NAN, 1, 0.1, STATS_Z95, &z), 0, "unknown variance: no test");
+    ok(isnan(z), "z is NAN when not formed");
+}
+
 int main(void)
 {
     test_mean_ci();
     test_wilson();
     test_bands();
     test_percentile();
+    test_percentile_counts();
+    test_change();
     return tap_done();
 }
