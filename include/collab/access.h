@@ -43,6 +43,14 @@ int access_group(const struct cfg *cfg, const struct cfg_group *g,
 int access_pupils(const struct cfg *cfg, const struct cfg_user *u, long urn,
                   struct collab_err *why);
 
+/* school_level: without it a user sees group-level figures only (the
+ * group as a whole, national comparators); any view that shows schools one
+ * by one (the Schools and similar-schools views, the per-school rows of a
+ * subject, findings naming a school) is refused or left out. `what` names
+ * the view for the message. */
+int access_school_level(const struct cfg_user *u, const char *what,
+                        struct collab_err *why);
+
 /* Rule 5: with league tables off, no ordering by an indicator column.
  * `what` names the column for the message. */
 int access_sort(const struct cfg_group *g, int league_tables, const char *what,

@@ -154,6 +154,18 @@ int model_column_index(struct model *m, const struct model_query *q, const char 
 int model_audit(struct model *m, const char *action, const char *target,
                 const char *detail);
 
+/* Group changes (schools added or removed, consent given or withdrawn, users
+ * added) of the open group, as a table of date, kind and detail: with since
+ * (YYYY-MM-DD) those dated on or after it, else those newer than the user's
+ * last visit to the group (every change on a first visit). The last visit is
+ * kept under $XDG_STATE_HOME/collab/visits/, never in a shared store;
+ * model_mark_visited records now as the last visit. 0 or -1 with err. */
+int model_changes(struct model *m, const char *since, struct model_table *out,
+                  struct collab_err *err);
+int model_mark_visited(struct model *m, struct collab_err *err);
+/* Non-zero when the user has a recorded visit to the open group. */
+int model_visited(const struct model *m);
+
 /* Compute a view. 0 or -1 with err. */
 int model_query(struct model *m, const struct model_query *q,
                 struct model_table *out, struct collab_err *err);

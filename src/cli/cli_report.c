@@ -14,9 +14,10 @@
 static const char usage[] =
     "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
     "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
-    "         [--format table|csv|tsv|json] [--term YYYY-SEASON] VIEW\n"
+    "         [--format table|csv|tsv|json] [--term YYYY-SEASON] [--since DATE] VIEW\n"
     "  VIEW: overview | subjects | subject CODE | schools | similar URN | pupils URN\n"
-    "        | evaluation (--term: e.g. 2026-autumn; default the latest term)";
+    "        | evaluation (--term: e.g. 2026-autumn; default the latest term)\n"
+    "        | changes (group changes since your last visit, or --since YYYY-MM-DD)";
 
 struct view_name {
     const char *name;
@@ -42,7 +43,7 @@ static const struct { const char *name; enum model_format fmt; } formats[] = {
 #define MAX_FILTERS 16
 
 struct report_args {
-    const char *data, *config, *user, *group, *year, *ks, *sort, *format, *term;
+    const char *data, *config, *user, *group, *year, *ks, *sort, *format, *term, *since;
     const char *filters[MAX_FILTERS];
     int nfilters;
     const char *pos[3];
@@ -54,9 +55,9 @@ static const char **option_slot(struct report_args *a, const char *name)
 {
     static const char *const names[] = { "--data", "--config", "--user", "--group",
                                          "--year", "--key-stage", "--sort", "--format",
-                                         "--term" };
+                                         "--term", "--since" };
     const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->year,
-                             &a->ks, &a->sort, &a->format, &a->term };
+                             &a->ks, &a->sort, &a->format, &a->term, &a->since };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
             return slots[i];
@@ -176,11 +177,62 @@ static int resolve_sort(struct model *m, const char *spec, struct model_query *q
     return 0;
 }
 
+static int valid_date(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (strlen(s) != sizeof shape - 1)
+        return 0;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+            return 0;
+    return 1;
+}
+
+/* `report changes`: the group's changes since the last visit (or --since),
+ * which then becomes the last visit. */
+static int run_changes(const struct report_args *a, struct model *m, enum model_format fmt)
+{
+    struct collab_err err = { .set = 0 };
+    struct model_table t;
+    if (model_changes(m, a->since, &t, &err) != 0)
+        return cli_fail(&err);
+    int status = COLLAB_EXIT_OK;
+    if (model_table_write(&t, fmt, stdout) != 0 || fflush(stdout) != 0) {
+        cli_error("cannot write the report");
+        status = COLLAB_EXIT_USER;
+    } else if (model_mark_visited(m, &err) != 0)
+        cli_error("warning: %s", err.msg);
+    model_table_free(&t);
+    return status;
+}
+
+static int is_changes(const struct report_args *a)
+{
+    return a->npos >= 1 && strcmp(a->pos[0], "changes") == 0;
+}
+
+static int check_changes_args(const struct report_args *a)
+{
+    if (is_changes(a) && a->npos != 1) {
+        cli_error("view 'changes' takes no argument");
+        return -1;
+    }
+    if (a->since && !is_changes(a)) {
+        cli_error("--since applies to the changes view only");
+        return -1;
+    }
+    if (a->since && !valid_date(a->since)) {
+        cli_error("--since takes a date YYYY-MM-DD, not '%s'", a->since);
+        return -1;
+    }
+    return 0;
+}
+
 static int run_report(const struct report_args *a, struct cfg *cfg, enum model_format fmt)
 {
     struct collab_err err = { .set = 0 };
     struct model_query q;
-    if (build_query(a, cfg, &q) != 0)
+    if (check_changes_args(a) != 0 || (!is_changes(a) && build_query(a, cfg, &q) != 0))
         return cli_usage(usage);
     char *data = a->data ? util_xstrdup(a->data) : cli_default_data();
     struct model_open_args oa = { .data_dir = data, .cfg = cfg, .user_id = a->user,
@@ -191,6 +243,11 @@ static int run_report(const struct report_args *a, struct cfg *cfg, enum model_f
         return cli_fail(&err);
     if (model_warning(m))
         cli_error("warning: %s", model_warning(m));
+    if (is_changes(a)) {
+        int rc = run_changes(a, m, fmt);
+        model_close(m);
+        return rc;
+    }
     int status = COLLAB_EXIT_OK;
     struct model_table t;
     if (resolve_sort(m, a->sort, &q) != 0)

@@ -113,6 +113,17 @@ int access_pupils(const struct cfg *cfg, const struct cfg_user *u, long urn,
     return 1;
 }
 
+int access_school_level(const struct cfg_user *u, const char *what,
+                        struct collab_err *why)
+{
+    if (u->school_level)
+        return 1;
+    collab_err_set(why, "user '%s' does not hold school_level access: %s shows "
+                   "figures school by school, so only group-level figures are "
+                   "shown to you", u->id, what);
+    return 0;
+}
+
 int access_sort(const struct cfg_group *g, int league_tables, const char *what,
                 struct collab_err *why)
 {

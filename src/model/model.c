@@ -461,12 +461,21 @@ static char *years_text(const struct model *m)
     return sb_detach(&sb);
 }
 
+/* Views that show schools one by one, refused without school_level. */
+static const char *const school_level_views[MODEL_VIEW_COUNT] = {
+    [MODEL_VIEW_SCHOOLS] = "the schools view",
+    [MODEL_VIEW_SIMILAR] = "the similar-schools view",
+};
+
 int model_query(struct model *m, const struct model_query *q,
                 struct model_table *out, struct collab_err *err)
 {
     memset(out, 0, sizeof *out);
     if ((int)q->view < 0 || q->view >= MODEL_VIEW_COUNT)
         return collab_err_set(err, "unknown view");
+    const char *what = school_level_views[q->view];
+    if (what && !access_school_level(m->user, what, err))
+        return mdl_refuse(m, m->group->id, err);
     struct mdl_view_ctx v = { .q = q };
     v.year = q->year ? q->year : (m->nyears ? m->years[m->nyears - 1] : 0);
     if (!has_year(m, v.year)) {

@@ -183,7 +183,8 @@ static int add_findings(struct model *m, struct model_table *t,
                         const struct mdl_view_ctx *v, struct collab_err *err)
 {
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
-    int rc = find_schools(m, t, v, figs, err);
+    /* Without school_level no finding may name a school. */
+    int rc = m->user->school_level ? find_schools(m, t, v, figs, err) : 0;
     if (rc == 0)
         rc = find_subjects(m, t, v, figs, err);
     if (rc == 0)

@@ -154,11 +154,15 @@ int mdl_view_subject(struct model *m, const struct mdl_view_ctx *v,
     result_columns(m, t, v->ks);
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     int rc = 0;
-    for (size_t s = 0; rc == 0 && s < m->nschools; s++)
+    int by_school = m->user->school_level;
+    for (size_t s = 0; by_school && rc == 0 && s < m->nschools; s++)
         if (mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
             rc = subject_row(m, t, v, m->schools[s].urn, m->schools[s].name, figs, err);
     if (rc == 0)
         rc = subject_row(m, t, v, 0, m->group_name, figs, err);
+    if (rc == 0 && !by_school)
+        mdl_set_note(t, "group figures only: user '%s' does not hold school_level "
+                     "access", m->user->id);
     free(figs);
     return rc;
 }

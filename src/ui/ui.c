@@ -578,13 +578,14 @@ static void handle_mouse(struct ui *ui)
 
 static void handle_key(struct ui *ui, int key)
 {
-    if (ui->message[0]) {
-        ui->message[0] = '\0';
-        ui->dirty_hint = 1;
-    }
+    /* A resize is not the user's answer to a message: keep it. */
     if (key == UI_FN(KEY_RESIZE)) {
         layout(ui);
         return;
+    }
+    if (ui->message[0]) {
+        ui->message[0] = '\0';
+        ui->dirty_hint = 1;
     }
     if (key == UI_FN(KEY_MOUSE)) {
         handle_mouse(ui);
@@ -758,6 +759,33 @@ static int dump_screen(const char *path, struct collab_err *err)
     return 0;
 }
 
+/* What a member should know when a group opens: a store others can read,
+ * and the group's changes since their last visit (which this visit ends). */
+static void announce_group(struct ui *ui)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (model_warning(ui->model))
+        sb_addf(&sb, "warning: %s", model_warning(ui->model));
+    struct model_table t;
+    struct collab_err err = { .set = 0 };
+    /* A first visit has no "since": the whole history would be noise. */
+    if (!model_visited(ui->model))
+        model_mark_visited(ui->model, &err);
+    else if (model_changes(ui->model, NULL, &t, &err) == 0) {
+        if (t.nrows)
+            sb_addf(&sb, "%s%zu change%s since your last visit:", sb.len ? "; " : "",
+                    t.nrows, t.nrows == 1 ? "" : "s");
+        for (size_t r = 0; r < t.nrows; r++)
+            sb_addf(&sb, "%s %s (%s)", r ? ";" : "", t.rows[r].cells[2].text,
+                    t.rows[r].cells[0].text);
+        model_table_free(&t);
+        model_mark_visited(ui->model, &err);
+    }
+    if (sb.len)
+        ui_message(ui, model_warning(ui->model) != NULL, "%s", sb_str(&sb));
+    sb_free(&sb);
+}
+
 static void init_state(struct ui *ui)
 {
     static const struct pane_ops *const ops[UI_NPANES] = {
@@ -775,8 +803,7 @@ static void init_state(struct ui *ui)
     for (int i = 0; i < ui->nyears; i++)
         if (ui->years[i] == ui->opts->year)
             ui->year_idx = i;
-    if (model_warning(ui->model))
-        ui_message(ui, 1, "warning: %s", model_warning(ui->model));
+    announce_group(ui);
 }
 
 static void free_state(struct ui *ui)
@@ -939,5 +966,6 @@ int ui_set_group(struct ui *ui, const char *id, struct collab_err *err)
     ui->year_idx = ui->nyears ? ui->nyears - 1 : 0;
     ui_search_free(ui);
     ui_invalidate_all(ui);
+    announce_group(ui);
     return 0;
 }
