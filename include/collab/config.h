@@ -57,8 +57,19 @@ struct cfg_indicator {
     enum cfg_polarity polarity;
     enum cfg_signif significance;
     int headline;         /* shown on the Overview and Schools panes */
+    char *dfe_measure;    /* optional: the DfE school-level measure it matches
+                           * (docs/DFE.md, e.g. "p8"), for national
+                           * percentiles and DfE-only schools; else NULL */
     int yaml_line;        /* where it was defined, for messages */
 };
+
+/* Intake measures of the similar-schools view, in the order of the
+ * optional `similarity:` mapping of indicators.yaml (weights per measure). */
+enum cfg_sim_measure { CFG_SIM_FSM6, CFG_SIM_EAL, CFG_SIM_SEN, CFG_SIM_COHORT,
+                       CFG_SIM_PRIOR, CFG_SIM_COUNT };
+/* The YAML key of a measure ("fsm6_pct", "eal_pct", "sen_pct", "cohort",
+ * "prior_mean"). */
+const char *cfg_sim_measure_name(enum cfg_sim_measure m);
 
 /* ---- filters.yaml ---- */
 
@@ -158,6 +169,7 @@ struct cfg_eval {
 struct cfg {
     char *dir;
     struct cfg_indicator *indicators;  size_t nindicators;
+    double similarity[CFG_SIM_COUNT];  /* weights, >= 0; 1 each by default */
     struct cfg_filter *filters;        size_t nfilters;
     struct cfg_org *orgs;              size_t norgs;
     struct cfg_group *groups;          size_t ngroups;

@@ -1,6 +1,7 @@
 /* indicators.yaml: the indicators, their expressions checked at load. */
 #include "config.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,16 @@ static const char *const level_names[] = { "pupil", "result", "attendance", NULL
 static const char *const agg_names[] = { "mean", "percent", "rate", "sum", "count", NULL };
 static const char *const polarity_names[] = { "higher", "lower", "neutral", NULL };
 static const char *const signif_names[] = { "none", "national_sd", "binomial", NULL };
+/* The measures the dfe-* importers store (docs/DFE.md). */
+static const char *const dfe_measure_names[] = {
+    "ks4_pupils", "att8", "p8_pupils", "p8", "p8_cilow", "p8_ciupp", "basics4",
+    "basics5", "ebacc_aps", "ebacc_entry", "ebacc4", "ebacc5", "p8_band", "pupils",
+    "girls_pct", "sen_support_pct", "sen_ehc_pct", "eal_pct", "fsm6_pct",
+    "absence_pct", "persistent_absence_pct", NULL };
+static const char *const sim_names[CFG_SIM_COUNT + 1] = {
+    [CFG_SIM_FSM6] = "fsm6_pct", [CFG_SIM_EAL] = "eal_pct", [CFG_SIM_SEN] = "sen_pct",
+    [CFG_SIM_COHORT] = "cohort", [CFG_SIM_PRIOR] = "prior_mean", [CFG_SIM_COUNT] = NULL };
+#define SIM_WEIGHT_MAX 100.0
 
 #define IND(m) offsetof(struct ind_raw, ind.m)
 static const struct cfg_field ind_fields[] = {
@@ -36,11 +47,30 @@ static const struct cfg_field ind_fields[] = {
     { CFG_FIELD("polarity", FT_ENUM, IND(polarity), 0), .names = polarity_names },
     { CFG_FIELD("significance", FT_ENUM, IND(significance), 0), .names = signif_names },
     { CFG_FIELD("headline", FT_BOOL, IND(headline), 0) },
+    { CFG_FIELD("dfe_measure", FT_CHOICE, IND(dfe_measure), 0), .names = dfe_measure_names },
+};
+
+struct file_raw {
+    const struct ydoc_node *indicators, *similarity;
 };
 
 static const struct cfg_field file_fields[] = {
-    { CFG_FIELD("indicators", FT_NODE, 0, 1) },
+    { CFG_FIELD("indicators", FT_NODE, offsetof(struct file_raw, indicators), 1) },
+    { CFG_FIELD("similarity", FT_NODE, offsetof(struct file_raw, similarity), 0) },
 };
+
+static const struct cfg_field sim_fields[CFG_SIM_COUNT] = {
+    { CFG_FIELD("fsm6_pct", FT_NODE, CFG_SIM_FSM6 * sizeof(void *), 0) },
+    { CFG_FIELD("eal_pct", FT_NODE, CFG_SIM_EAL * sizeof(void *), 0) },
+    { CFG_FIELD("sen_pct", FT_NODE, CFG_SIM_SEN * sizeof(void *), 0) },
+    { CFG_FIELD("cohort", FT_NODE, CFG_SIM_COHORT * sizeof(void *), 0) },
+    { CFG_FIELD("prior_mean", FT_NODE, CFG_SIM_PRIOR * sizeof(void *), 0) },
+};
+
+const char *cfg_sim_measure_name(enum cfg_sim_measure m)
+{
+    return (int)m >= 0 && m < CFG_SIM_COUNT ? sim_names[m] : "";
+}
 
 _Static_assert(sizeof(enum cfg_level) == sizeof(int), "FT_ENUM writes an int");
 _Static_assert(sizeof(enum cfg_aggregate) == sizeof(int), "FT_ENUM writes an int");
@@ -155,6 +185,7 @@ void cfg_free_indicators(struct cfg *cfg)
         free(ind->id);
         free(ind->label);
         free(ind->short_label);
+        free(ind->dfe_measure);
         expr_free(ind->expr);
         expr_free(ind->per);
     }
@@ -163,20 +194,58 @@ void cfg_free_indicators(struct cfg *cfg)
     cfg->nindicators = 0;
 }
 
+/* One weight: a plain decimal in [0, SIM_WEIGHT_MAX]. */
+static int sim_weight(struct cfg_ctx *c, const struct ydoc_node *n, const char *key,
+                      double *out)
+{
+    char *end = NULL;
+    double w = n->kind == YDOC_SCALAR && !ydoc_is_null(n) ? strtod(n->str, &end) : NAN;
+    if (!end || end == n->str || *end || !(w >= 0 && w <= SIM_WEIGHT_MAX))
+        return ydoc_error(c->doc, n, c->err, "'%s': expected a weight from 0 to %g, "
+                          "found %s", key, SIM_WEIGHT_MAX,
+                          n->kind == YDOC_SCALAR ? n->str : ydoc_describe(n));
+    *out = w;
+    return 0;
+}
+
+/* similarity: { fsm6_pct: 2, cohort: 0.5 }: measures left out weigh 1. */
+static int load_similarity(struct cfg_ctx *c, const struct ydoc_node *map, struct cfg *cfg)
+{
+    for (int i = 0; i < CFG_SIM_COUNT; i++)
+        cfg->similarity[i] = 1.0;
+    if (!map)
+        return 0;
+    const struct ydoc_node *nodes[CFG_SIM_COUNT] = { NULL };
+    if (cfg_walk_map(c, map, sim_fields, CFG_SIM_COUNT, (void *)nodes, "similarity") < 0)
+        return -1;
+    double total = 0;
+    for (int i = 0; i < CFG_SIM_COUNT; i++) {
+        if (nodes[i] && sim_weight(c, nodes[i], sim_names[i], &cfg->similarity[i]) < 0)
+            return -1;
+        total += cfg->similarity[i];
+    }
+    if (total <= 0)
+        return ydoc_error(c->doc, map, c->err, "'similarity': at least one weight must "
+                          "be above 0");
+    return 0;
+}
+
 int cfg_load_indicators(const char *path, struct cfg *cfg, struct collab_err *err)
 {
     struct ydoc doc;
     if (ydoc_load_file(path, &doc, err) < 0)
         return -1;
     struct cfg_ctx c = { &doc, err };
-    const struct ydoc_node *list = NULL;
+    struct file_raw raw = { NULL, NULL };
     cfg_free_indicators(cfg);
     int rc = cfg_expect_root(&c);
     if (rc == 0)
-        rc = cfg_walk_map(&c, doc.root, file_fields, 1, &list, "indicators.yaml");
+        rc = cfg_walk_map(&c, doc.root, file_fields, 2, &raw, "indicators.yaml");
     if (rc == 0)
-        rc = cfg_walk_seq(&c, list, "indicators", sizeof *cfg->indicators,
+        rc = cfg_walk_seq(&c, raw.indicators, "indicators", sizeof *cfg->indicators,
                           (void **)&cfg->indicators, &cfg->nindicators, load_indicator, cfg);
+    if (rc == 0)
+        rc = load_similarity(&c, raw.similarity, cfg);
     if (rc < 0)
         cfg_free_indicators(cfg);
     ydoc_free(&doc);

@@ -209,6 +209,55 @@ static const char *load_filters_text(const char *text, size_t len, struct collab
     return rc == 0 ? "" : err->msg;
 }
 
+/* Load text as indicators.yaml into cfg; the error, or "" when it loads. */
+static const char *load_indicators_text(const char *text, struct cfg *cfg,
+                                        struct collab_err *err)
+{
+    char *p = tmp_file("indicators.yaml", text, strlen(text));
+    collab_err_clear(err);
+    int rc = cfg_load_indicators(p, cfg, err);
+    free(p);
+    return rc == 0 ? "" : err->msg;
+}
+
+#define IND_P8 "indicators:\n  - { id: p8, label: Progress 8, level: pupil, expr: p8, " \
+               "aggregate: mean, dfe_measure: p8 }\n"
+
+/* The optional dfe_measure key and similarity weights (issue 6). */
+static void test_analysis_keys(void)
+{
+    struct cfg cfg = { 0 };
+    struct collab_err err = { 0 };
+    is_str(load_indicators_text(IND_P8, &cfg, &err), "", "dfe_measure loads");
+    is_str(cfg.nindicators ? cfg.indicators[0].dfe_measure : "", "p8", "dfe_measure kept");
+    is_double(cfg.similarity[CFG_SIM_FSM6] + cfg.similarity[CFG_SIM_PRIOR], 2, 0,
+              "without similarity: every weight 1");
+    is_str(load_indicators_text(IND_P8 "similarity:\n  fsm6_pct: 2.5\n  cohort: 0\n",
+                                &cfg, &err), "", "similarity loads");
+    is_double(cfg.similarity[CFG_SIM_FSM6], 2.5, 0, "fsm6_pct weight 2.5");
+    is_double(cfg.similarity[CFG_SIM_COHORT], 0, 0, "cohort weight 0");
+    is_double(cfg.similarity[CFG_SIM_EAL], 1, 0, "unnamed measure weighs 1");
+    like(load_indicators_text("indicators:\n  - { id: a, label: A, level: pupil, expr: att8,"
+                              " aggregate: mean, dfe_measure: att9 }\n", &cfg, &err),
+         "indicators.yaml:2:80: 'dfe_measure': unknown value 'att9' (did you mean 'att8'?)",
+         "unknown dfe_measure named, with a suggestion");
+    like(load_indicators_text(IND_P8 "similarity:\n  fsm: 1\n", &cfg, &err),
+         "indicators.yaml:4:3: unknown key 'fsm' in similarity",
+         "unknown similarity measure refused at its line");
+    like(load_indicators_text(IND_P8 "similarity:\n  eal_pct: -1\n", &cfg, &err),
+         "indicators.yaml:4:12: 'eal_pct': expected a weight from 0 to 100, found -1",
+         "negative weight refused");
+    like(load_indicators_text(IND_P8 "similarity:\n  eal_pct: lots\n", &cfg, &err),
+         "expected a weight", "non-number weight refused");
+    like(load_indicators_text(IND_P8 "similarity: { fsm6_pct: 0, eal_pct: 0, sen_pct: 0, "
+                              "cohort: 0, prior_mean: 0 }\n", &cfg, &err),
+         "at least one weight", "all-zero weights refused");
+    cfg_free(&cfg);
+    char *p = util_path_join(tmpdir, "indicators.yaml");
+    unlink(p);
+    free(p);
+}
+
 static void test_limits(void)
 {
     struct collab_err err = { 0 };
@@ -288,6 +337,7 @@ int main(void)
     test_theme();
     test_limits();
     test_dir_errors();
+    test_analysis_keys();
     const char *names[] = { "dark.yaml", "plain.yaml", "filters.yaml" };
     for (size_t i = 0; i < 3; i++) {
         char *p = util_path_join(tmpdir, names[i]);
