@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
     { "report",    cli_report,    "print any view as a table, CSV or JSON" },
     { "demo",      cli_demo,      "build the sample stores and open them" },
     { "audit",     cli_audit,     "list pupil-level views, exports and refusals" },
+    { "agreement", cli_agreement, "print a group's data-sharing agreement for its schools" },
     { "eval",      cli_eval,      "enter, import and show partnership self-evaluation scores" },
     { "tui",       cli_tui,       "open the terminal interface (the default)" },
 };
