@@ -261,6 +261,24 @@ static void check_mode(struct model *m, const char *path)
     }
 }
 
+/* The owner of a schools group still awaiting consent is told which
+ * schools have not signed (DESIGN.md section 5, rule 1). */
+static void consent_notice(struct model *m, const struct cfg_group *g)
+{
+    char *missing = g->visibility == CFG_VIS_SCHOOLS ? access_missing_consent(m->cfg, g)
+                                                     : NULL;
+    if (!missing)
+        return;
+    struct strbuf w = STRBUF_INIT;
+    if (m->warning)
+        sb_addf(&w, "%s; ", m->warning);
+    sb_addf(&w, "group '%s' is not yet shared with its schools: consent is missing "
+            "for %s", g->id, missing);
+    free(missing);
+    free(m->warning);
+    m->warning = sb_detach(&w);
+}
+
 static int open_group_store(struct model *m, const struct cfg_group *g,
                             struct collab_err *err)
 {
@@ -273,6 +291,7 @@ static int open_group_store(struct model *m, const struct cfg_group *g,
         return -1;
     }
     check_mode(m, path);
+    consent_notice(m, g);
     free(path);
     if (load_indicators(m, err) != 0 || load_schools(m, err) != 0 ||
         load_dimensions(m, err) != 0 || prepare_statements(m, err) != 0 ||
