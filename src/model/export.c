@@ -255,15 +255,39 @@ static void write_tsv_field(FILE *fp, const char *s)
         fputc(*s == '\t' || *s == '\r' || *s == '\n' ? ' ' : *s, fp);
 }
 
+/* Reports mark significance in a column of its own after each number
+ * column that has any significant cell: "<id>_sig" holding "above",
+ * "below" or "" (docs/REPORT.md). */
+static int sig_column(const struct model_table *t, size_t c)
+{
+    return t->cols[c].kind == MODEL_COL_NUMBER && column_marks(t, c);
+}
+
+static const char *sig_text(const struct model_cell *cell)
+{
+    if (cell->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA))
+        return "";
+    return cell->flags & CELL_SIG_ABOVE ? "above" : cell->flags & CELL_SIG_BELOW ? "below" : "";
+}
+
 static void write_delimited(const struct model_table *t, FILE *fp, int tsv)
 {
     const char *eol = tsv ? "\n" : "\r\n";
     char sep = tsv ? '\t' : ',';
+    void (*field)(FILE *, const char *) = tsv ? write_tsv_field : write_csv_field;
     struct strbuf v = STRBUF_INIT;
+    int *sig = util_xcalloc(t->ncols ? t->ncols : 1, sizeof *sig);
     for (size_t c = 0; c < t->ncols; c++) {
+        sig[c] = sig_column(t, c);
         if (c)
             fputc(sep, fp);
-        (tsv ? write_tsv_field : write_csv_field)(fp, t->cols[c].id);
+        field(fp, t->cols[c].id);
+        if (sig[c]) {
+            sb_reset(&v);
+            sb_addf(&v, "%s_sig", t->cols[c].id);
+            fputc(sep, fp);
+            field(fp, sb_str(&v));
+        }
     }
     fputs(eol, fp);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -271,10 +295,15 @@ static void write_delimited(const struct model_table *t, FILE *fp, int tsv)
             if (c)
                 fputc(sep, fp);
             delimited_value(&t->cols[c], &t->rows[r].cells[c], &v);
-            (tsv ? write_tsv_field : write_csv_field)(fp, sb_str(&v));
+            field(fp, sb_str(&v));
+            if (sig[c]) {
+                fputc(sep, fp);
+                field(fp, sig_text(&t->rows[r].cells[c]));
+            }
         }
         fputs(eol, fp);
     }
+    free(sig);
     sb_free(&v);
 }
 
@@ -353,6 +382,10 @@ static void write_json(const struct model_table *t, FILE *fp)
             json_string(fp, t->cols[c].id);
             fputc(':', fp);
             json_cell(fp, &t->cols[c], &t->rows[r].cells[c]);
+            if (sig_column(t, c)) {
+                fprintf(fp, ",\"%s_sig\":", t->cols[c].id);
+                json_string(fp, sig_text(&t->rows[r].cells[c]));
+            }
         }
         fputc('}', fp);
     }

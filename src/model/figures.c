@@ -185,6 +185,31 @@ int mdl_cell_figure(struct model_cell *cell, const struct mdl_ind *ind,
     return side;
 }
 
+double mdl_fig_var(const struct mdl_ind *ind, const struct mdl_fig *fig)
+{
+    if (fig->status != FIG_OK)
+        return NAN;
+    switch (ind->agg) {
+    case CFG_AGG_MEAN:    return stats_mean_var(fig->n, fig->s1, fig->s2);
+    case CFG_AGG_PERCENT: return 1e4 * stats_prop_var(fig->s1, fig->n);
+    case CFG_AGG_RATE:
+        return fig->s2 >= 1 && fig->s1 <= fig->s2
+               ? 1e4 * stats_prop_var(fig->s1, (long)fig->s2) : NAN;
+    case CFG_AGG_SUM:
+    case CFG_AGG_COUNT:   return NAN;
+    }
+    return NAN;
+}
+
+int mdl_change(const struct mdl_ind *ind, const struct mdl_fig *a, const struct mdl_fig *b)
+{
+    double z;
+    if (a->status != FIG_OK || b->status != FIG_OK)
+        return 0;
+    return stats_change_test(a->value, mdl_fig_var(ind, a), b->value, mdl_fig_var(ind, b),
+                             STATS_Z95, &z);
+}
+
 sqlite3_stmt *mdl_subjects_stmt(struct model *m, struct collab_err *err)
 {
     return store_prepare(m->db, "SELECT code, name FROM subject ORDER BY code", err);

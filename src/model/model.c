@@ -39,7 +39,8 @@ int model_audit(struct model *m, const char *action, const char *target,
 static void close_group(struct model *m)
 {
     sqlite3_stmt **sts[] = { &m->st_pupil, &m->st_subject, &m->st_subject_any,
-                             &m->st_national, &m->st_context, &m->st_subject_name };
+                             &m->st_national, &m->st_context, &m->st_subject_name,
+                             &m->st_dfe, &m->st_dist };
     for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++) {
         sqlite3_finalize(*sts[i]);
         *sts[i] = NULL;
@@ -130,7 +131,8 @@ static int load_indicators(struct model *m, struct collab_err *err)
 
 static int load_schools(struct model *m, struct collab_err *err)
 {
-    sqlite3_stmt *st = store_prepare(m->db, "SELECT urn, name FROM school ORDER BY ord", err);
+    sqlite3_stmt *st = store_prepare(m->db, "SELECT urn, name, has_pupil_data FROM school "
+                                     "ORDER BY ord", err);
     if (!st)
         return -1;
     size_t cap = 0;
@@ -141,6 +143,7 @@ static int load_schools(struct model *m, struct collab_err *err)
         }
         m->schools[m->nschools].urn = (long)sqlite3_column_int64(st, 0);
         m->schools[m->nschools].name = col_strdup(st, 1);
+        m->schools[m->nschools].has_pupil_data = sqlite3_column_int(st, 2);
         m->nschools++;
     }
     sqlite3_finalize(st);
@@ -230,7 +233,7 @@ static int prepare_statements(struct model *m, struct collab_err *err)
             return -1;
         map_columns(m, m->st_subject, 1);
     }
-    return 0;
+    return mdl_dfe_prepare(m, err);
 }
 
 static void read_meta(struct model *m)

@@ -31,6 +31,7 @@ struct mdl_ind {
 struct mdl_school {
     long urn;
     char *name;
+    int has_pupil_data;     /* 0: a school known only by its DfE figures */
 };
 
 struct model {
@@ -53,6 +54,7 @@ struct model {
     int nyears;
     sqlite3_stmt *st_pupil, *st_subject, *st_subject_any, *st_national,
                  *st_context, *st_subject_name;
+    sqlite3_stmt *st_dfe, *st_dist;     /* dfe.c; st_dist NULL without dfe_dist */
 };
 
 enum mdl_fig_status { FIG_OK, FIG_SUPPRESSED, FIG_MISSING };
@@ -85,11 +87,36 @@ int mdl_school_has_pupils(struct model *m, long urn, int year, int ks);
 int mdl_national(struct model *m, int year, const char *ind, long fkey,
                  double *value, double *sd);
 
+/* dfe.c: published DfE figures and the national distribution. */
+int mdl_dfe_prepare(struct model *m, struct collab_err *err);
+/* The school's (or pseudo-URN's) figure: 1 found, 0 not (value NAN). */
+int mdl_dfe_value(struct model *m, long urn, int year, const char *measure, double *value);
+/* Percentile rank (0..100) of value among England's schools for the measure
+ * and year; NAN when the store has no distribution for them. */
+double mdl_percentile(struct model *m, int year, const char *measure, double value);
+/* The DfE measure an indicator maps to (indicators.yaml dfe_measure), or NULL. */
+const char *mdl_dfe_measure(const struct model *m, const struct mdl_ind *ind);
+/* Is the indicator Progress 8 (id p8 or dfe_measure p8)? */
+int mdl_is_p8(const struct model *m, const struct mdl_ind *ind);
+
+/* findings.c: areas of interest, appended to the overview's findings. */
+struct mdl_view_ctx;
+int mdl_areas_of_interest(struct model *m, const struct mdl_view_ctx *v,
+                          struct model_table *t, struct collab_err *err);
+
 /* Fill cell with a figure and, when a comparator is given (not NAN), its
  * interval and significance / better-worse flags. Returns +1 / -1 when
  * significantly above / below, else 0. */
 int mdl_cell_figure(struct model_cell *cell, const struct mdl_ind *ind,
                     const struct mdl_fig *fig, double national, double national_sd);
+
+/* Variance of a figure on its own scale, from its accumulators: a mean's
+ * s^2/n, a percentage's p(1-p)/n (x 100^2), a rate's the same over the
+ * sessions (s2); NAN for sums, counts and figures that are not FIG_OK. */
+double mdl_fig_var(const struct mdl_ind *ind, const struct mdl_fig *fig);
+/* Significant change from a to b (two-sample z test at 95% on
+ * mdl_fig_var): +1 rise, -1 fall, 0 none or not testable. */
+int mdl_change(const struct mdl_ind *ind, const struct mdl_fig *a, const struct mdl_fig *b);
 
 /* Describe the filter ("FSM6, SEN support"), "" for all pupils; caller frees. */
 char *mdl_filter_text(const struct model *m, const struct model_filter *f);

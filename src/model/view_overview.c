@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collab/stats.h"
 #include "collab/util.h"
 #include "model_internal.h"
 
 #define TREND_YEARS 3
 
-enum { OV_ID, OV_LABEL, OV_VALUE, OV_NATIONAL, OV_DIFF, OV_SIG, OV_TREND, OV_N };
+enum { OV_ID, OV_LABEL, OV_VALUE, OV_NATIONAL, OV_DIFF, OV_SIG, OV_TREND, OV_CHANGE,
+       OV_N, OV_LO, OV_HI, OV_BAND };
 
 static int is_headline(const struct mdl_ind *ind, int ks)
 {
@@ -32,7 +34,41 @@ static void add_columns(struct model_table *t)
     mdl_col(t, "diff", "Diff", MODEL_COL_NUMBER, 1, 1);
     mdl_col(t, "sig", "Sig", MODEL_COL_TEXT, 0, 0);
     mdl_col(t, "trend", "Trend", MODEL_COL_TREND, 1, 0);
+    mdl_col(t, "change", "Change", MODEL_COL_TEXT, 0, 0);
     mdl_col(t, "n", "n", MODEL_COL_NUMBER, 0, 0);
+    mdl_col(t, "lo", "95% lo", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "hi", "95% hi", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "band", "P8 band", MODEL_COL_TEXT, 0, 0);
+}
+
+/* "rise" / "fall" when the latest year differs significantly from the one
+ * before (stats_change_test over the stored accumulators), flagged so the
+ * TUI marks it; "" otherwise. */
+static void change_cell(struct model_row *r, const struct mdl_ind *ind,
+                        struct mdl_fig **trend, int ntrend, size_t i)
+{
+    if (ntrend < 2)
+        return;
+    int side = mdl_change(ind, &trend[ntrend - 2][i], &trend[ntrend - 1][i]);
+    mdl_set_text(r, OV_CHANGE, side > 0 ? "rise" : side < 0 ? "fall" : "");
+    r->cells[OV_CHANGE].flags |= side > 0 ? CELL_SIG_ABOVE : side < 0 ? CELL_SIG_BELOW : 0;
+}
+
+/* The interval as numbers, and for Progress 8 the DfE band. */
+static void interval_cells(struct model *m, struct model_row *r, const struct mdl_ind *ind)
+{
+    const struct model_cell *val = &r->cells[OV_VALUE];
+    if (isnan(val->lo))
+        return;
+    for (int c = OV_LO; c <= OV_HI; c++) {
+        mdl_set_num(r, c, c == OV_LO ? val->lo : val->hi);
+        r->cells[c].own_format = 1;
+        r->cells[c].decimals = ind->decimals + (ind->agg == CFG_AGG_MEAN);
+        r->cells[c].show_sign = ind->show_sign;
+    }
+    if (mdl_is_p8(m, ind))
+        mdl_set_text(r, OV_BAND, stats_p8_band_label(stats_p8_band(val->value, val->lo,
+                                                                   val->hi)));
 }
 
 /* The (up to) TREND_YEARS latest years up to the query year, oldest first. */
@@ -87,17 +123,25 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
     tc->ntrend = ntrend;
     for (int y = 0; y < ntrend; y++)
         tc->trend[y] = trend[y][i].status == FIG_OK ? trend[y][i].value : NAN;
+    change_cell(r, ind, trend, ntrend, i);
+    interval_cells(m, r, ind);
 }
 
-/* "Harbour High: Progress 8 +0.42 (n=151), significantly above national (0.00)" */
+/* "Harbour High: Progress 8 +0.42 (n=151), significantly above national
+ * (0.00) by 0.42" */
 static void finding(struct model_table *t, const char *who, const struct mdl_ind *ind,
                     const struct mdl_fig *fig, int side, double nat)
 {
-    char val[32], natv[32];
+    char val[32], natv[32], gap[32];
     mdl_format_value(ind, fig->value, val, sizeof val);
     mdl_format_value(ind, nat, natv, sizeof natv);
-    mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s national (%s)", who,
-                    ind->label, val, fig->n, side > 0 ? "above" : "below", natv);
+    struct mdl_ind plain = *ind;
+    plain.show_sign = 0;
+    mdl_format_value(&plain, fabs(fig->value - nat), gap, sizeof gap);
+    mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s national (%s) by %s%s", who,
+                    ind->label, val, fig->n, side > 0 ? "above" : "below", natv, gap,
+                    ind->agg == CFG_AGG_PERCENT || ind->agg == CFG_AGG_RATE
+                    ? " percentage points" : "");
 }
 
 /* Compare each figure with national; report the significant ones. Small
@@ -189,6 +233,8 @@ static int add_findings(struct model *m, struct model_table *t,
         rc = find_subjects(m, t, v, figs, err);
     if (rc == 0)
         rc = find_groups(m, t, v, figs, err);
+    if (rc == 0)
+        rc = mdl_areas_of_interest(m, v, t, err);
     free(figs);
     return rc;
 }

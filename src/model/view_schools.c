@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "collab/access.h"
+#include "collab/stats.h"
 #include "collab/util.h"
 #include "model_internal.h"
 
@@ -28,6 +29,49 @@ static int is_headline(const struct mdl_ind *ind, int ks)
         if (strcmp(ind->id, fixed[i]) == 0)
             return 0;
     return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
+}
+
+/* A percentile column follows an indicator that maps to a DfE measure with
+ * a national distribution, for all pupils (a group's figure for FSM6 pupils
+ * is not comparable with schools' all-pupil figures). */
+static int has_pctl(struct model *m, const struct mdl_view_ctx *v, const struct mdl_ind *ind)
+{
+    const char *dm = mdl_dfe_measure(m, ind);
+    double p = dm && v->fkey == 0 ? mdl_percentile(m, v->year, dm, 0.0) : NAN;
+    return !isnan(p);
+}
+
+/* The percentile of the figure in column c - 1, against England's schools. */
+static void pctl_cell(struct model *m, struct model_row *r, int c, int year,
+                      const struct mdl_ind *ind)
+{
+    const struct model_cell *fig = &r->cells[c - 1];
+    if (fig->flags & CELL_SUPPRESSED) {
+        mdl_set_suppressed(r, c);
+        return;
+    }
+    if (fig->flags & (CELL_MISSING | CELL_NA))
+        return;
+    double p = mdl_percentile(m, year, mdl_dfe_measure(m, ind), fig->value);
+    mdl_set_num(r, c, p);
+    const char *q = stats_quintile_words(p);
+    if (q)  /* lowest / highest 20%: marked as the figure's own direction */
+        r->cells[c].flags |= strcmp(q, "lowest 20%") == 0 ? CELL_SIG_BELOW : CELL_SIG_ABOVE;
+}
+
+/* A DfE P8 is significant when its published interval excludes England's. */
+static void dfe_sig(struct model *m, struct model_cell *cell, long urn, int year,
+                    const char *measure)
+{
+    double lo, hi, nat;
+    if (strcmp(measure, "p8") != 0 || !mdl_dfe_value(m, urn, year, "p8_cilow", &lo) ||
+        !mdl_dfe_value(m, urn, year, "p8_ciupp", &hi) ||
+        !mdl_dfe_value(m, 0, year, "p8", &nat))
+        return;
+    cell->lo = lo;
+    cell->hi = hi;
+    int side = stats_compare(lo, hi, nat);
+    cell->flags |= side > 0 ? CELL_SIG_ABOVE : side < 0 ? CELL_SIG_BELOW : 0;
 }
 
 /* Fill the context cells starting at column c from school_context. */
@@ -98,8 +142,52 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
         double nat, sd;
         mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd);
         mdl_cell_figure(&r->cells[c++], &m->inds[i], &figs[i], nat, sd);
+        if (has_pctl(m, v, &m->inds[i]))
+            pctl_cell(m, r, c++, v->year, &m->inds[i]);
     }
     return 0;
+}
+
+/* A school with no pupil data: the DfE's published figures for indicators
+ * that map to a DfE measure (all pupils only: a pupil-group filter does not
+ * apply, CELL_NA), intake from the census. */
+static void fill_dfe_school(struct model *m, struct model_table *t,
+                            const struct mdl_view_ctx *v, size_t s, int first)
+{
+    const struct mdl_school *sc = &m->schools[s];
+    char key[32];
+    double x, y;
+    snprintf(key, sizeof key, "%ld", sc->urn);
+    struct model_row *r = mdl_row(t, key, 0);
+    mdl_set_text(r, first, sc->name);
+    mdl_set_num(r, first + 1, (double)sc->urn);
+    static const char *const ctx[NCONTEXT] = { "ks4_pupils", "fsm6_pct", "eal_pct", NULL };
+    for (size_t i = 0; i < NCONTEXT; i++)
+        if (ctx[i] && mdl_dfe_value(m, sc->urn, v->year, ctx[i], &x))
+            mdl_set_num(r, first + 2 + (int)i, x);
+    if (mdl_dfe_value(m, sc->urn, v->year, "sen_support_pct", &x) &&
+        mdl_dfe_value(m, sc->urn, v->year, "sen_ehc_pct", &y))
+        mdl_set_num(r, first + 5, x + y);
+    int c = first + 2 + (int)NCONTEXT;
+    for (size_t i = 0; i < m->ninds; i++) {
+        const struct mdl_ind *ind = &m->inds[i];
+        if (!is_headline(ind, v->ks))
+            continue;
+        const char *dm = mdl_dfe_measure(m, ind);
+        int pc = has_pctl(m, v, ind);
+        if (v->fkey != 0)
+            r->cells[c].flags = CELL_NA;
+        else if (dm && mdl_dfe_value(m, sc->urn, v->year, dm, &x)) {
+            mdl_set_num(r, c, x);
+            r->cells[c].own_format = 1;
+            r->cells[c].decimals = ind->decimals;
+            r->cells[c].show_sign = ind->show_sign;
+            dfe_sig(m, &r->cells[c], sc->urn, v->year, dm);
+            if (pc)
+                pctl_cell(m, r, c + 1, v->year, ind);
+        }
+        c += 1 + pc;
+    }
 }
 
 static int first_ranked(struct model *m, const struct model_table *t)
@@ -131,6 +219,12 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
         int c = mdl_col(t, m->inds[i].id, m->inds[i].short_label, MODEL_COL_NUMBER,
                         m->inds[i].decimals, m->inds[i].show_sign);
         t->cols[c].sortable = m->league_tables;
+        if (has_pctl(m, v, &m->inds[i])) {
+            char id[64];
+            snprintf(id, sizeof id, "%s_pctl", m->inds[i].id);
+            c = mdl_col(t, id, "%ile", MODEL_COL_NUMBER, 0, 0);
+            t->cols[c].sortable = m->league_tables;
+        }
     }
     int sort = v->q->sort_col;
     if (sort >= (int)t->ncols)
@@ -139,21 +233,38 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     if (sort_ind && !access_sort(m->group, m->league_tables, sort_ind->label, err))
         return mdl_refuse(m, m->group->id, err);
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
-    struct strbuf absent = STRBUF_INIT;
+    struct strbuf absent = STRBUF_INIT, dfe_only = STRBUF_INIT;
     int rc = 0;
+    double x;
     for (size_t s = 0; rc == 0 && s < m->nschools; s++) {
-        if (mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
+        const struct mdl_school *sc = &m->schools[s];
+        if (mdl_school_has_pupils(m, sc->urn, v->year, v->ks))
             rc = fill_school(m, t, v, s, first, figs, err);
-        else
-            sb_addf(&absent, "%s%s", absent.len ? ", " : "", m->schools[s].name);
+        else if (!sc->has_pupil_data && v->ks == 4 &&
+                 mdl_dfe_value(m, sc->urn, v->year, "ks4_pupils", &x)) {
+            fill_dfe_school(m, t, v, s, first);
+            sb_addf(&dfe_only, "%s%s", dfe_only.len ? ", " : "", sc->name);
+        } else
+            sb_addf(&absent, "%s%s", absent.len ? ", " : "", sc->name);
     }
+    if (absent.len) {
+        struct strbuf pre = STRBUF_INIT;
+        sb_addf(&pre, "No KS%d pupils in %d: %s.", v->ks, v->year, sb_str(&absent));
+        sb_free(&absent);
+        absent = pre;
+    }
+    if (dfe_only.len)
+        sb_addf(&absent, "%sDfE published figures only (no pupil data%s): %s.",
+                absent.len ? " " : "", v->fkey ? "; pupil-group filters do not apply, "
+                "n/a" : "", sb_str(&dfe_only));
+    sb_free(&dfe_only);
     free(figs);
     if (rc != 0) {
         sb_free(&absent);
         return -1;
     }
     if (absent.len)
-        mdl_set_note(t, "No KS%d pupils in %d: %s.", v->ks, v->year, sb_str(&absent));
+        mdl_set_note(t, "%s", sb_str(&absent));
     sb_free(&absent);
     if (m->league_tables) {
         int by = sort_ind ? sort : first_ranked(m, t);

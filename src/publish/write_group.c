@@ -322,7 +322,11 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
     if (pass_sql(pg, ps, &sql, err) != 0 || !(sel = prepare(db, sb_str(&sql), err)))
         goto out;
     int r;
+    long rows = 0;
     while ((r = sqlite3_step(sel)) == SQLITE_ROW) {
+        if ((++rows & (COLLAB_JOB_TICK - 1)) == 0)
+            collab_job_progress(pg->job, pg->what, rows, 0, ps->by_subject ? "results"
+                                : "pupils");
         int year = sqlite3_column_int(sel, 1);
         const char *key = (const char *)sqlite3_column_text(sel, 2);
         size_t scope = scope_of(pg, sqlite3_column_int64(sel, 0));
@@ -393,6 +397,20 @@ out:
     return rc;
 }
 
+/* The national distribution of each DfE measure over England's schools
+ * (urn > 0), as distinct values with their count and the running count, so
+ * the model can rank any figure exactly without every school's row. */
+static int write_dfe_dist(sqlite3 *db, struct collab_err *err)
+{
+    return exec(db, "CREATE TABLE g.dfe_dist(year INTEGER NOT NULL, measure TEXT NOT NULL,"
+                " value REAL NOT NULL, n INTEGER NOT NULL, cum INTEGER NOT NULL,"
+                " PRIMARY KEY (year, measure, value)) WITHOUT ROWID;"
+                "INSERT INTO g.dfe_dist SELECT year, measure, value, count(*),"
+                " sum(count(*)) OVER (PARTITION BY year, measure ORDER BY value)"
+                " FROM main.dfe_school WHERE urn > 0 AND value IS NOT NULL"
+                " GROUP BY year, measure, value ORDER BY year, measure, value", err);
+}
+
 static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -408,14 +426,15 @@ static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_
     int rc = exec(db, sb_str(&sb), err);
     sb_reset(&sb);
     if (rc == 0) {
+        /* urn <= 0: the national and LA comparator rows (docs/DFE.md). */
         sb_add(&sb, "INSERT INTO g.dfe_school SELECT year, urn, measure, value, marker "
-               "FROM main.dfe_school WHERE urn IN ");
+               "FROM main.dfe_school WHERE urn <= 0 OR urn IN ");
         members_sql(pg, &sb);
         sb_add(&sb, " ORDER BY year, urn, measure");
         rc = exec(db, sb_str(&sb), err);
     }
     sb_free(&sb);
-    return rc;
+    return rc == 0 ? write_dfe_dist(db, err) : rc;
 }
 
 static int write_schools(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)

@@ -99,15 +99,16 @@ static void test_csv(const struct model_table *t)
 {
     char *s = render(t, MODEL_FMT_CSV);
     const char *want =
-        "school,p8,pct,trend\r\n"
-        "Harbour High,0.42,63.3,60.0;;63.3\r\n"
-        "\"Small, \"\"Tiny\"\" School\",x,x,x\r\n"
-        "'=SUM(A1),-0.50,,\r\n";
-    is_str(s, want, "CSV: ids header, quoting, x, empty, inert formula, plain negative");
+        "school,p8,p8_sig,pct,trend\r\n"
+        "Harbour High,0.42,above,63.3,60.0;;63.3\r\n"
+        "\"Small, \"\"Tiny\"\" School\",x,,x,x\r\n"
+        "'=SUM(A1),-0.50,,,\r\n";
+    is_str(s, want, "CSV: ids header, quoting, x, empty, inert formula, plain negative; "
+           "a sig column after a number column with a significant figure");
     free(s);
     s = render(t, MODEL_FMT_TSV);
-    like(s, "'=SUM(A1)\t-0.50\t\t\n", "TSV: formula made inert, negative kept numeric");
-    like(s, "school\tp8\tpct\ttrend\n", "TSV header");
+    like(s, "'=SUM(A1)\t-0.50\t\t\t\n", "TSV: formula made inert, negative kept numeric");
+    like(s, "school\tp8\tp8_sig\tpct\ttrend\n", "TSV header");
     free(s);
 }
 
@@ -116,10 +117,11 @@ static void test_json(const struct model_table *t)
     char *s = render(t, MODEL_FMT_JSON);
     like(s, "{\"title\":\"Schools: Test, 2019\"", "JSON title");
     like(s, "{\"id\":\"p8\",\"label\":\"P8\"}", "JSON columns");
-    like(s, "{\"school\":\"Harbour High\",\"p8\":0.42,\"pct\":63.3,\"trend\":[60.0,null,63.3]}",
+    like(s, "{\"school\":\"Harbour High\",\"p8\":0.42,\"p8_sig\":\"above\",\"pct\":63.3,"
+         "\"trend\":[60.0,null,63.3]}",
          "JSON numbers and trend array");
     like(s, "\"school\":\"Small, \\\"Tiny\\\" School\",\"p8\":\"x\"", "JSON escapes, x");
-    like(s, "\"p8\":-0.50,\"pct\":null", "JSON negative number and null");
+    like(s, "\"p8\":-0.50,\"p8_sig\":\"\",\"pct\":null", "JSON negative number and null");
     like(s, "\"findings\":[\n  \"Harbour High: P8", "JSON findings");
     free(s);
 }
