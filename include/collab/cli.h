@@ -43,4 +43,15 @@ int cli_usage(const char *usage);
 /* Non-zero when argv[i] is --help or -h. */
 int cli_wants_help(int argc, char **argv);
 
+struct collab_job;
+/* Around a long operation (cli_job.c): cli_job_start fills job so that
+ * SIGINT and SIGTERM ask the operation to stop (a second one kills) and,
+ * when stderr is a terminal, progress is drawn on one line at most ten times
+ * a second. cli_job_finish restores the signals, clears the line and returns
+ * non-zero when a stop was asked. cli_job_interrupted prints "interrupted:
+ * nothing changed" and returns COLLAB_EXIT_INTERRUPTED. */
+void cli_job_start(struct collab_job *job);
+int cli_job_finish(struct collab_job *job);
+int cli_job_interrupted(void);
+
 #endif

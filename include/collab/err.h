@@ -19,6 +19,7 @@ enum collab_exit {
     COLLAB_EXIT_OK = 0,
     COLLAB_EXIT_USER = 1,   /* bad input, refused access, failed operation */
     COLLAB_EXIT_USAGE = 2,  /* bad command line */
+    COLLAB_EXIT_INTERRUPTED = 130,  /* stopped by SIGINT/SIGTERM, nothing changed */
 };
 
 struct collab_err {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "collab/err.h"
+#include "collab/job.h"
 
 /* At most this many problems are kept; the rest are only counted. */
 #define IMP_MAX_PROBLEMS 20
@@ -57,6 +58,10 @@ int imp_import_file(sqlite3 *db, enum imp_kind kind, const char *path,
 struct imp_opts {
     long year;      /* the DfE kinds' year (0: IMP_DFE_DEFAULT_YEAR); must be 0
                      * for the other kinds, whose rows carry their own year */
+    /* Progress ("importing KIND", rows read so far) and a stop flag
+     * (collab/job.h); NULL: none. A stopped import rolls back and fails
+     * with err "interrupted". */
+    const struct collab_job *job;
 };
 
 /* imp_import_file with options (NULL: none). A year given to a kind that

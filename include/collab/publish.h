@@ -23,12 +23,17 @@
 
 #include "collab/config.h"
 #include "collab/err.h"
+#include "collab/job.h"
 
 struct publish_opts {
     const char *db_path;    /* source store */
     const char *data_dir;   /* where published stores go; made 0700/0750 */
     const char *group_id;   /* NULL: every group (and every school store) */
     const char *today;      /* YYYY-MM-DD; NULL: today's local date */
+    /* Progress (rows of a group store, school stores done of all) and a
+     * stop flag (collab/job.h); NULL: none. A stopped publish replaces no
+     * store, removes its temporary files and fails with "interrupted". */
+    const struct collab_job *job;
 };
 
 enum publish_file_kind { PUBLISH_GROUP, PUBLISH_SCHOOL, PUBLISH_EVAL };

@@ -9,6 +9,7 @@
 
 #include "collab/cli.h"
 #include "collab/import.h"
+#include "collab/job.h"
 #include "collab/store.h"
 #include "collab/util.h"
 
@@ -66,10 +67,18 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, &err);
     if (!db)
         return cli_fail(&err);
-    int rc = imp_import_file_opts(db, kind, file, file, opts, &rep, &err);
+    struct collab_job job;
+    struct imp_opts with_job = *opts;
+    cli_job_start(&job);
+    with_job.job = &job;
+    int rc = imp_import_file_opts(db, kind, file, file, &with_job, &rep, &err);
     store_close(db);
     if (rc != 0 && created)
         remove_store(db_path);
+    if (cli_job_finish(&job) && rc != 0) {
+        imp_report_free(&rep);
+        return cli_job_interrupted();
+    }
     if (rc != 0 && rep.total == 0) {
         imp_report_free(&rep);
         return cli_fail(&err);

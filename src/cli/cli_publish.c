@@ -7,6 +7,7 @@
 
 #include "collab/cli.h"
 #include "collab/config.h"
+#include "collab/job.h"
 #include "collab/publish.h"
 #include "collab/util.h"
 
@@ -92,8 +93,16 @@ int cli_publish(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    struct publish_opts opts = { a.db, a.data, a.group, NULL };
+    struct collab_job job;
+    cli_job_start(&job);
+    struct publish_opts opts = { a.db, a.data, a.group, NULL, &job };
     int ok = publish_run(&cfg, &opts, &res, &err) == 0;
+    if (cli_job_finish(&job) && !ok) {
+        rc = cli_job_interrupted();
+        publish_result_free(&res);
+        cfg_free(&cfg);
+        goto out;
+    }
     for (size_t i = 0; i < res.nwarnings; i++)
         cli_error("warning: %s", res.warnings[i]);
     if (ok) {

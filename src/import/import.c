@@ -312,7 +312,19 @@ static int on_record(const struct csvr_record *rec, void *ctx)
     struct imp_ctx *c = ctx;
     if (!c->header_done)
         return header(c, rec);
+    if ((++c->records & (COLLAB_JOB_TICK - 1)) == 0) {
+        if (collab_job_stopped(c->job))
+            return collab_err_set(c->err, "interrupted");
+        collab_job_progress(c->job, c->what, c->rows, 0, "rows");
+    }
     return data_row(c, rec);
+}
+
+/* SQLite's progress handler: a non-zero return interrupts the statement,
+ * which is how a stop request reaches a long statement (a derive, an index). */
+static int stop_requested(void *job)
+{
+    return collab_job_stopped(job);
 }
 
 static int log_import(struct imp_ctx *c)
@@ -353,6 +365,8 @@ static int run(struct imp_ctx *c, const char *path)
 {
     struct collab_err rerr;
     collab_err_clear(&rerr);
+    if (collab_job_stopped(c->job))
+        return collab_err_set(c->err, "interrupted");
     if (c->def->begin && c->def->begin(c) != 0)
         return -1;
     long n = csvr_read(path, c->name, on_record, c, &rerr);
@@ -369,9 +383,10 @@ static int run(struct imp_ctx *c, const char *path)
         return -1;
     if (c->def->finish && c->def->finish(c) != 0)
         return -1;
-    if (c->rep->total > 0 || derive(c) != 0)
+    if (c->rep->total > 0 || derive(c) != 0 || log_import(c) != 0)
         return -1;
-    return log_import(c);
+    collab_job_progress(c->job, c->what, c->rows, 0, "rows");
+    return 0;
 }
 
 int imp_import_file(sqlite3 *db, enum imp_kind kind, const char *path,
@@ -404,6 +419,8 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
         return -1;
     struct imp_ctx *c = util_xcalloc(1, sizeof *c);
     c->year = opts ? opts->year : 0;
+    c->job = opts ? opts->job : NULL;
+    snprintf(c->what, sizeof c->what, "importing %s", kind_names[kind]);
     c->db = db;
     c->name = name ? name : path;
     c->def = imp_kind_def(kind);
@@ -412,9 +429,19 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
     /* A big import touches many pages; a larger cache keeps them from
      * spilling into the WAL mid-transaction (connection-local). */
     sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    /* Every importer checks the rows' references itself (schools, pupils,
+     * subjects, read in this transaction) to name the bad cell; the foreign
+     * key checks would repeat two index lookups per row. Only settable
+     * outside a transaction; set back below. */
+    sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
     int rc = store_begin(db, err);
     if (rc == 0) {
+        sqlite3_progress_handler(db, 10000, stop_requested, (void *)c->job);
         rc = run(c, path);
+        /* Neither the rollback nor the commit may be cut short. */
+        sqlite3_progress_handler(db, 0, NULL, NULL);
+        if (rc == 0 && collab_job_stopped(c->job))
+            rc = collab_err_set(err, "interrupted");
         if (rc == 0)
             rc = store_commit(db, err);
         else
@@ -422,6 +449,7 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
     }
     if (c->def->end)
         c->def->end(c);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     imp_keyset_free(&c->keys);
     if (rc == 0) {
         report->rows = c->rows;

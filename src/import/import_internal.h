@@ -83,6 +83,9 @@ struct imp_ctx {
     int all_years;
     void *state;                        /* the kind's own */
     long year;                          /* imp_opts.year; 0 when not given */
+    const struct collab_job *job;       /* imp_opts.job; may be NULL */
+    char what[32];                      /* "importing KIND", for progress */
+    long records;                       /* data records read, valid or not */
 };
 
 const struct imp_kind_def *imp_kind_def(enum imp_kind kind);

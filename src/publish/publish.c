@@ -281,6 +281,21 @@ static void drop_templates(struct run *r)
 
 typedef int (*fill_fn)(struct run *r, void *ctx, struct collab_err *err);
 
+/* SQLite's progress handler: a stop request interrupts the running
+ * statement (a pass over the source can take a minute at national scale). */
+static int stop_requested(void *job)
+{
+    return collab_job_stopped(job);
+}
+
+static int stopped(const struct run *r, struct collab_err *err)
+{
+    if (!collab_job_stopped(r->opts->job))
+        return 0;
+    collab_err_set(err, "interrupted");
+    return 1;
+}
+
 /* Create tmp as a store of kind, attach it to the source connection as
  * alias, fill it in one transaction and make it durable. */
 static int build(struct run *r, const char *tmp, enum store_kind kind, const char *alias,
@@ -309,7 +324,10 @@ static int build(struct run *r, const char *tmp, enum store_kind kind, const cha
             "PRAGMA %s.cache_size = -65536", alias, alias, alias);
     if (store_exec(db, sb_str(&sql), err) != 0 || store_exec(db, "BEGIN", err) != 0)
         goto out;
-    if (fill(r, ctx, err) != 0) {
+    sqlite3_progress_handler(db, 10000, stop_requested, (void *)r->opts->job);
+    int filled = fill(r, ctx, err);
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    if (filled != 0 || stopped(r, err)) {
         store_rollback(db);
         goto out;
     }
@@ -462,7 +480,12 @@ static int publish_group(struct run *r, const struct cfg_group *g, struct collab
     char *final = store_group_path(r->opts->data_dir, g->id);
     char *tmp = tmp_path(r, final);
     struct group_job job = { &pg, final };
+    struct strbuf what = STRBUF_INIT;
     int rc = -1;
+
+    sb_addf(&what, "publishing group %s", g->id);
+    pg.job = r->opts->job;
+    pg.what = sb_str(&what);
 
     members(r, g, &pg);
     keep_pending(r, tmp, final);
@@ -478,6 +501,7 @@ static int publish_group(struct run *r, const struct cfg_group *g, struct collab
     rc = 0;
 out:
     pub_group_free(&pg);
+    sb_free(&what);
     return rc;
 }
 
@@ -577,11 +601,16 @@ static int build_all(struct run *r, struct collab_err *err)
             return -1;
     if (school_urns(r, only, &urns, &nurns, err) != 0)
         return -1;
-    for (size_t i = 0; i < nurns; i++)
-        if (publish_school(r, urns[i], err) != 0) {
+    for (size_t i = 0; i < nurns; i++) {
+        collab_job_progress(r->opts->job, "publishing school stores", (long)i,
+                            (long)nurns, "schools");
+        if (stopped(r, err) || publish_school(r, urns[i], err) != 0) {
             free(urns);
             return -1;
         }
+    }
+    collab_job_progress(r->opts->job, "publishing school stores", (long)nurns,
+                        (long)nurns, "schools");
     free(urns);
     return 0;
 }
@@ -606,7 +635,8 @@ static int sync_pending(struct run *r, struct collab_err *err)
 
 static int commit_all(struct run *r, struct collab_err *err)
 {
-    if (sync_pending(r, err) != 0)
+    /* The last moment a stop is heeded: after it every file is renamed. */
+    if (stopped(r, err) || sync_pending(r, err) != 0 || stopped(r, err))
         return -1;
     for (size_t i = 0; i < r->npending; i++)
         if (rename(r->pending[i].tmp, r->pending[i].final) != 0)

@@ -67,6 +67,8 @@ struct pub_group {
     long *missing;              /* members with no signed consent */
     size_t nmissing;
     long cells;                 /* out: aggregate rows written */
+    const struct collab_job *job;   /* progress while rows are read; may be NULL */
+    const char *what;               /* "publishing GROUP", for progress */
 };
 
 /* Write the aggregates, context and config mirrors into the group store

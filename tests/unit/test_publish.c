@@ -82,7 +82,7 @@ static sqlite3 *open_group(const char *id)
 static int run(const struct cfg *cfg, const char *today, const char *group,
                struct publish_result *res, struct collab_err *err)
 {
-    struct publish_opts o = { src_path, data_dir, group, today };
+    struct publish_opts o = { src_path, data_dir, group, today, NULL };
     collab_err_clear(err);
     return publish_run(cfg, &o, res, err);
 }
