@@ -3,8 +3,10 @@
  * Each intake measure (FSM6 %, EAL %, SEN %, cohort, prior attainment mean)
  * is standardised across the group's schools that have all five for the
  * year (z = (x - mean) / sd, population sd; a measure with sd 0 counts for
- * nothing) and schools are ordered by Euclidean distance over the z-scores,
- * all five with equal weight. The chosen school comes first, at distance 0.
+ * nothing) and schools are ordered by weighted Euclidean distance over the
+ * z-scores, sqrt(sum of w * dz^2), with the weights of indicators.yaml's
+ * `similarity:` (1 each by default). The chosen school comes first, at
+ * distance 0.
  */
 #include "config.h"
 
@@ -67,6 +69,27 @@ static void standardise(struct intake *in, size_t n)
     }
 }
 
+/* feat_cols order; a cfg not filled by the loader (all 0) weighs 1 each. */
+static void weights(const struct cfg *cfg, double *w)
+{
+    static const enum cfg_sim_measure order[NFEAT] = { CFG_SIM_FSM6, CFG_SIM_EAL,
+                                                       CFG_SIM_SEN, CFG_SIM_COHORT,
+                                                       CFG_SIM_PRIOR };
+    double total = 0;
+    for (int f = 0; f < NFEAT; f++)
+        total += w[f] = cfg->similarity[order[f]];
+    for (int f = 0; total <= 0 && f < NFEAT; f++)
+        w[f] = 1;
+}
+
+/* "FSM6 % x2, EAL % x1, ..." of the measures that count. */
+static void describe_weights(const double *w, struct strbuf *sb)
+{
+    for (int f = 0; f < NFEAT; f++)
+        if (w[f] > 0)
+            sb_addf(sb, "%s%s x%g", sb->len ? ", " : "", feat_cols[f].label, w[f]);
+}
+
 static int by_distance(const void *a, const void *b)
 {
     const struct intake *x = a, *y = b;
@@ -124,10 +147,12 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                               v->year, v->ks);
     }
     standardise(in, n);
+    double w[NFEAT];
+    weights(m->cfg, w);
     for (size_t i = 0; i < n; i++) {
         double d2 = 0;
         for (int f = 0; f < NFEAT; f++)
-            d2 += (in[i].x[f] - in[ti].x[f]) * (in[i].x[f] - in[ti].x[f]);
+            d2 += w[f] * (in[i].x[f] - in[ti].x[f]) * (in[i].x[f] - in[ti].x[f]);
         in[i].distance = sqrt(d2);
     }
     in[ti].distance = -1;   /* the school itself sorts first */
@@ -143,13 +168,14 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                 feat_cols[f].decimals, 0);
     for (size_t i = 0; i < n; i++)
         add_row(m, t, &in[i], v->year, v->ks, i == 0);
+    struct strbuf wt = STRBUF_INIT;
+    describe_weights(w, &wt);
     if (left_out.len)
-        mdl_set_note(t, "Distance over z-scores of FSM6 %%, EAL %%, SEN %%, cohort and prior "
-                     "attainment, equal weights. Left out (intake suppressed): %s.",
-                     sb_str(&left_out));
+        mdl_set_note(t, "Distance over z-scores across the group, weighted: %s. Left out "
+                     "(intake suppressed): %s.", sb_str(&wt), sb_str(&left_out));
     else
-        mdl_set_note(t, "Distance over z-scores of FSM6 %%, EAL %%, SEN %%, cohort and prior "
-                     "attainment, equal weights.");
+        mdl_set_note(t, "Distance over z-scores across the group, weighted: %s.", sb_str(&wt));
+    sb_free(&wt);
     sb_free(&left_out);
     free(in);
     return 0;
