@@ -1,0 +1,144 @@
+#!/bin/sh
+# The subtraction attack on published group stores: for every margin (a total
+# and its parts along one dimension, other filters fixed; the group and its
+# member schools for one filter), with the sqlite3-level view an attacker has,
+# try to recover a hidden count (a cell absent, or an indicator's count NULL)
+# as total minus the visible parts. It must never give a number above 0:
+# every margin with a hidden cell of n > 0 has at least two hidden cells.
+# Run on the sample and on a generated group of 20 schools.
+. "$top_srcdir/tests/lib.sh"
+
+if ! command -v python3 >/dev/null 2>&1; then
+    skip "python3 is needed"; done_testing
+fi
+
+cat >"$T/attack.py" <<'EOF'
+import sqlite3, sys
+from itertools import product
+
+def attack(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    dims = db.execute("SELECT d.id, d.stride, (SELECT count(*) FROM dim_value v WHERE v.dimension = d.id)"
+                      " FROM dimension d ORDER BY d.ord").fetchall()
+    min_cohort = int(db.execute("SELECT value FROM meta WHERE key = 'min_cohort'").fetchone()[0])
+    schools = [r[0] for r in db.execute("SELECT urn FROM school")]
+    margins = pairs = 0
+    leaks = {"cell": 0, "unknown-value": 0, "indicator": 0}
+    worst = {k: [] for k in leaks}
+    open_dims = set()
+    for table, key in (("agg_pupil", "key_stage"), ("agg_subject", "subject")):
+        cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % table)]
+        counts = ["n"] + [c for c in cols if c.endswith("_n") and c != "n"]
+        idx = [cols.index(c) for c in counts]
+        cells = {}
+        for row in db.execute("SELECT * FROM %s" % table):
+            cells[(row[1], row[2], row[0], row[3])] = [row[i] for i in idx]
+        def choice(fkey, d):
+            return (fkey // dims[d][1]) % (dims[d][2] + 1)
+        seen = set()
+        for (year, part, scope, fkey) in list(cells):
+            # the dimension margins this cell is in (as total or as a part)
+            for d, (_, stride, nv) in enumerate(dims):
+                total = fkey - choice(fkey, d) * stride
+                seen.add(("d", year, part, scope, total, d))
+            seen.add(("g", year, part, 0, fkey, -1))
+        # A dimension some pupils have no value for (an unknown prior band):
+        # a fully published margin whose parts do not add up to its total.
+        for (kind, year, part, scope, total, d) in seen:
+            if kind == "d" and d not in open_dims:
+                stride, nv = dims[d][1], dims[d][2]
+                rows = [cells.get((year, part, scope, total + k * stride)) for k in range(nv + 1)]
+                if all(r is not None for r in rows) and rows[0][0] != sum(r[0] for r in rows[1:]):
+                    open_dims.add(d)
+        for (kind, year, part, scope, total, d) in seen:
+            if kind == "d":
+                stride, nv = dims[d][1], dims[d][2]
+                members = [(scope, total)] + [(scope, total + (v + 1) * stride) for v in range(nv)]
+            else:
+                members = [(0, total)] + [(s, total) for s in schools]
+            margins += 1
+            rows = [cells.get((year, part, s, f)) for (s, f) in members]
+            for c in range(len(counts)):
+                vals = [r[c] if r is not None else None for r in rows]
+                hidden = [i for i, v in enumerate(vals) if v is None]
+                if len(vals) == 3 and len(hidden) == 1:
+                    pairs += 1   # a total and one visible part give the other part
+                if len(hidden) != 1:
+                    continue
+                h = hidden[0]
+                parts = sum(v for v in vals[1:] if v is not None)
+                got = parts if h == 0 else vals[0] - parts
+                if got <= 0:
+                    continue
+                # which rule the recovery breaks: a whole cell (n) of a margin
+                # whose parts add up; or a known gap (see the TODO tests)
+                if c > 0 and rows[h] is not None:
+                    cls = "indicator"
+                elif kind == "d" and d in open_dims:
+                    cls = "unknown-value"
+                else:
+                    cls = "cell"
+                leaks[cls] += 1
+                if len(worst[cls]) < 3:
+                    worst[cls].append("%s %s year %s %s scope %s fkey %s (%s): hidden cell %s is %s"
+                                      % (path.rsplit("/", 1)[-1], table, year, part, scope, total,
+                                         counts[c], members[h], got))
+    print("%d %d %d %d %d" % (margins, pairs, leaks["cell"], leaks["unknown-value"], leaks["indicator"]))
+    for k in worst:
+        for w in worst[k]:
+            print("%s %s" % (k, w))
+
+for p in sys.argv[1:]:
+    attack(p)
+EOF
+
+check_stores() {   # check_stores NAME DIR
+    for g in "$2"/group-*.db; do
+        python3 "$T/attack.py" "$g" >"$T/result" || fail "$1: attack ran on $(basename "$g")"
+        set -- "$1" "$2" $(head -1 "$T/result")
+        b=$(basename "$g")
+        is "$5" 0 "$1 $b: no whole cell recovered by subtraction ($3 margins, $4 two-part margins)"
+        [ "$5" = 0 ] || diag "$(grep '^cell ' "$T/result")"
+        # Known gaps, reported as TODO until publish protects them:
+        # pupils with no value for a dimension (no KS2 prior band) are in a
+        # total but in no part, so total minus the parts is that small group
+        # (plus a suppressed part when one is hidden); and an indicator whose
+        # own count is under min_cohort is NULLed in a published row with no
+        # secondary suppression of the indicator.
+        if [ "$6" = 0 ]; then pass "$1 $b: no unknown-value remainder recovered"
+        else echo "not ok $((_n + 1)) - $1 $b: $6 recoveries through pupils with an unknown value # TODO publish leaves this remainder unprotected"; _n=$((_n + 1)); diag "$(grep '^unknown-value ' "$T/result")"; fi
+        if [ "$7" = 0 ]; then pass "$1 $b: no indicator count recovered"
+        else echo "not ok $((_n + 1)) - $1 $b: $7 indicator counts recovered # TODO no secondary suppression per indicator"; _n=$((_n + 1)); diag "$(grep '^indicator ' "$T/result")"; fi
+        echo "# $1 $b: $3 margins checked ($4 two-part); recoveries: cell $5, unknown-value $6, indicator $7"
+        set -- "$1" "$2"
+    done
+}
+
+"$COLLAB" demo --data "$T/demo" >/dev/null 2>&1 </dev/null || fail "setup: demo"
+check_stores sample "$T/demo/data"
+
+# A generated group of 20 schools, published with the sample's filters and
+# indicators for one group of all its schools.
+"$COLLAB" gen --scale group --out "$T/gen" >/dev/null 2>&1 || fail "setup: gen"
+for kind in schools pupils results attendance estimates national; do
+    [ -f "$T/gen/$kind.csv" ] || continue
+    "$COLLAB" import --db "$T/gen.db" "$kind" "$T/gen/$kind.csv" >/dev/null 2>&1 || fail "setup: import $kind"
+done
+mkdir -p "$T/gcfg"
+cp "$SAMPLE"/config/indicators.yaml "$SAMPLE"/config/filters.yaml "$SAMPLE"/config/evaluation.yaml "$T/gcfg/"
+urns=$(tail -n +2 "$T/gen/schools.csv" | cut -d, -f1 | tr '\n' ',' | sed 's/,$//')
+{
+    echo "policy: { min_cohort: 6, league_tables: true }"
+    echo "organisations:"
+    echo "  - { id: la, name: Generated LA, kind: la }"
+    for u in $(echo "$urns" | tr ',' ' '); do echo "  - { id: s$u, name: School $u, kind: school, urn: $u }"; done
+    echo "groups:"
+    echo "  - { id: generated, name: Generated group, owner: la, visibility: la_only, schools: [$urns], users: [a] }"
+    echo "users:"
+    echo "  - { id: a, login: a-nobody, name: A, organisation: la, role: analyst, global: true, access: [school_level] }"
+} >"$T/gcfg/groups.yaml"
+"$COLLAB" publish --db "$T/gen.db" --config "$T/gcfg" --data "$T/gdata" --group generated >/dev/null 2>"$T/perr" ||
+    fail "setup: publish the generated group" "$(cat "$T/perr")"
+check_stores "gen --scale group" "$T/gdata"
+
+done_testing
