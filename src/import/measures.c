@@ -34,7 +34,8 @@ static int load_estimates(struct ks4_pass *p, long year)
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, year);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         p->est = util_xrealloc(p->est, (p->nest + 1) * sizeof *p->est);
         struct ks4_estimate *e = &p->est[p->nest++];
         e->group = sqlite3_column_int(st, 0);
@@ -47,6 +48,9 @@ static int load_estimates(struct ks4_pass *p, long year)
         e->open = sqlite3_column_double(st, 7);
     }
     sqlite3_finalize(st);
+    /* A read error is not "no estimates": it would store P8 as missing. */
+    if (step != SQLITE_DONE)
+        return collab_err_set(p->err, "cannot read estimates: %s", sqlite3_errmsg(p->db));
     return 0;
 }
 
@@ -288,9 +292,12 @@ int imp_recompute_all(sqlite3 *db, struct collab_err *err)
         return -1;
     long years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];
     size_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && n < sizeof years / sizeof years[0])
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && n < sizeof years / sizeof years[0])
         years[n++] = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        return collab_err_set(err, "cannot read years: %s", sqlite3_errmsg(db));
     for (size_t i = 0; i < n; i++)
         if (imp_measures_year(db, years[i], err) != 0)
             return -1;
