@@ -1,0 +1,101 @@
+#!/bin/sh
+# The file layer with real logins (needs root, as in CI): create unix users
+# and groups for part of the sample (an LA analyst, a trust analyst, a leader
+# with pupil_level at one trust school and one without at another), point a
+# copy of groups.yaml at them, publish, and show with runuser that each login
+# opens exactly the stores the rules allow, through collab and through the
+# sqlite3 shell, and no other.
+. "$top_srcdir/tests/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    skip "not root: cannot create unix users and groups"; done_testing
+fi
+for tool in useradd groupadd userdel groupdel runuser "${SQLITE3_SHELL:-sqlite3}"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        skip "$tool is missing"; done_testing
+    fi
+done
+
+P="cp$$"
+GROUPS="${P}la ${P}mlt ${P}s2 ${P}s5"
+USERS="${P}asha ${P}kit ${P}mo ${P}sam"
+cleanup() {
+    for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
+    for g in $GROUPS; do groupdel "$g" >/dev/null 2>&1; done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+for g in $GROUPS; do groupadd "$g" || fail "setup: groupadd $g"; done
+useradd -M -N -g "${P}la" "${P}asha" || fail "setup: useradd asha"
+useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
+useradd -M -N -g "${P}s2" -G "${P}mlt" "${P}mo" || fail "setup: useradd mo"
+useradd -M -N -g "${P}s5" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
+
+"$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
+# Everyone may pass through the test directory and read the config.
+chmod 711 "$T"
+mkdir -p "$T/cfg" && cp "$T/d/config"/*.yaml "$T/cfg/" && chmod 755 "$T/cfg"
+sed -e "s/collab-la\b/${P}la/" -e "s/collab-mlt\b/${P}mlt/" \
+    -e "s/collab-s900002\b/${P}s2/" -e "s/collab-s900005\b/${P}s5/" \
+    -e "s/^    login: \(asha\|kit\|mo\|sam\)$/    login: ${P}\1/" \
+    "$T/d/config/groups.yaml" >"$T/cfg/groups.yaml"
+chmod 644 "$T/cfg"/*.yaml
+D="$T/pub"
+mkdir -m 711 "$D"
+"$COLLAB" publish --db "$T/d/source.db" --config "$T/cfg" --data "$D" >/dev/null 2>"$T/perr" ||
+    fail "setup: publish" "$(cat "$T/perr")"
+chmod 711 "$D"
+
+as() { runuser -u "${P}$1" -- "$@"; }
+opens() {   # opens USER FILE: 0 when the login can read the store with sqlite3
+    runuser -u "${P}$1" -- "${SQLITE3_SHELL:-sqlite3}" -readonly "$D/$2" \
+        "SELECT count(*) FROM meta" >/dev/null 2>&1
+}
+report() {  # report USER ARGS...: collab report as the login, into $out/$err/$rc
+    u=$1; shift
+    out=$(runuser -u "${P}$u" -- env HOME=/ XDG_STATE_HOME=/nonexistent \
+          "$COLLAB" report --data "$D" --config "$T/cfg" "$@" 2>"$T/rerr"); rc=$?
+    err=$(cat "$T/rerr")
+}
+
+# Which store files each login can open with the sqlite3 shell.
+STORES="group-northmoor-secondary.db group-moorland-trust.db group-harbour-partnership.db
+school-900002.db school-900005.db school-900001.db"
+expect() {  # expect USER FILES-IT-MAY-OPEN
+    u=$1 allowed=" $2 "
+    for f in $STORES; do
+        case "$allowed" in
+        *" $f "*) opens "$u" "$f"; ok $? "$u (real login) opens $f with sqlite3" ;;
+        *) if opens "$u" "$f"; then fail "$u must not open $f"; else pass "$u cannot open $f with sqlite3"; fi ;;
+        esac
+    done
+}
+expect asha "group-northmoor-secondary.db"
+expect kit "group-moorland-trust.db"
+expect mo "group-moorland-trust.db school-900002.db"
+expect sam "group-moorland-trust.db school-900005.db"
+
+# Through collab, as the real logins (no --user: the uid decides).
+report asha --group northmoor-secondary overview
+is "$rc" 0 "asha: the LA group through collab"
+report asha --group moorland-trust overview
+is "$rc" 1 "asha: not the trust's group"
+report kit --group moorland-trust --format csv schools
+is "$rc" 0 "kit: the trust's schools"
+report mo --group moorland-trust --format csv pupils 900002
+is "$rc" 0 "mo: own school's pupils"
+ok "$([ "$(printf '%s\n' "$out" | wc -l)" -gt 10 ]; echo $?)" "mo: pupils listed"
+report mo --group moorland-trust pupils 900005
+is "$rc" 1 "mo: another school's pupils refused"
+report mo --group northmoor-secondary overview
+is "$rc" 1 "mo: the LA group refused"
+like "$err" "may not see group 'northmoor-secondary'" "mo: with the reason"
+report sam --group moorland-trust pupils 900005
+is "$rc" 1 "sam: own school's pupils refused without pupil_level (though the file is the school's)"
+like "$err" "does not hold pupil_level" "sam: with the reason"
+report sam --user mo --group moorland-trust overview
+is "$rc" 1 "sam: may not act as another user"
+report kit --group moorland-trust --format csv pupils 900002
+is "$rc" 1 "kit: no pupils for a trust analyst"
+
+done_testing
