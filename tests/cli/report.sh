@@ -55,6 +55,23 @@ check_overview() {   # check_overview NAME SQL-FILTER REPORT-ARGS...
 check_overview "all pupils" ""
 check_overview "FSM6" "AND p.fsm6 = 1" --filter fsm6=yes
 check_overview "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes --filter gender=female
+# Attendance (issue 6): absence rate and persistent absence (10%+ of sessions
+# missed) on the overview and the schools view, filtered like the rest.
+att() { echo "FROM pupil p JOIN attendance a ON a.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }
+for f in "" fsm6=yes; do
+    flt=""; args=""
+    [ -n "$f" ] && { flt="AND p.fsm6 = 1"; args="--filter $f"; }
+    out=$(R --format csv $args overview)
+    is "$(printf '%s' "$out" | field indicator absence value)" \
+       "$(q "SELECT printf('%.1f', 100.0 * sum(a.sessions_missed) / sum(a.sessions_possible)) $(att "$flt")")" \
+       "overview ${f:-all}: absence rate"
+    is "$(printf '%s' "$out" | field indicator persistent_absence value)" \
+       "$(q "SELECT printf('%.1f', 100.0 * sum(a.sessions_missed >= 0.1 * a.sessions_possible) / count(*)) $(att "$flt")")" \
+       "overview ${f:-all}: persistent absence"
+    is "$(R --format csv $args schools | field urn 900001 persistent_absence)" \
+       "$(q "SELECT printf('%.1f', 100.0 * sum(a.sessions_missed >= 0.1 * a.sessions_possible) / count(*)) $(att "$flt" 900001)")" \
+       "schools ${f:-all}: Harbour High's persistent absence"
+done
 # Secondary suppression may hide a group cell of 6 or more (to protect a
 # small school cell); a shown figure must still be right.
 out=$(R --format csv --filter sen=support --filter gender=female overview | field indicator att8 value)

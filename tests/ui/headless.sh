@@ -126,9 +126,10 @@ like "$scr" 'pane-overview' "? lists every action"
 screen 80x24 '?G'
 like "$scr" 'f +filter-fsm6' "? lists the filter keys"
 
-# Export: CSV like report, mode 0600; a bad extension is refused.
+# Export: CSV like report (six headline rows: A8, P8, EM 4+, EM 5+, absence,
+# persistent absence), mode 0600; a bad extension is refused.
 screen 80x24 "x$T/out.csv<Enter>"
-like "$(line 24)" "exported 5 rows to $T/out.csv" "x exports the current table"
+like "$(line 24)" "exported 6 rows to $T/out.csv" "x exports the current table"
 $COLLAB report --data "$DATA" --config "$CONFIG" overview --format csv >"$T/report.csv"
 cmp -s "$T/out.csv" "$T/report.csv"
 ok $? "the export is the same CSV as report"
