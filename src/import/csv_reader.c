@@ -90,6 +90,21 @@ static void fail_at(struct reader *r, long line, long col, const char *what)
     collab_err_at(r->err, r->name, line, col, "%s", what);
 }
 
+/* Offset of the first control character other than tab, CR and LF (C0,
+ * DEL, or C1 as UTF-8 C2 80..9F), or n. Text reaches terminals through
+ * report and the TUI, where ESC or CSI would be obeyed, not shown. */
+static size_t control_offset(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            return i;
+        if (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+            return i;
+    }
+    return n;
+}
+
 /* Is this field's text acceptable? Reports the exact line of a bad byte. */
 static int check_text(struct reader *r, const char *s, size_t len)
 {
@@ -105,6 +120,13 @@ static int check_text(struct reader *r, const char *s, size_t len)
     if (bad < len) {
         snprintf(msg, sizeof msg, "byte 0x%02x is not UTF-8 (the file must be "
                  "UTF-8, not e.g. Windows-1252)", (unsigned char)s[bad]);
+        fail_at(r, r->rec_line + r->rec_nl + count_nl(s, bad), col, msg);
+        return -1;
+    }
+    if ((bad = control_offset((const unsigned char *)s, len)) < len) {
+        snprintf(msg, sizeof msg, "control character 0x%02x in a field (escape "
+                 "sequences could rewrite a terminal showing it)",
+                 s[bad] == '\xc2' ? (unsigned char)s[bad + 1] : (unsigned char)s[bad]);
         fail_at(r, r->rec_line + r->rec_nl + count_nl(s, bad), col, msg);
         return -1;
     }

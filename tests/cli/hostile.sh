@@ -61,6 +61,10 @@ refuse_csv grade-astar--results ":2: column grade: 'A*' is not a grade (9 to 1 o
 refuse_csv grade-triple--results ":2: column grade: '9-9-9' is not a double-award grade (two grades 9 to 1 or U, the higher first and at most one apart, such as 6-5)"
 refuse_csv grade-gap--results ":2: column grade: '9-1' is not a double-award grade (two grades 9 to 1 or U, the higher first and at most one apart, such as 6-5)"
 refuse_csv bad-filter--national ":2: column filter: 'fsm6=maybe;;=' is not a filter such as fsm6=yes;sen=none"
+# Text reaches terminals (report, the TUI): ESC / BEL and the C1 CSI would
+# be obeyed by the terminal, so control characters are refused at import.
+refuse_csv terminal-escape--schools ":2:2: control character 0x1b in a field (escape sequences could rewrite a terminal showing it)"
+refuse_csv c1-csi--pupils ":2:9: control character 0x9b in a field (escape sequences could rewrite a terminal showing it)"
 # A bare CR ends a record (old Mac files); lines are counted by LF, so the
 # second record is reported on line 2, where an editor showing ^M puts it.
 refuse_csv bare-cr--results ":2: column grade: 'X' is not a grade (9 to 1 or U)"
@@ -227,6 +231,6 @@ awk 'BEGIN { s = ""; for (i = 0; i < 30000; i++) s = s "("; t = ""; for (i = 0; 
 expect_check parens "parens/indicators.yaml:7:76: 'expr': expression nested too deeply (more than 64 levels)"
 
 # Every fixture file has an expectation above (a new one cannot go untested).
-is "$(ls "$H" | grep -c -- '--')" 42 "every tests/data/hostile fixture is exercised"
+is "$(ls "$H" | grep -c -- '--')" 44 "every tests/data/hostile fixture is exercised"
 
 done_testing
