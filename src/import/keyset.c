@@ -101,3 +101,56 @@ void imp_keyset_free(struct imp_keyset *ks)
     free(ks->arena);
     memset(ks, 0, sizeof *ks);
 }
+
+/* splitmix64's finaliser: neighbouring integers land far apart. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* The high half picks a random place, the low half a step from it. */
+static size_t pair_slot(const struct imp_pairset *ps, uint64_t key)
+{
+    size_t mask = ps->cap - 1;
+    size_t i = (size_t)(mix64(key >> 32) + (key & 0xffffffffu)) & mask;
+    while (ps->slots[i].key != 0 && ps->slots[i].key != key + 1)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void pair_grow(struct imp_pairset *ps)
+{
+    struct imp_pairset old = *ps;
+    ps->cap = old.cap ? old.cap * 2 : 4096;
+    ps->slots = util_xcalloc(ps->cap, sizeof *ps->slots);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slots[i].key != 0)
+            ps->slots[pair_slot(ps, old.slots[i].key - 1)] = old.slots[i];
+    free(old.slots);
+}
+
+int imp_pairset_put(struct imp_pairset *ps, uint64_t key, long value, long *old)
+{
+    if ((ps->n + 1) * 2 > ps->cap)
+        pair_grow(ps);
+    struct imp_pair *p = &ps->slots[pair_slot(ps, key)];
+    if (p->key != 0) {
+        if (old)
+            *old = p->value;
+        return 0;
+    }
+    p->key = key + 1;
+    p->value = value;
+    ps->n++;
+    return 1;
+}
+
+void imp_pairset_free(struct imp_pairset *ps)
+{
+    free(ps->slots);
+    memset(ps, 0, sizeof *ps);
+}

@@ -21,6 +21,7 @@ struct ks4_pass {
     sqlite3_stmt *write;
     struct ks4_entry *entries;
     size_t n, cap;
+    struct imp_keyset pillars; /* subject code -> enum ks4_pillar */
     char **moved_ids;          /* pupils whose prior_group changes */
     int *moved_groups;         /* -1: NULL */
     size_t nmoved, capmoved;
@@ -54,11 +55,30 @@ static int load_estimates(struct ks4_pass *p, long year)
     return 0;
 }
 
-static void add_entry(struct ks4_pass *p, const char *grade, const char *pillar)
+/* The few subjects are read once rather than joined to every result. */
+static int load_pillars(struct ks4_pass *p)
+{
+    sqlite3_stmt *st = store_prepare(p->db, "SELECT code, ebacc_pillar FROM subject",
+                                     p->err);
+    if (!st)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        enum ks4_pillar pillar = KS4_NONE;
+        if (code && name && ks4_pillar_parse(name, &pillar) == 0)
+            imp_keyset_put(&p->pillars, code, strlen(code), (long)pillar, NULL);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static void add_entry(struct ks4_pass *p, const char *grade, const char *subject)
 {
     struct ks4_entry e = { KS4_NONE, 0, -1 };
-    if (pillar)
-        ks4_pillar_parse(pillar, &e.pillar);
+    long pillar;
+    if (subject && imp_keyset_get(&p->pillars, subject, strlen(subject), &pillar))
+        e.pillar = (enum ks4_pillar)pillar;
     if (ks4_grade_parse(grade, strchr(grade, '-') != NULL, &e.g1, &e.g2) != 0) {
         e.g1 = 0;
         e.g2 = -1;
@@ -134,8 +154,7 @@ static int scan_ks4(struct ks4_pass *p, long year)
 {
     sqlite3_stmt *st = store_prepare(p->db,
         "SELECT p.id, p.prior_score, coalesce(p.prior_group, -1), r.grade, "
-        "s.ebacc_pillar FROM pupil p LEFT JOIN result r ON r.pupil = p.id "
-        "LEFT JOIN subject s ON s.code = r.subject "
+        "r.subject FROM pupil p LEFT JOIN result r ON r.pupil = p.id "
         "WHERE p.year = ?1 AND p.key_stage = 4 ORDER BY p.rowid", p->err);
     if (!st)
         return -1;
@@ -197,6 +216,8 @@ static int derive_ks4(sqlite3 *db, long year, struct collab_err *err)
     p.db = db;
     p.err = err;
     int rc = load_estimates(&p, year);
+    if (rc == 0)
+        rc = load_pillars(&p);
     if (rc == 0) {
         p.write = store_prepare(db, "INSERT OR REPLACE INTO pupil_ks4 VALUES (?1, ?2, "
             "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
@@ -212,6 +233,7 @@ static int derive_ks4(sqlite3 *db, long year, struct collab_err *err)
     free(p.moved_groups);
     free(p.entries);
     free(p.est);
+    imp_keyset_free(&p.pillars);
     return rc;
 }
 
