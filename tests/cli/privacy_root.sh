@@ -17,15 +17,15 @@ for tool in useradd groupadd userdel groupdel runuser "${SQLITE3_SHELL:-sqlite3}
 done
 
 P="cp$$"
-GROUPS="${P}la ${P}mlt ${P}s2 ${P}s5"
-USERS="${P}asha ${P}kit ${P}mo ${P}sam"
+UGROUPS="${P}la ${P}mlt ${P}s2 ${P}s5"
+UUSERS="${P}asha ${P}kit ${P}mo ${P}sam"
 cleanup() {
-    for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
-    for g in $GROUPS; do groupdel "$g" >/dev/null 2>&1; done
+    for u in $UUSERS; do userdel "$u" >/dev/null 2>&1; done
+    for g in $UGROUPS; do groupdel "$g" >/dev/null 2>&1; done
     rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-for g in $GROUPS; do groupadd "$g" || fail "setup: groupadd $g"; done
+for g in $UGROUPS; do groupadd "$g" || fail "setup: groupadd $g"; done
 useradd -M -N -g "${P}la" "${P}asha" || fail "setup: useradd asha"
 useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
 useradd -M -N -g "${P}s2" -G "${P}mlt" "${P}mo" || fail "setup: useradd mo"
