@@ -31,6 +31,8 @@
 #                 the sample
 #   BENCH_TMUX    0 to skip the tmux measurements (default: on when tmux exists)
 #   SQLITE3       the sqlite3 shell (default: sqlite3)
+#   BENCH_REPORT_ONLY  1: print the tables again from the figures an earlier
+#                 run left in $BENCH_OUT, measuring nothing
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -325,6 +327,7 @@ print_scale() {
         rate = f["results"] / (f["import_results_us"] / 1e6)
         row("import results (rows/s)", sprintf("%d", rate), ">= 500000", verdict(rate >= 500000))
         row("import, all files", sprintf("%.2f s", f["import_total_us"] / 1e6), "", "")
+        row("import peak RSS", sprintf("%.1f MB", f["import_rss_kb"] / 1024), "", "")
         pt = f["publish_us"] / 1e6
         if (national)
             row("publish", sprintf("%.2f s", pt), "< 180 s", verdict(pt < 180))
@@ -405,12 +408,18 @@ print_growth() {
 
 mkdir -p "$BENCH_OUT"
 : >"$BENCH_OUT/growth.raw"
+[ "${BENCH_REPORT_ONLY:-0}" = 1 ] && echo "(tables of an earlier run in $BENCH_OUT; the line below is this machine now)"
 echo "collab benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
      "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
      "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) memory"
 for scale in $BENCH_SCALES; do
     gen_args "$scale" >/dev/null
     dir=$BENCH_OUT/$scale
+    if [ "${BENCH_REPORT_ONLY:-0}" = 1 ]; then
+        [ -f "$dir/facts" ] || die "no earlier run of $scale in $dir"
+        print_scale
+        continue
+    fi
     note "$scale: building (gen, import, publish) in $dir"
     build
     describe
