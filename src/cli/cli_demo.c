@@ -1,7 +1,8 @@
 /* `collab demo [--data DIR]`: build the sample stores in DIR (default
  * $XDG_DATA_HOME/collab/demo) and open them: the sample config is copied to
  * DIR/config with a user for the person running the demo, the sample CSVs
- * are imported into DIR/source.db and published into DIR/data. */
+ * (and the DfE's published 2019 files of sample-data/dfe/) are imported
+ * into DIR/source.db and published into DIR/data. */
 #include "config.h"
 
 #include <dirent.h>
@@ -254,6 +255,35 @@ static int import_one(sqlite3 *db, const char *sample, const char *kind_name,
     return rc;
 }
 
+/* The DfE's published 2019 school-level files (sample-data/dfe/, trimmed
+ * copies): England's schools for percentiles and similar schools, and the
+ * Camden group's real figures. A sample without them builds without. */
+static const struct { const char *kind, *file; } dfe_files[] = {
+    { "dfe-ks4", "england_ks4provisional.csv" },
+    { "dfe-census", "england_census.csv" },
+    { "dfe-absence", "england_abs.csv" },
+};
+
+static int import_dfe(sqlite3 *db, const char *sample, size_t i, struct collab_err *err)
+{
+    enum imp_kind kind;
+    struct strbuf file = STRBUF_INIT;
+    sb_addf(&file, "%s/dfe/%s", sample, dfe_files[i].file);
+    if (access(sb_str(&file), R_OK) != 0 || imp_kind_parse(dfe_files[i].kind, &kind) != 0) {
+        sb_free(&file);
+        return 0;
+    }
+    struct imp_opts opts = { .year = 2019 };
+    struct imp_report rep;
+    memset(&rep, 0, sizeof rep);
+    int rc = imp_import_file_opts(db, kind, sb_str(&file), sb_str(&file), &opts, &rep, err);
+    if (rc != 0)
+        print_problems(&rep);
+    imp_report_free(&rep);
+    sb_free(&file);
+    return rc;
+}
+
 static int import_sample(const char *sample, const char *db_path, struct collab_err *err)
 {
     remove_source(db_path);
@@ -263,6 +293,8 @@ static int import_sample(const char *sample, const char *db_path, struct collab_
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof sample_kinds / sizeof sample_kinds[0]; i++)
         rc = import_one(db, sample, sample_kinds[i], err);
+    for (size_t i = 0; rc == 0 && i < sizeof dfe_files / sizeof dfe_files[0]; i++)
+        rc = import_dfe(db, sample, i, err);
     store_close(db);
     return rc;
 }

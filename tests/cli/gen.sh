@@ -88,7 +88,7 @@ mkdir -p "$T/cfg"
 cp "$SAMPLE"/config/*.yaml "$T/cfg/" && cp -R "$top_srcdir/themes" "$T/cfg/themes"
 run "$COLLAB" check "$T/cfg"
 is "$rc" 0 "sample config and themes pass collab check"
-like "$out$err" "15 indicators, 5 filters, 3 groups, 11 users" "with every indicator, filter, group and user"
+like "$out$err" "15 indicators, 5 filters, 4 groups, 12 users" "with every indicator, filter, group and user"
 is "$(ls "$top_srcdir/themes" | tr '\n' ' ')" "default.yaml high-contrast.yaml light.yaml mono.yaml " \
    "four themes ship"
 like "$(cat "$top_srcdir/themes/mono.yaml")" "monochrome: true" "the mono theme draws with attributes only"
