@@ -6,7 +6,8 @@
  * newlines, CRLF or LF line ends, UTF-8 with or without a byte-order mark.
  * It refuses, with "FILE:LINE:COL: what is wrong" where COL is the 1-based
  * field number: UTF-16 (by its byte-order mark or NUL bytes), NUL bytes,
- * bytes that are not UTF-8 (e.g. Windows-1252), malformed or unterminated
+ * bytes that are not UTF-8 (e.g. Windows-1252), control characters other
+ * than tab, CR and LF (C0, DEL, C1: terminal escapes), malformed or unterminated
  * quotes, a field over CSVR_MAX_FIELD bytes and a record of more than
  * CSVR_MAX_COLUMNS fields. Each record is reported with the physical line it
  * starts on, which stays right when quoted fields span lines. Blank lines

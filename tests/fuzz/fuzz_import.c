@@ -1,5 +1,6 @@
-/* Fuzz the importers (collab/import.h): the first byte picks the kind, the
- * rest is the CSV file, imported into a source store that already holds the
+/* Fuzz the importers (collab/import.h): the first byte picks the kind (among
+ * FUZZ_NKINDS from FUZZ_FIRST_KIND: fuzz_dfe.c narrows them), the rest is the
+ * CSV file, imported into a source store that already holds the
  * small valid set of tests/data/import/good (so references can resolve).
  * A refused file must leave the store as it was and say why. */
 #include "config.h"
@@ -12,6 +13,11 @@
 #include "collab/store.h"
 #include "collab/util.h"
 #include "fuzz.h"
+
+#ifndef FUZZ_FIRST_KIND
+#define FUZZ_FIRST_KIND IMP_SCHOOLS
+#define FUZZ_NKINDS (IMP_NATIONAL + 1)
+#endif
 
 static sqlite3 *db;
 static char store_path[256];
@@ -60,7 +66,9 @@ static double digest(void)
         " + 100 * (SELECT count(*) FROM result) + 1000 * (SELECT count(*) FROM attendance)"
         " + 1e4 * (SELECT count(*) FROM estimate) + 1e5 * (SELECT count(*) FROM national)"
         " + 1e6 * (SELECT count(*) FROM subject) + (SELECT total(points) FROM result)"
-        " + (SELECT total(att8) FROM pupil_ks4) + (SELECT count(*) FROM import_log)";
+        " + (SELECT total(att8) FROM pupil_ks4) + (SELECT count(*) FROM import_log)"
+        " + (SELECT count(*) + total(value) + count(marker) FROM dfe_school)"
+        " + (SELECT count(*) FROM dfe_school_info)";
     sqlite3_stmt *st = NULL;
     double d = -1;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -75,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (!db)
         open_store();
-    enum imp_kind kind = (enum imp_kind)(data[0] % (IMP_NATIONAL + 1));
+    enum imp_kind kind = (enum imp_kind)(FUZZ_FIRST_KIND + data[0] % FUZZ_NKINDS);
     const char *path = fuzz_temp_file(data + 1, size - 1, ".csv");
     if (!path)
         return 0;

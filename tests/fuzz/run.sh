@@ -6,7 +6,7 @@
 # input is copied to tests/fuzz/regress/TARGET/, where `make check` replays
 # it through the ordinary build (tests/fuzz/replay.c) from then on.
 #
-#   FUZZ_SECONDS=60 FUZZ_TARGETS="csv yaml expr import" tests/fuzz/run.sh
+#   FUZZ_SECONDS=60 FUZZ_TARGETS="csv yaml expr import dfe" tests/fuzz/run.sh
 #
 # Other knobs: FUZZ_MAX_LEN (bytes, default 8192), FUZZ_TIMEOUT (seconds per
 # input, default 10), FUZZ_WORK (work directory, default a new temporary one,
@@ -18,7 +18,7 @@ top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 seconds=${FUZZ_SECONDS:-60}
 max_len=${FUZZ_MAX_LEN:-8192}
 timeout=${FUZZ_TIMEOUT:-10}
-targets=${FUZZ_TARGETS:-csv yaml expr import}
+targets=${FUZZ_TARGETS:-csv yaml expr import dfe}
 cc=${CC_FUZZ:-clang}
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/collab-fuzz.XXXXXX")}
 mkdir -p "$work"
