@@ -355,6 +355,10 @@ static int stop_requested(void *job)
 
 static int log_import(struct imp_ctx *c)
 {
+    /* Out of transaction means SQLite rolled it back after an error someone
+     * took for "no rows": the log row would be committed on its own. */
+    if (sqlite3_get_autocommit(c->db))
+        return collab_err_set(c->err, "the import's transaction was rolled back by SQLite");
     char at[32];
     time_t now = time(NULL);
     struct tm tm;
