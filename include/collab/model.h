@@ -49,6 +49,9 @@ struct model_query {
     int key_stage;          /* 0: 4 when the group has KS4 data, else 2 */
     const char *subject;    /* MODEL_VIEW_SUBJECT: subject code */
     long urn;               /* MODEL_VIEW_SIMILAR / PUPILS: the school */
+    int national;           /* MODEL_VIEW_SIMILAR: among all England's schools
+                             * (the DfE intake table) rather than the group's;
+                             * always so for a school with no pupil data */
     const char *term;       /* MODEL_VIEW_EVALUATION: NULL = latest */
     int sort_col;           /* -1: the view's natural order */
     int sort_desc;

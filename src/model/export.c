@@ -218,7 +218,11 @@ static void delimited_value(const struct model_column *col, const struct model_c
         sb_add(out, "x");
         return;
     }
-    if (cell->flags & (CELL_MISSING | CELL_NA))
+    if (cell->flags & CELL_NA) {    /* does not apply: never read as 0 or as missing */
+        sb_add(out, "n/a");
+        return;
+    }
+    if (cell->flags & CELL_MISSING)
         return;
     if (col->kind == MODEL_COL_NUMBER) {
         format_number(cell->value, decimals, 0, buf, sizeof buf);
@@ -344,7 +348,9 @@ static void json_cell(FILE *fp, const struct model_column *col, const struct mod
     cell_style(col, cell, &decimals, &sign);
     if (cell->flags & CELL_SUPPRESSED)
         fputs("\"x\"", fp);
-    else if (cell->flags & (CELL_MISSING | CELL_NA))
+    else if (cell->flags & CELL_NA)
+        fputs("\"n/a\"", fp);
+    else if (cell->flags & CELL_MISSING)
         fputs("null", fp);
     else if (col->kind == MODEL_COL_TEXT)
         json_string(fp, cell->text);

@@ -166,10 +166,17 @@ static int load_dimensions(struct model *m, struct collab_err *err)
     return 0;
 }
 
+static int table_exists(sqlite3 *db, const char *name);
+
+/* Years with pupil aggregates, and years in which a member school known
+ * only by its DfE figures has a published KS4 cohort. */
 static int load_years(struct model *m, struct collab_err *err)
 {
-    sqlite3_stmt *st = store_prepare(m->db,
-        "SELECT DISTINCT year FROM agg_pupil ORDER BY year", err);
+    sqlite3_stmt *st = store_prepare(m->db, table_exists(m->db, "dfe_school")
+        ? "SELECT year FROM agg_pupil UNION SELECT d.year FROM dfe_school d JOIN school s"
+          " ON s.urn = d.urn WHERE s.has_pupil_data = 0 AND d.measure = 'ks4_pupils'"
+          " AND d.value IS NOT NULL ORDER BY 1"
+        : "SELECT DISTINCT year FROM agg_pupil ORDER BY year", err);
     if (!st)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW && m->nyears < MDL_MAX_YEARS)
@@ -458,11 +465,17 @@ static int has_year(const struct model *m, int year)
     return 0;
 }
 
-/* KS4 when the group has KS4 figures for the year, else KS2. */
+/* KS4 when the group has KS4 figures for the year (its pupils' or a DfE-only
+ * member's published ones), else KS2. */
 static int default_key_stage(struct model *m, int year)
 {
     sqlite3_stmt *st = NULL;
     int ks = 2;
+    double x;
+    for (size_t s = 0; s < m->nschools; s++)
+        if (!m->schools[s].has_pupil_data &&
+            mdl_dfe_value(m, m->schools[s].urn, year, "ks4_pupils", &x))
+            return 4;
     if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM agg_pupil WHERE scope = 0 AND year = ?1"
                            " AND key_stage = 4 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int(st, 1, year);

@@ -41,11 +41,12 @@ static int has_pctl(struct model *m, const struct mdl_view_ctx *v, const struct 
     return !isnan(p);
 }
 
-/* The percentile of the figure in column c - 1, against England's schools. */
-static void pctl_cell(struct model *m, struct model_row *r, int c, int year,
+/* The percentile of the figure in column fc, against England's schools,
+ * into column c. */
+static void pctl_cell(struct model *m, struct model_row *r, int fc, int c, int year,
                       const struct mdl_ind *ind)
 {
-    const struct model_cell *fig = &r->cells[c - 1];
+    const struct model_cell *fig = &r->cells[fc];
     if (fig->flags & CELL_SUPPRESSED) {
         mdl_set_suppressed(r, c);
         return;
@@ -74,6 +75,38 @@ static void dfe_sig(struct model *m, struct model_cell *cell, long urn, int year
     cell->flags |= side > 0 ? CELL_SIG_ABOVE : side < 0 ? CELL_SIG_BELOW : 0;
 }
 
+/* Progress 8 is followed by its 95% interval and the DfE's band: the
+ * published interval for a DfE-only school, collab's for pupil data. */
+static const struct { const char *suffix, *label; } p8_cols[] = {
+    { "_lo", "95% lo" }, { "_hi", "95% hi" }, { "_band", "Band" },
+};
+#define NP8 (sizeof p8_cols / sizeof p8_cols[0])
+
+static int extra_cols(const struct model *m, const struct mdl_ind *ind)
+{
+    return mdl_is_p8(m, ind) ? (int)NP8 : 0;
+}
+
+/* The interval and band cells after the P8 figure in column c - 1. */
+static void p8_cells(struct model_row *r, int c, const struct mdl_ind *ind)
+{
+    const struct model_cell *fig = &r->cells[c - 1];
+    if (fig->flags & (CELL_SUPPRESSED | CELL_NA)) {
+        for (int i = 0; i < (int)NP8; i++)
+            r->cells[c + i].flags = fig->flags & (CELL_SUPPRESSED | CELL_NA);
+        return;
+    }
+    if ((fig->flags & CELL_MISSING) || isnan(fig->lo) || isnan(fig->hi))
+        return;
+    for (int i = 0; i < 2; i++) {
+        mdl_set_num(r, c + i, i ? fig->hi : fig->lo);
+        r->cells[c + i].own_format = 1;
+        r->cells[c + i].decimals = ind->decimals;
+        r->cells[c + i].show_sign = ind->show_sign;
+    }
+    mdl_set_text(r, c + 2, stats_p8_band_label(stats_p8_band(fig->value, fig->lo, fig->hi)));
+}
+
 /* Fill the context cells starting at column c from school_context. */
 static void context_cells(struct model *m, struct model_row *r, int c, long urn,
                           int year, int ks)
@@ -98,12 +131,12 @@ static void rank_rows(struct model_table *t, int rank_col, int by, int polarity)
 {
     for (size_t i = 0; i < t->nrows; i++) {
         const struct model_cell *ci = &t->rows[i].cells[by];
-        if (ci->flags & (CELL_SUPPRESSED | CELL_MISSING))
+        if (ci->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA))
             continue;
         int rank = 1;
         for (size_t j = 0; j < t->nrows; j++) {
             const struct model_cell *cj = &t->rows[j].cells[by];
-            if (cj->flags & (CELL_SUPPRESSED | CELL_MISSING))
+            if (cj->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA))
                 continue;
             if (polarity == CFG_LOWER_BETTER ? cj->value < ci->value : cj->value > ci->value)
                 rank++;
@@ -141,9 +174,14 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
             continue;
         double nat, sd;
         mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd);
-        mdl_cell_figure(&r->cells[c++], &m->inds[i], &figs[i], nat, sd);
+        int fc = c++;
+        mdl_cell_figure(&r->cells[fc], &m->inds[i], &figs[i], nat, sd);
+        if (extra_cols(m, &m->inds[i])) {
+            p8_cells(r, c, &m->inds[i]);
+            c += extra_cols(m, &m->inds[i]);
+        }
         if (has_pctl(m, v, &m->inds[i]))
-            pctl_cell(m, r, c++, v->year, &m->inds[i]);
+            pctl_cell(m, r, fc, c++, v->year, &m->inds[i]);
     }
     return 0;
 }
@@ -174,7 +212,7 @@ static void fill_dfe_school(struct model *m, struct model_table *t,
         if (!is_headline(ind, v->ks))
             continue;
         const char *dm = mdl_dfe_measure(m, ind);
-        int pc = has_pctl(m, v, ind);
+        int pc = has_pctl(m, v, ind), ex = extra_cols(m, ind);
         if (v->fkey != 0)
             r->cells[c].flags = CELL_NA;
         else if (dm && mdl_dfe_value(m, sc->urn, v->year, dm, &x)) {
@@ -184,9 +222,11 @@ static void fill_dfe_school(struct model *m, struct model_table *t,
             r->cells[c].show_sign = ind->show_sign;
             dfe_sig(m, &r->cells[c], sc->urn, v->year, dm);
             if (pc)
-                pctl_cell(m, r, c + 1, v->year, ind);
+                pctl_cell(m, r, c, c + 1 + ex, v->year, ind);
         }
-        c += 1 + pc;
+        if (ex)
+            p8_cells(r, c + 1, ind);
+        c += 1 + ex + pc;
     }
 }
 
@@ -219,6 +259,12 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
         int c = mdl_col(t, m->inds[i].id, m->inds[i].short_label, MODEL_COL_NUMBER,
                         m->inds[i].decimals, m->inds[i].show_sign);
         t->cols[c].sortable = m->league_tables;
+        for (int k = 0; k < extra_cols(m, &m->inds[i]); k++) {
+            char id[64];
+            snprintf(id, sizeof id, "%s%s", m->inds[i].id, p8_cols[k].suffix);
+            mdl_col(t, id, p8_cols[k].label, k < 2 ? MODEL_COL_NUMBER : MODEL_COL_TEXT,
+                    m->inds[i].decimals, k < 2 ? m->inds[i].show_sign : 0);
+        }
         if (has_pctl(m, v, &m->inds[i])) {
             char id[64];
             snprintf(id, sizeof id, "%s_pctl", m->inds[i].id);

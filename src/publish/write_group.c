@@ -411,6 +411,31 @@ static int write_dfe_dist(sqlite3 *db, struct collab_err *err)
                 " GROUP BY year, measure, value ORDER BY year, measure, value", err);
 }
 
+/* The intake of every school in England with a published KS4 cohort and
+ * census figures, one row per school and year, so that similar schools can
+ * be found nationally (the model standardises over these rows). SEN is
+ * support plus EHC plans, as the schools view shows it; the cohort is the
+ * KS4 file's TPUP. */
+static int write_dfe_intake(sqlite3 *db, struct collab_err *err)
+{
+    return exec(db, "CREATE TABLE g.dfe_intake(year INTEGER NOT NULL, urn INTEGER NOT NULL,"
+                " name TEXT, la_code INTEGER, fsm6_pct REAL NOT NULL, eal_pct REAL NOT NULL,"
+                " sen_pct REAL NOT NULL, cohort INTEGER NOT NULL,"
+                " PRIMARY KEY (year, urn)) WITHOUT ROWID;"
+                "INSERT INTO g.dfe_intake SELECT d.year, d.urn, i.name, i.la_code,"
+                " max(CASE WHEN d.measure = 'fsm6_pct' THEN d.value END) AS f,"
+                " max(CASE WHEN d.measure = 'eal_pct' THEN d.value END) AS e,"
+                " max(CASE WHEN d.measure = 'sen_support_pct' THEN d.value END)"
+                "  + max(CASE WHEN d.measure = 'sen_ehc_pct' THEN d.value END) AS s,"
+                " max(CASE WHEN d.measure = 'ks4_pupils' THEN d.value END) AS c"
+                " FROM main.dfe_school d LEFT JOIN main.dfe_school_info i ON i.urn = d.urn"
+                " WHERE d.urn > 0 AND d.value IS NOT NULL AND d.measure IN ('fsm6_pct',"
+                " 'eal_pct', 'sen_support_pct', 'sen_ehc_pct', 'ks4_pupils')"
+                " GROUP BY d.year, d.urn"
+                " HAVING f IS NOT NULL AND e IS NOT NULL AND s IS NOT NULL AND c > 0"
+                " ORDER BY d.year, d.urn", err);
+}
+
 static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -434,7 +459,9 @@ static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_
         rc = exec(db, sb_str(&sb), err);
     }
     sb_free(&sb);
-    return rc == 0 ? write_dfe_dist(db, err) : rc;
+    if (rc == 0)
+        rc = write_dfe_dist(db, err);
+    return rc == 0 ? write_dfe_intake(db, err) : rc;
 }
 
 static int write_schools(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
