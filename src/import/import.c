@@ -472,6 +472,10 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
         sqlite3_progress_handler(db, 0, NULL, NULL);
         if (rc == 0 && collab_job_stopped(c->job))
             rc = collab_err_set(err, "interrupted");
+        /* SQLite may have rolled the transaction back by itself (out of
+         * memory, a full disk): then nothing may be reported as imported. */
+        if (rc == 0 && sqlite3_get_autocommit(db))
+            rc = collab_err_set(err, "the import's transaction was rolled back by SQLite");
         if (rc == 0)
             rc = store_commit(db, err);
         else
