@@ -18,14 +18,34 @@
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 #define MAX_STMTS 3
 
+/* Rows of results written by one statement: a statement's start and end
+ * (cursors, journal bookkeeping) cost as much as the row itself. Only the
+ * rows of pupils with no stored results are batched: they cannot conflict
+ * (duplicates in the file are refused before), so the batch is a plain
+ * INSERT OR FAIL, which needs no statement journal; an upsert of many rows
+ * would copy every page it touches into one. */
+#define BATCH 64
+
+/* Result rows waiting for the batch statement; their text copied out of the
+ * reader's buffer, which the next record reuses. */
+struct pending {
+    struct strbuf text;             /* pupil, subject, grade; NUL after each */
+    size_t off[BATCH][3];
+    double points[BATCH];
+    long line[BATCH];
+    size_t n;
+};
+
 /* The state every kind keeps between rows. */
 struct kind_state {
     sqlite3_stmt *st[MAX_STMTS];
+    struct pending *pending;        /* results only */
     struct imp_keyset known;        /* schools (urn) or subjects (code) */
     char **codes;                   /* subject codes, for "did you mean" */
     size_t ncodes;
     char *last_pupil;               /* the previous row's pupil id */
     int last_found, last_ks;
+    int last_stored;                /* results: the pupil had results before */
     long last_year;
 };
 
@@ -48,6 +68,9 @@ static void end_state(struct imp_ctx *c)
         free(s->codes[i]);
     free(s->codes);
     free(s->last_pupil);
+    if (s->pending)
+        sb_free(&s->pending->text);
+    free(s->pending);
     free(s);
     c->state = NULL;
 }
@@ -323,6 +346,7 @@ static int find_pupil(struct imp_ctx *c, int col, long ks)
         if (s->last_found) {
             s->last_year = sqlite3_column_int(st, 0);
             s->last_ks = sqlite3_column_int(st, 1);
+            s->last_stored = sqlite3_column_count(st) > 2 && sqlite3_column_int(st, 2);
         }
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -353,15 +377,93 @@ static const struct imp_col result_cols[] = {
     { "pupil_id", 1 }, { "subject", 1 }, { "grade", 1 },
 };
 
+#define RESULT_UPSERT " ON CONFLICT(pupil, subject) DO UPDATE SET " \
+    "grade = excluded.grade, points = excluded.points"
+
 static int result_begin(struct imp_ctx *c)
 {
+    struct strbuf sql = STRBUF_INIT;
     if (load_keys(c, "SELECT code, double_award, 1 FROM subject ORDER BY code") != 0
-        || prepare_pupil_lookup(c) != 0)
+        || prepare(c, 1, "SELECT year, key_stage, EXISTS (SELECT 1 FROM result "
+                   "WHERE pupil = ?1) FROM pupil WHERE id = ?1") != 0)
         return -1;
-    return prepare(c, 0,
-        "INSERT INTO result(pupil, subject, grade, points) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(pupil, subject) DO UPDATE SET grade = excluded.grade, "
-        "points = excluded.points");
+    sb_add(&sql, "INSERT OR FAIL INTO result(pupil, subject, grade, points) VALUES ");
+    for (int i = 0; i < BATCH; i++)
+        sb_add(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+    int rc = prepare(c, 2, sb_str(&sql));
+    sb_free(&sql);
+    state(c)->pending = util_xcalloc(1, sizeof(struct pending));
+    if (rc != 0)
+        return -1;
+    return prepare(c, 0, "INSERT INTO result(pupil, subject, grade, points) "
+                   "VALUES (?1, ?2, ?3, ?4)" RESULT_UPSERT);
+}
+
+static void bind_result(sqlite3_stmt *st, int col, const struct pending *p, size_t i)
+{
+    for (int k = 0; k < 3; k++)
+        sqlite3_bind_text(st, col + k, p->text.buf + p->off[i][k], -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, col + 3, p->points[i]);
+}
+
+/* Write the pending rows: all at once when there are BATCH, else (at the
+ * end, or to find which row the store refused) one at a time. */
+static int flush_results(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    struct pending *p = s->pending;
+    long line = c->line;
+    int rc = 0;
+    if (p->n == BATCH) {
+        for (size_t i = 0; i < BATCH; i++)
+            bind_result(s->st[2], 1 + 4 * (int)i, p, i);
+        rc = sqlite3_step(s->st[2]);
+        sqlite3_reset(s->st[2]);
+        if (rc == SQLITE_DONE) {
+            p->n = 0;
+            sb_reset(&p->text);
+            return 0;
+        }
+        /* Anything but a refused row (an interrupt, a full disk) may have
+         * rolled the transaction back: nothing more may be written. */
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return collab_err_set(c->err, "%s:%ld: store error: %s", c->name,
+                                  p->line[0], sqlite3_errmsg(c->db));
+        /* Redo the batch row by row (upserts, so the rows it wrote before
+         * failing are no conflict): each refusal then names its own line. */
+    }
+    rc = 0;
+    for (size_t i = 0; i < p->n && rc == 0; i++) {
+        c->line = p->line[i];
+        bind_result(s->st[0], 1, p, i);
+        rc = imp_step(c, s->st[0]);
+    }
+    c->line = line;
+    p->n = 0;
+    sb_reset(&p->text);
+    return rc;
+}
+
+static void add_text(struct pending *p, int k, const char *s)
+{
+    p->off[p->n][k] = p->text.len;
+    sb_addn(&p->text, s, strlen(s) + 1);
+}
+
+static int queue_result(struct imp_ctx *c, double points)
+{
+    struct pending *p = state(c)->pending;
+    add_text(p, 0, c->vals[RE_PUPIL]);
+    add_text(p, 1, c->vals[RE_SUBJECT]);
+    add_text(p, 2, c->vals[RE_GRADE]);
+    p->points[p->n] = points;
+    p->line[p->n++] = c->line;
+    return p->n == BATCH ? flush_results(c) : 0;
+}
+
+static int result_finish(struct imp_ctx *c)
+{
+    return flush_results(c);
 }
 
 static void unknown_subject(struct imp_ctx *c, const char *code)
@@ -418,6 +520,8 @@ static int result_row(struct imp_ctx *c)
     if (!ok || !found || !writing(c))
         return 0;
     imp_touch_year(c, s->last_year);
+    if (!s->last_stored)
+        return queue_result(c, ks4_points(g1, g2));
     sqlite3_stmt *st = s->st[0];
     imp_bind_text(st, 1, c->vals[RE_PUPIL]);
     imp_bind_text(st, 2, code);
@@ -577,8 +681,8 @@ static const struct imp_kind_def kinds[] = {
                        subject_finish, end_state },
     [IMP_PUPILS] = { "pupils", COLS(pupil_cols), 1, pupil_begin, pupil_row, NULL,
                      end_state },
-    [IMP_RESULTS] = { "results", COLS(result_cols), 2, result_begin, result_row, NULL,
-                      end_state },
+    [IMP_RESULTS] = { "results", COLS(result_cols), 2, result_begin, result_row,
+                      result_finish, end_state },
     [IMP_ATTENDANCE] = { "attendance", COLS(attendance_cols), 1, attendance_begin,
                          attendance_row, NULL, end_state },
     [IMP_ESTIMATES] = { "estimates", COLS(estimate_cols), 2, estimate_begin,
