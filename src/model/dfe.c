@@ -80,3 +80,107 @@ int mdl_is_p8(const struct model *m, const struct mdl_ind *ind)
     const char *dm = mdl_dfe_measure(m, ind);
     return strcmp(ind->id, "p8") == 0 || (dm && strcmp(dm, "p8") == 0);
 }
+
+/* What a school's DfE figure is per: combining schools weights each figure
+ * by it (P8 by the pupils it covers, absence by pupils on roll, the rest by
+ * the KS4 cohort), which gives the group's own figure for a mean or a
+ * percentage of KS4 pupils. */
+static const struct { const char *measure, *weight; } dfe_weights[] = {
+    { "p8", "p8_pupils" },
+    { "absence_pct", "pupils" },
+    { "persistent_absence_pct", "pupils" },
+};
+
+static const char *weight_of(const char *measure)
+{
+    for (size_t i = 0; i < sizeof dfe_weights / sizeof dfe_weights[0]; i++)
+        if (strcmp(measure, dfe_weights[i].measure) == 0)
+            return dfe_weights[i].weight;
+    return "ks4_pupils";
+}
+
+int mdl_dfe_only_group(struct model *m, int year, int ks)
+{
+    int dfe = 0;
+    double x;
+    for (size_t s = 0; s < m->nschools; s++) {
+        if (mdl_school_has_pupils(m, m->schools[s].urn, year, ks))
+            return 0;
+        if (!m->schools[s].has_pupil_data && ks == 4 &&
+            mdl_dfe_value(m, m->schools[s].urn, year, "ks4_pupils", &x))
+            dfe = 1;
+    }
+    return dfe;
+}
+
+void mdl_dfe_group_fig(struct model *m, int year, const struct mdl_ind *ind,
+                       struct mdl_fig *fig)
+{
+    const char *dm = mdl_dfe_measure(m, ind);
+    double sw = 0, swx = 0, x, w;
+    memset(fig, 0, sizeof *fig);
+    fig->status = FIG_MISSING;
+    fig->value = NAN;
+    for (size_t s = 0; dm && s < m->nschools; s++) {
+        long urn = m->schools[s].urn;
+        if (m->schools[s].has_pupil_data || !mdl_dfe_value(m, urn, year, dm, &x) ||
+            !mdl_dfe_value(m, urn, year, weight_of(dm), &w) || w <= 0)
+            continue;
+        sw += w;
+        swx += w * x;
+    }
+    if (sw <= 0)
+        return;
+    fig->status = FIG_OK;
+    fig->value = swx / sw;
+    fig->n = (long)sw;
+    /* Accumulators as the figure's kind expects them; a mean's sum of
+     * squares is unknown, so its variance (and a change test) is NAN. */
+    fig->s1 = ind->agg == CFG_AGG_MEAN ? swx : fig->value / 100.0 * sw;
+    fig->s2 = ind->agg == CFG_AGG_RATE ? sw : NAN;
+}
+
+int mdl_dfe_national(struct model *m, int year, const char *measure, double *value)
+{
+    return measure && (mdl_dfe_value(m, 0, year, measure, value) ||
+                       mdl_dfe_value(m, -3, year, measure, value));
+}
+
+/* "Parliament Hill School: Progress 8 +0.77 (DfE, 168 pupils) is significantly
+ * above national (-0.03): published interval +0.58 to +0.96", and the
+ * lowest / highest 20% of schools nationally, for members known only by
+ * their DfE figures. */
+void mdl_dfe_findings(struct model *m, int year, int ks, struct model_table *t)
+{
+    for (size_t s = 0; s < m->nschools; s++) {
+        const struct mdl_school *sc = &m->schools[s];
+        if (sc->has_pupil_data)
+            continue;
+        for (size_t i = 0; i < m->ninds; i++) {
+            const struct mdl_ind *ind = &m->inds[i];
+            const char *dm = mdl_dfe_measure(m, ind);
+            double x, lo, hi, nat;
+            char val[32], a[32], b[32], natv[32];
+            if (!dm || !ind->headline || ind->key_stage != ks ||
+                !mdl_dfe_value(m, sc->urn, year, dm, &x))
+                continue;
+            mdl_format_value(ind, x, val, sizeof val);
+            if (mdl_is_p8(m, ind) && mdl_dfe_value(m, sc->urn, year, "p8_cilow", &lo) &&
+                mdl_dfe_value(m, sc->urn, year, "p8_ciupp", &hi) &&
+                mdl_dfe_national(m, year, dm, &nat) && stats_compare(lo, hi, nat) != 0) {
+                mdl_format_value(ind, lo, a, sizeof a);
+                mdl_format_value(ind, hi, b, sizeof b);
+                mdl_format_value(ind, nat, natv, sizeof natv);
+                mdl_add_finding(t, "%s: %s %s (DfE) is significantly %s national (%s): "
+                                "published interval %s to %s", sc->name, ind->label, val,
+                                stats_compare(lo, hi, nat) > 0 ? "above" : "below", natv,
+                                a, b);
+            }
+            double p = mdl_percentile(m, year, dm, x);
+            const char *q = stats_quintile_words(p);
+            if (q)
+                mdl_add_finding(t, "%s: %s %s (DfE) is in the %s of schools nationally "
+                                "(percentile %.0f)", sc->name, ind->label, val, q, p);
+        }
+    }
+}

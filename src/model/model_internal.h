@@ -98,6 +98,20 @@ double mdl_percentile(struct model *m, int year, const char *measure, double val
 const char *mdl_dfe_measure(const struct model *m, const struct mdl_ind *ind);
 /* Is the indicator Progress 8 (id p8 or dfe_measure p8)? */
 int mdl_is_p8(const struct model *m, const struct mdl_ind *ind);
+/* A group whose members have no pupils at the year and key stage, at
+ * least one known by its DfE figures: 1, else 0. */
+int mdl_dfe_only_group(struct model *m, int year, int ks);
+/* The group's figure from its DfE-only members' published figures, each
+ * weighted by what it is per (P8 pupils, KS4 cohort, pupils on roll);
+ * FIG_MISSING when the indicator has no DfE measure or no member has it. */
+void mdl_dfe_group_fig(struct model *m, int year, const struct mdl_ind *ind,
+                       struct mdl_fig *fig);
+/* England's figure for a DfE measure (state-funded, then the secondary
+ * census/absence row): 1 found, 0 not. */
+int mdl_dfe_national(struct model *m, int year, const char *measure, double *value);
+/* Findings for DfE-only members: P8 significance by the published interval
+ * and the lowest / highest 20% of schools nationally. */
+void mdl_dfe_findings(struct model *m, int year, int ks, struct model_table *t);
 
 /* findings.c: areas of interest, appended to the overview's findings. */
 struct mdl_view_ctx;

@@ -93,7 +93,8 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
     const struct mdl_ind *ind = &m->inds[i];
     struct model_row *r = mdl_row(t, ind->id, 0);
     double nat, sd;
-    mdl_national(m, v->year, ind->id, v->fkey, &nat, &sd);
+    if (!mdl_national(m, v->year, ind->id, v->fkey, &nat, &sd) && v->fkey == 0)
+        mdl_dfe_national(m, v->year, mdl_dfe_measure(m, ind), &nat);
     mdl_set_text(r, OV_ID, ind->id);
     mdl_set_text(r, OV_LABEL, ind->label);
     int side = mdl_cell_figure(&r->cells[OV_VALUE], ind, fig, nat, sd);
@@ -229,6 +230,8 @@ static int add_findings(struct model *m, struct model_table *t,
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     /* Without school_level no finding may name a school. */
     int rc = m->user->school_level ? find_schools(m, t, v, figs, err) : 0;
+    if (rc == 0 && m->user->school_level && v->fkey == 0)
+        mdl_dfe_findings(m, v->year, v->ks, t);
     if (rc == 0)
         rc = find_subjects(m, t, v, figs, err);
     if (rc == 0)
@@ -237,6 +240,39 @@ static int add_findings(struct model *m, struct model_table *t,
         rc = mdl_areas_of_interest(m, v, t, err);
     free(figs);
     return rc;
+}
+
+/* A group with no pupil data: its figures are its schools' published ones
+ * combined (mdl_dfe_group_fig); a pupil-group filter does not apply. */
+static void dfe_figs(struct model *m, int year, long fkey, struct mdl_fig *figs)
+{
+    for (size_t i = 0; i < m->ninds; i++) {
+        if (fkey == 0) {
+            mdl_dfe_group_fig(m, year, &m->inds[i], &figs[i]);
+            continue;
+        }
+        memset(&figs[i], 0, sizeof figs[i]);
+        figs[i].status = FIG_MISSING;
+        figs[i].value = NAN;
+    }
+}
+
+static void dfe_only_note(struct model_table *t, const struct mdl_view_ctx *v)
+{
+    static const int na_cols[] = { OV_VALUE, OV_DIFF, OV_N };
+    for (size_t r = 0; v->fkey != 0 && r < t->nrows; r++)
+        for (size_t c = 0; c < sizeof na_cols / sizeof na_cols[0]; c++)
+            t->rows[r].cells[na_cols[c]].flags = CELL_NA;
+    if (v->fkey != 0)
+        mdl_set_note(t, "This group has only the DfE's published school-level figures "
+                     "(no pupil data): pupil-group filters do not apply (n/a). Clear the "
+                     "filter, or see each school in the schools view.");
+    else
+        mdl_set_note(t, "This group has only the DfE's published school-level figures "
+                     "(no pupil data): each group figure combines its schools' published "
+                     "%d figures, weighted by their KS4 cohorts (P8 by pupils included, "
+                     "absence by pupils on roll); n is that weight. National: England, "
+                     "state-funded. See each school in the schools view.", v->year);
 }
 
 int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
@@ -251,9 +287,14 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
     int rc = 0;
     for (int y = 0; y < ny; y++)
         trend[y] = util_xcalloc(ni, sizeof *trend[y]);
-    if (mdl_fetch_pupil(m, 0, v->year, v->ks, v->fkey, figs, &n, err) < 0)
+    int dfe_only = mdl_dfe_only_group(m, v->year, v->ks);
+    if (dfe_only) {
+        dfe_figs(m, v->year, v->fkey, figs);
+        for (int y = 0; y < ny; y++)
+            dfe_figs(m, years[y], v->fkey, trend[y]);
+    } else if (mdl_fetch_pupil(m, 0, v->year, v->ks, v->fkey, figs, &n, err) < 0)
         rc = -1;
-    for (int y = 0; rc == 0 && y < ny; y++)
+    for (int y = 0; rc == 0 && !dfe_only && y < ny; y++)
         if (mdl_fetch_pupil(m, 0, years[y], v->ks, v->fkey, trend[y], &n, err) < 0)
             rc = -1;
     if (rc == 0) {
@@ -265,6 +306,8 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
                 fill_row(m, t, i, v, &figs[i], trend, ny);
         if (t->nrows == 0)
             mdl_set_note(t, "no headline indicators for key stage %d", v->ks);
+        else if (dfe_only)
+            dfe_only_note(t, v);
         rc = add_findings(m, t, v, err);
     }
     for (int y = 0; y < ny; y++)
