@@ -15,7 +15,9 @@ static const char usage[] =
     "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
     "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
     "         [--format table|csv|tsv|json] [--term YYYY-SEASON] [--since DATE] VIEW\n"
-    "  VIEW: overview | subjects | subject CODE | schools | similar URN | pupils URN\n"
+    "  VIEW: overview | subjects | subject CODE | schools | similar URN [--national]\n"
+    "        | pupils URN (--national: similar schools among all England's schools,\n"
+    "        from the DfE's published intake)\n"
     "        | evaluation (--term: e.g. 2026-autumn; default the latest term)\n"
     "        | changes (group changes since your last visit, or --since YYYY-MM-DD)";
 
@@ -46,6 +48,7 @@ struct report_args {
     const char *data, *config, *user, *group, *year, *ks, *sort, *format, *term, *since;
     const char *filters[MAX_FILTERS];
     int nfilters;
+    int national;
     const char *pos[3];
     int npos;
 };
@@ -76,6 +79,8 @@ static int parse_args(int argc, char **argv, struct report_args *a)
                 return -1;
             }
             a->filters[a->nfilters++] = argv[++i];
+        } else if (strcmp(arg, "--national") == 0) {
+            a->national = 1;
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else if (arg[0] == '-' && arg[1]) {
@@ -138,6 +143,11 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
         return -1;
     }
     q->term = a->term;
+    if (a->national && v->view != MODEL_VIEW_SIMILAR) {
+        cli_error("--national applies to the similar view only");
+        return -1;
+    }
+    q->national = a->national;
     for (int i = 0; i < a->nfilters; i++) {
         struct collab_err err = { .set = 0 };
         if (model_filter_parse(cfg, a->filters[i], &q->filter, &err) != 0) {

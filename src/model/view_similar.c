@@ -1,4 +1,6 @@
-/* Similar schools: member schools nearest one school in intake.
+/* Similar schools: member schools nearest one school in intake, or (with
+ * the query's `national`, and always for a school with no pupil data) the
+ * schools of England nearest it by the DfE's published intake.
  *
  * Each intake measure (FSM6 %, EAL %, SEN %, cohort, prior attainment mean)
  * is standardised across the group's schools that have all five for the
@@ -6,7 +8,9 @@
  * nothing) and schools are ordered by weighted Euclidean distance over the
  * z-scores, sqrt(sum of w * dz^2), with the weights of indicators.yaml's
  * `similarity:` (1 each by default). The chosen school comes first, at
- * distance 0.
+ * distance 0. Nationally the same over FSM6 %, EAL %, SEN % and KS4 cohort
+ * of the group store's dfe_intake (no prior attainment: the DfE's
+ * school-level files do not publish it), the nearest NATIONAL_NEAREST.
  */
 #include "config.h"
 
@@ -114,6 +118,192 @@ static void add_row(struct model *m, struct model_table *t, const struct intake 
         mdl_set_num(r, 3 + f, raw[f]);
 }
 
+/* ---- among all England's schools (dfe_intake, written by publish) ---- */
+
+#define NNAT 4              /* FSM6 %, EAL %, SEN %, cohort: no prior in DfE files */
+#define NATIONAL_NEAREST 20
+
+struct nat_school {
+    long urn, la_code;
+    char *name;
+    double x[NNAT], z[NNAT];
+    double distance;
+};
+
+static int by_nat_distance(const void *a, const void *b)
+{
+    const struct nat_school *x = a, *y = b;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? -1 : 1;
+    return x->urn < y->urn ? -1 : x->urn > y->urn;
+}
+
+static struct nat_school *read_national(struct model *m, int year, size_t *n,
+                                        struct collab_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(m->db, "SELECT urn, name, la_code, fsm6_pct, eal_pct, sen_pct,"
+                           " cohort FROM dfe_intake WHERE year = ?1 ORDER BY urn", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        collab_err_set(err, "group '%s' has no national intake table: import the DfE KS4 "
+                       "and census files (collab import dfe-ks4, dfe-census) and publish "
+                       "again", m->group->id);
+        return NULL;
+    }
+    sqlite3_bind_int(st, 1, year);
+    size_t cap = 0;
+    struct nat_school *all = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            all = util_xrealloc(all, cap * sizeof *all);
+        }
+        struct nat_school *s = &all[(*n)++];
+        const unsigned char *name = sqlite3_column_text(st, 1);
+        s->urn = (long)sqlite3_column_int64(st, 0);
+        s->name = util_xstrdup(name ? (const char *)name : "");
+        s->la_code = (long)sqlite3_column_int64(st, 2);
+        for (int f = 0; f < NNAT; f++)
+            s->x[f] = sqlite3_column_double(st, 3 + f);
+    }
+    sqlite3_finalize(st);
+    if (*n == 0)
+        collab_err_set(err, "no school in England has published intake figures for %d "
+                       "in group '%s' (DfE KS4 and census files)", year, m->group->id);
+    return all;
+}
+
+static void free_national(struct nat_school *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(all[i].name);
+    free(all);
+}
+
+/* The target's intake: its published figures, else its pupils' (cohort,
+ * FSM6 %, EAL %, SEN % of school_context). Returns 1 published, 2 pupils,
+ * 0 none. */
+static int national_target(struct model *m, const struct nat_school *all, size_t n,
+                           long urn, int year, int ks, double *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (all[i].urn == urn) {
+            memcpy(x, all[i].x, sizeof all[i].x);
+            return 1;
+        }
+    static const int order[NNAT] = { 1, 2, 3, 0 };   /* st_context columns */
+    sqlite3_stmt *st = m->st_context;
+    int found = 0;
+    sqlite3_bind_int64(st, 1, urn);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int(st, 3, ks);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 2;
+        for (int f = 0; f < NNAT; f++) {
+            if (sqlite3_column_type(st, order[f]) == SQLITE_NULL)
+                found = 0;
+            x[f] = sqlite3_column_double(st, order[f]);
+        }
+    }
+    sqlite3_reset(st);
+    return found;
+}
+
+/* z-scores over England's schools; the target is placed on the same scale. */
+static void standardise_national(struct nat_school *all, size_t n, const double *tx,
+                                 double *tz)
+{
+    for (int f = 0; f < NNAT; f++) {
+        double mean = 0, var = 0;
+        for (size_t i = 0; i < n; i++)
+            mean += all[i].x[f];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++)
+            var += (all[i].x[f] - mean) * (all[i].x[f] - mean);
+        double sd = sqrt(var / (double)n);
+        for (size_t i = 0; i < n; i++)
+            all[i].z[f] = sd > 0 ? (all[i].x[f] - mean) / sd : 0;
+        tz[f] = sd > 0 ? (tx[f] - mean) / sd : 0;
+    }
+}
+
+static void national_row(struct model_table *t, long urn, const char *name, long la,
+                         double distance, const double *x, int is_target)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%ld", urn);
+    struct model_row *r = mdl_row(t, key, is_target);
+    mdl_set_text(r, 0, name);
+    mdl_set_num(r, 1, (double)urn);
+    if (la > 0)
+        mdl_set_num(r, 2, (double)la);
+    mdl_set_num(r, 3, distance);
+    for (int f = 0; f < NNAT; f++)
+        mdl_set_num(r, 4 + f, x[f]);
+}
+
+static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t target,
+                         struct model_table *t, struct collab_err *err)
+{
+    const struct mdl_school *sc = &m->schools[target];
+    size_t n;
+    struct nat_school *all = read_national(m, v->year, &n, err);
+    if (!all || n == 0) {
+        free_national(all, n);
+        return -1;
+    }
+    double tx[NNAT], tz[NNAT], w[NFEAT];
+    int from = national_target(m, all, n, sc->urn, v->year, v->ks, tx);
+    if (!from) {
+        free_national(all, n);
+        return collab_err_set(err, "no intake figures for %s in %d: neither published "
+                              "(DfE KS4 and census) nor from pupil data", sc->name, v->year);
+    }
+    standardise_national(all, n, tx, tz);
+    weights(m->cfg, w);     /* feat_cols order: the first NNAT are these */
+    if (w[0] + w[1] + w[2] + w[3] <= 0)
+        w[0] = w[1] = w[2] = w[3] = 1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].urn == sc->urn) {
+            free(all[i].name);
+            continue;
+        }
+        double d2 = 0;
+        for (int f = 0; f < NNAT; f++)
+            d2 += w[f] * (all[i].z[f] - tz[f]) * (all[i].z[f] - tz[f]);
+        all[i].distance = sqrt(d2);
+        all[k++] = all[i];
+    }
+    qsort(all, k, sizeof *all, by_nat_distance);
+    mdl_table_title(t, "Schools in England similar to %s: %d, KS4 intake", sc->name, v->year);
+    mdl_col(t, "school", "School", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "urn", "URN", MODEL_COL_NUMBER, 0, 0);
+    mdl_col(t, "la_code", "LA", MODEL_COL_NUMBER, 0, 0);
+    mdl_col(t, "distance", "Distance", MODEL_COL_NUMBER, 2, 0);
+    for (int f = 0; f < NNAT; f++)
+        mdl_col(t, feat_cols[f].id, feat_cols[f].label, MODEL_COL_NUMBER,
+                feat_cols[f].decimals, 0);
+    national_row(t, sc->urn, sc->name, 0, 0, tx, 1);
+    for (size_t i = 0; i < k && i < NATIONAL_NEAREST; i++)
+        national_row(t, all[i].urn, all[i].name, all[i].la_code, all[i].distance, all[i].x, 0);
+    double wn[NFEAT] = { w[0], w[1], w[2], w[3], 0 };
+    struct strbuf wt = STRBUF_INIT;
+    describe_weights(wn, &wt);
+    mdl_set_note(t, "The %d nearest of %zu schools in England with published %d intake (DfE "
+                 "KS4 and census files), by distance over z-scores across England, "
+                 "weighted: %s. Mean prior attainment is not in the DfE's files, so it does "
+                 "not count here. Intake of %s: %s; SEN is support plus EHC plans.",
+                 k < NATIONAL_NEAREST ? (int)k : NATIONAL_NEAREST, n, v->year, sb_str(&wt),
+                 sc->name, from == 1 ? "its published figures (whole school; cohort is "
+                 "KS4 pupils)" : "its KS4 pupils in collab (the DfE's are whole-school)");
+    sb_free(&wt);
+    free_national(all, k);
+    return 0;
+}
+
 int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                      struct model_table *t, struct collab_err *err)
 {
@@ -125,6 +315,9 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
     if (target == m->nschools)
         return collab_err_set(err, "school %ld is not a member of group '%s'", urn,
                               m->group->id);
+    /* A school known only by its DfE figures has no group intake to compare. */
+    if (v->q->national || !m->schools[target].has_pupil_data)
+        return view_national(m, v, target, t, err);
     struct intake *in = util_xcalloc(m->nschools, sizeof *in);
     size_t n = 0, ti = m->nschools;
     struct strbuf left_out = STRBUF_INIT;
