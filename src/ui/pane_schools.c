@@ -3,7 +3,8 @@
  * ([ and ], unless the group's policy forbids league tables), with a chart
  * of the current column: bars against the national figure, or a scatter
  * against a second column (FSM6 % until another is chosen with *). `s` on a
- * school lists the schools with the most similar intake; Esc comes back.
+ * school lists the schools with the most similar intake (S switches between
+ * the group and all England's schools); Esc comes back.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@ static void schools_query(struct ui *ui, struct pane *p, struct model_query *q)
     if (p->drill) {
         q->view = MODEL_VIEW_SIMILAR;
         q->urn = strtol(p->drill, NULL, 10);
+        q->national = p->national;
     }
 }
 
@@ -142,6 +144,14 @@ static int schools_key(struct ui *ui, struct pane *p, int action)
             return 1;
         }
         return pane_drill_in(ui, p);
+    case ACT_SIMILAR_SCOPE:
+        /* A school with no pupil data is always compared across England. */
+        p->national = !p->national;
+        ui_message(ui, 0, "similar schools: %s", p->national ? "across England (DfE "
+                   "published intake)" : "within the group");
+        p->stale = 1;
+        ui->dirty_body = 1;
+        return 1;
     case ACT_BACK:
         return pane_drill_out(ui, p);
     case ACT_CHART:
@@ -165,7 +175,7 @@ static int schools_key(struct ui *ui, struct pane *p, int action)
 
 const struct pane_ops pane_schools_ops = {
     .name = "Schools",
-    .hint = "s similar  v chart  * x-axis",
+    .hint = "s similar  S group/England  v chart  * x-axis",
     .view = MODEL_VIEW_SCHOOLS,
     .query = schools_query,
     .draw = schools_draw,

@@ -512,6 +512,7 @@ static const action_fn action_fns[ACT_COUNT] = {
     [ACT_CLEAR_FILTERS] = act_clear_filters,
     [ACT_SORT_DESC] = act_sort, [ACT_SORT_ASC] = act_sort,
     [ACT_OPEN] = act_pane_only, [ACT_BACK] = act_pane_only, [ACT_SIMILAR] = act_pane_only,
+    [ACT_SIMILAR_SCOPE] = act_pane_only,
     [ACT_CHART] = act_pane_only, [ACT_CHART_X] = act_pane_only,
     [ACT_SEARCH] = act_search, [ACT_SEARCH_NEXT] = act_search_step,
     [ACT_SEARCH_PREV] = act_search_step, [ACT_COMMAND] = act_command,

@@ -53,6 +53,7 @@
     X(OPEN,           "open",           "<Enter>",       "open the selected row (a subject across every school)") \
     X(BACK,           "back",           "<Esc>",         "go back from a subject or a similar-schools list") \
     X(SIMILAR,        "similar",        "s",             "schools with the most similar intake to the selected school") \
+    X(SIMILAR_SCOPE,  "similar-scope",  "S",             "Schools: similar schools in the group or across England (DfE data)") \
     X(CHART,          "chart",          "v",             "Schools: cycle the chart (bars, scatter, none)") \
     X(CHART_X,        "chart-x",        "*",             "Schools: use the current column as the scatter's x axis") \
     X(SEARCH,         "search",         "/",             "quick jump to a school, URN, DfE number, subject or pupil") \
@@ -203,6 +204,7 @@ struct pane {
     enum chart_mode chart;
     int chart_x;             /* scatter x column, -1 until chosen */
     int col_placed;          /* the cursor column was put on a first indicator */
+    int national;            /* Schools: similar schools across England */
     void *priv;              /* the pane's own state (ops->close frees it) */
 };
 
