@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collab/store.h"
@@ -238,6 +239,25 @@ static int quick_check(sqlite3 *db, const char *path, struct collab_err *err)
     return ok ? 0 : -1;
 }
 
+/* quick_check once per version of the file (checked.c): skipped when this
+ * user has seen exactly this file pass, provided the file SQLite opened is
+ * the one stat'ed before the open (no rename in between). */
+static int check_once(sqlite3 *db, const char *path, const struct stat *before,
+                      struct collab_err *err)
+{
+    struct stat opened;
+    struct timespec started;
+    int same = stat(path, &opened) == 0 && store_same_file(before, &opened);
+    if (same && store_checked_before(path, before))
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &started);
+    if (quick_check(db, path, err) != 0)
+        return -1;
+    if (same)
+        store_checked_record(path, before, &started);
+    return 0;
+}
+
 /* Create an empty file with mode 0600 so SQLite never makes it world-readable. */
 static int precreate(const char *path, struct collab_err *err)
 {
@@ -278,7 +298,7 @@ sqlite3 *store_open(const char *path, enum store_kind kind, int flags,
         collab_err_prefix(err, path);
         goto fail;
     }
-    if (!created && !(flags & STORE_NOCHECK) && quick_check(db, path, err) != 0)
+    if (!created && !(flags & STORE_NOCHECK) && check_once(db, path, &sb, err) != 0)
         goto fail;
     if (is_empty(db) && !(flags & STORE_READONLY) && (created || (flags & STORE_CREATE))) {
         if (set_journal(db, kind, err) != 0 || migrate(db, kind, 0, err) != 0) {

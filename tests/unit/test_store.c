@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,178 @@ static char dir[] = "/tmp/collab-store-XXXXXX";
 static char *path(const char *leaf)
 {
     return util_path_join(dir, leaf);
+}
+
+/* ---- quick_check once per file version ------------------------------------ */
+
+static char *cache_dir;     /* $XDG_CACHE_HOME/collab/checked */
+
+/* The one entry in the cache directory (its path), or NULL when there are
+ * none or several; *count gets how many there are. */
+static char *only_entry(int *count)
+{
+    DIR *d = opendir(cache_dir);
+    char *found = NULL;
+    *count = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        free(found);
+        found = util_path_join(cache_dir, e->d_name);
+        (*count)++;
+    }
+    if (d)
+        closedir(d);
+    if (*count != 1) {
+        free(found);
+        found = NULL;
+    }
+    return found;
+}
+
+static int entries(void)
+{
+    int n;
+    free(only_entry(&n));
+    return n;
+}
+
+/* A group store with a school table of a few pages. */
+static void make_group(const char *file)
+{
+    struct collab_err err = { 0 };
+    sqlite3 *db = store_create(file, STORE_GROUP, &err);
+    store_exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+               "WHERE i < 500) INSERT INTO school(urn, name, ord) "
+               "SELECT 100000 + i, 'School number ' || i, i FROM n", &err);
+    store_close(db);
+}
+
+/* Damage the page type byte of the school table's root page, in place,
+ * keeping the size and (as someone hiding it would) the mtime. */
+static void corrupt(const char *file)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int root = 0, psize = 0;
+    struct stat before;
+    stat(file, &before);
+    sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL);
+    if (sqlite3_prepare_v2(db, "SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
+                           "FROM sqlite_schema WHERE name = 'school'", -1, &st,
+                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        root = sqlite3_column_int(st, 0);
+        psize = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    int fd = open(file, O_WRONLY);
+    if (fd >= 0 && root > 1 && pwrite(fd, "\377", 1, (off_t)(root - 1) * psize) != 1)
+        root = 0;
+    if (fd >= 0)
+        close(fd);
+    struct timespec times[2] = { before.st_atim, before.st_mtim };
+    utimensat(AT_FDCWD, file, times, 0);
+}
+
+/* Rewrite an entry's identity line (the second) for file as it is now: what
+ * a successful check of this version would have recorded. */
+static void forge(const char *entry, const char *file)
+{
+    char text[8192], rest[8192];
+    struct stat sb;
+    FILE *fp = fopen(entry, "r");
+    size_t n = fp ? fread(text, 1, sizeof text - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    text[n] = '\0';
+    char *line2 = strchr(text, '\n'), *line3 = line2 ? strchr(line2 + 1, '\n') : NULL;
+    if (!line3 || stat(file, &sb) != 0)
+        return;
+    snprintf(rest, sizeof rest, "%s", line3);
+    snprintf(line2 + 1, sizeof text - (size_t)(line2 + 1 - text),
+             "%llu %llu %lld %lld.%09ld %lld.%09ld%s", (unsigned long long)sb.st_dev,
+             (unsigned long long)sb.st_ino, (long long)sb.st_size,
+             (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec,
+             (long long)sb.st_ctim.tv_sec, (long)sb.st_ctim.tv_nsec, rest);
+    fp = fopen(entry, "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static int opens(const char *file, struct collab_err *err)
+{
+    collab_err_clear(err);
+    sqlite3 *db = store_open(file, STORE_GROUP, STORE_READONLY, err);
+    store_close(db);
+    return db != NULL;
+}
+
+static void check_cache(void)
+{
+    struct collab_err err = { 0 };
+    char *xdg = path("cache");
+    setenv("XDG_CACHE_HOME", xdg, 1);
+    cache_dir = util_path_join(xdg, "collab/checked");
+    char *g = path("g.db"), *other = path("other.db"), *bad = path("bad.db");
+    char *fresh = path("fresh.db"), *journal = path("g.db-journal");
+    make_group(g);
+    make_group(other);
+    make_group(bad);
+    corrupt(bad);
+    /* A file changed within the last two seconds is checked but not
+     * recorded (a write in the same clock tick would go unseen). */
+    ok(opens(g, &err) && entries() == 0, "a store changed just now is checked, not recorded");
+    sleep(3);
+
+    ok(opens(g, &err), "an old, sound store opens");
+    int n;
+    char *entry = only_entry(&n);
+    ok(entry != NULL, "its version is recorded in $XDG_CACHE_HOME/collab/checked");
+    struct stat sb;
+    ok(entry && stat(entry, &sb) == 0 && (sb.st_mode & 0777) == 0600, "the record is mode 0600");
+    ok(stat(cache_dir, &sb) == 0 && (sb.st_mode & 0777) == 0700, "its directory is mode 0700");
+    ok(opens(g, &err) && entries() == 1, "a second open of the same version adds nothing");
+
+    corrupt(g);
+    ok(!opens(g, &err), "the recorded store, damaged in place (size and mtime kept), is "
+       "checked again and refused");
+    like(err.msg, "database is damaged", "  with the quick_check message");
+
+    /* What the record buys: a version recorded as checked is not read again.
+     * (Only the user can write the record: that is what the modes guard.) */
+    forge(entry, g);
+    ok(opens(g, &err), "a version recorded as checked is not checked again");
+    make_group(fresh);
+    if (entry)
+        chmod(cache_dir, 0777);
+    ok(!opens(g, &err), "a cache directory others may write is not trusted");
+    chmod(cache_dir, 0700);
+    FILE *fp = fopen(journal, "w");
+    if (fp)
+        fclose(fp);
+    ok(!opens(g, &err), "a store with a -journal beside it is always checked");
+    unlink(journal);
+    const char *home = getenv("HOME");
+    char *saved_home = home ? util_xstrdup(home) : NULL;
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("HOME");
+    ok(!opens(g, &err), "without a home or cache directory every open is checked");
+    if (saved_home)
+        setenv("HOME", saved_home, 1);
+    free(saved_home);
+    setenv("XDG_CACHE_HOME", xdg, 1);
+
+    /* Publish replaces a store by rename: the new file is a new version. */
+    ok(opens(other, &err) && entries() == 2, "a second store gets its own record");
+    ok(rename(bad, other) == 0 && !opens(other, &err),
+       "a damaged file renamed over a recorded store is checked and refused");
+    ok(opens(fresh, &err) && entries() == 2, "a store made a moment ago is not recorded");
+    free(entry);
+    free(xdg); free(g); free(other); free(bad); free(fresh); free(journal);
+    free(cache_dir);
 }
 
 int main(void)
@@ -76,6 +250,7 @@ int main(void)
     store_close(db);
 
     free(src); free(junk); free(missing); free(grp);
+    check_cache();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
