@@ -155,6 +155,23 @@ static const struct mdl_ind *column_indicator(struct model *m, const struct mode
     return NULL;
 }
 
+/* The indicator a derived column (<id>_pctl, <id>_lo, <id>_hi, <id>_band)
+ * belongs to, or NULL. */
+static const struct mdl_ind *derived_indicator(struct model *m, const struct model_table *t,
+                                               int c)
+{
+    static const char *const suffixes[] = { "_pctl", "_lo", "_hi", "_band" };
+    for (size_t i = 0; c >= 0 && (size_t)c < t->ncols && i < m->ninds; i++) {
+        size_t len = strlen(m->inds[i].id);
+        if (strncmp(t->cols[c].id, m->inds[i].id, len) != 0)
+            continue;
+        for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
+            if (strcmp(t->cols[c].id + len, suffixes[k]) == 0)
+                return &m->inds[i];
+    }
+    return NULL;
+}
+
 static int fill_school(struct model *m, struct model_table *t, const struct mdl_view_ctx *v,
                        size_t s, int first, struct mdl_fig *figs, struct collab_err *err)
 {
@@ -276,7 +293,9 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     if (sort >= (int)t->ncols)
         return collab_err_set(err, "no column %d in the schools view", sort);
     const struct mdl_ind *sort_ind = column_indicator(m, t, sort);
-    if (sort_ind && !access_sort(m->group, m->league_tables, sort_ind->label, err))
+    /* Ordering by a percentile or an interval orders by the indicator too. */
+    const struct mdl_ind *sort_by = sort_ind ? sort_ind : derived_indicator(m, t, sort);
+    if (sort_by && !access_sort(m->group, m->league_tables, sort_by->label, err))
         return mdl_refuse(m, m->group->id, err);
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     struct strbuf absent = STRBUF_INIT, dfe_only = STRBUF_INIT;
