@@ -295,6 +295,7 @@ static void io_loop(enum fault_op op, const char *name)
  * (never a signal), with "collab: out of memory" or a message, and the store
  * must be unchanged after every failure. ASan and valgrind need address
  * space of their own, so the loop is skipped under them. */
+#ifndef UNDER_ASAN
 static long data_bytes(void)
 {
     long size = 0, rss = 0, shared = 0, text = 0, lib = 0, data = 0;
@@ -305,6 +306,7 @@ static long data_bytes(void)
     fclose(f);
     return n == 6 ? data * sysconf(_SC_PAGESIZE) : -1;
 }
+#endif
 
 static void oom_child_loop(void)
 {
