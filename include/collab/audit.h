@@ -20,6 +20,17 @@
 int audit_log(const char *data_dir, const char *login, const char *user,
               const char *action, const char *target, const char *detail);
 
+/* A session's audit log: audit.db opened once with its insert prepared, for
+ * a process that records many events (the model). audit_sink_open returns
+ * NULL when audit.db cannot be written (events then reach syslog only);
+ * audit_sink_log accepts NULL and returns like audit_log; the caller closes
+ * with audit_sink_close (NULL is fine). */
+struct audit_sink;
+struct audit_sink *audit_sink_open(const char *data_dir);
+int audit_sink_log(struct audit_sink *a, const char *login, const char *user,
+                   const char *action, const char *target, const char *detail);
+void audit_sink_close(struct audit_sink *a);
+
 struct audit_row {
     long id;
     const char *at, *login, *user, *action, *target, *detail;  /* "" when NULL */

@@ -74,36 +74,74 @@ static void now_iso(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-static int to_table(const char *data_dir, const char *login, const char *user,
-                    const char *action, const char *target, const char *detail)
+struct audit_sink {
+    sqlite3 *db;
+    sqlite3_stmt *insert;
+};
+
+/* WAL with synchronous=NORMAL: a row costs an append to the log, not the
+ * four fdatasyncs of a rollback journal; a committed row survives a crash
+ * of collab, and syslog has every event even if power fails first. */
+struct audit_sink *audit_sink_open(const char *data_dir)
 {
     if (!data_dir)
-        return 0;
+        return NULL;
     sqlite3 *db = open_audit_db(data_dir, 1);
-    if (!db)
-        return 0;
     sqlite3_stmt *st = NULL;
-    int done = 0;
+    if (!db)
+        return NULL;
+    if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, audit_ddl, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db, "INSERT INTO audit(at, login, user, action, target, detail)"
+                           " VALUES (?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    struct audit_sink *a = util_xcalloc(1, sizeof *a);
+    a->db = db;
+    a->insert = st;
+    return a;
+}
+
+static int to_table(struct audit_sink *a, const char *login, const char *user,
+                    const char *action, const char *target, const char *detail)
+{
     char at[32];
     now_iso(at, sizeof at);
-    if (sqlite3_exec(db, audit_ddl, NULL, NULL, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "INSERT INTO audit(at, login, user, action, target, detail)"
-                           " VALUES (?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-        const char *vals[] = { at, login, user, action, target, detail };
-        for (int i = 0; i < 6; i++)
-            sqlite3_bind_text(st, i + 1, vals[i], -1, SQLITE_STATIC);
-        done = sqlite3_step(st) == SQLITE_DONE;
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    const char *vals[] = { at, login, user, action, target, detail };
+    for (int i = 0; i < 6; i++)
+        sqlite3_bind_text(a->insert, i + 1, vals[i], -1, SQLITE_STATIC);
+    int done = sqlite3_step(a->insert) == SQLITE_DONE;
+    sqlite3_reset(a->insert);
+    sqlite3_clear_bindings(a->insert);
     return done;
+}
+
+int audit_sink_log(struct audit_sink *a, const char *login, const char *user,
+                   const char *action, const char *target, const char *detail)
+{
+    to_syslog(login, user, action, target, detail);
+    return a ? to_table(a, login, user, action, target, detail) : 0;
+}
+
+void audit_sink_close(struct audit_sink *a)
+{
+    if (!a)
+        return;
+    sqlite3_finalize(a->insert);
+    sqlite3_close(a->db);
+    free(a);
 }
 
 int audit_log(const char *data_dir, const char *login, const char *user,
               const char *action, const char *target, const char *detail)
 {
-    to_syslog(login, user, action, target, detail);
-    return to_table(data_dir, login, user, action, target, detail);
+    struct audit_sink *a = audit_sink_open(data_dir);
+    int done = audit_sink_log(a, login, user, action, target, detail);
+    audit_sink_close(a);
+    return done;
 }
 
 static const char *col(sqlite3_stmt *st, int i)

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collab/stats.h"
@@ -116,15 +117,30 @@ int mdl_subject_present(struct model *m, int year, const char *subject)
     return found;
 }
 
-int mdl_national(struct model *m, int year, const char *ind, long fkey,
-                 double *value, double *sd)
+/* National figures depend on year, indicator and filter only, yet views
+ * ask for them per school and per row: each (year, fkey) seen recently has a
+ * slot remembering what the store said for each indicator. */
+#define NAT_SLOTS 16
+
+enum { NAT_UNKNOWN, NAT_ABSENT, NAT_FOUND };
+
+struct mdl_nat_slot {
+    int year;
+    long fkey;
+    unsigned long used;         /* m->nat_clock when last hit; 0 never */
+    unsigned char *state;       /* per indicator: NAT_* */
+    double *value, *sd;
+};
+
+static int nat_lookup(struct model *m, int year, const char *ind, long fkey,
+                      double *value, double *sd)
 {
     sqlite3_stmt *st = m->st_national;
     int found = 0;
     *value = NAN;
     *sd = NAN;
     sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_text(st, 2, ind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, ind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, fkey);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *value = sqlite3_column_double(st, 0);
@@ -134,6 +150,60 @@ int mdl_national(struct model *m, int year, const char *ind, long fkey,
     }
     sqlite3_reset(st);
     return found;
+}
+
+static long ind_index(const struct model *m, const char *id)
+{
+    for (size_t i = 0; i < m->ninds; i++)
+        if (m->inds[i].id == id)
+            return (long)i;
+    for (size_t i = 0; i < m->ninds; i++)
+        if (strcmp(m->inds[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static struct mdl_nat_slot *nat_slot(struct model *m, int year, long fkey)
+{
+    if (!m->nat)
+        m->nat = util_xcalloc(NAT_SLOTS, sizeof *m->nat);
+    struct mdl_nat_slot *victim = &m->nat[0];
+    m->nat_clock++;
+    for (int i = 0; i < NAT_SLOTS; i++) {
+        struct mdl_nat_slot *s = &m->nat[i];
+        if (s->state && s->year == year && s->fkey == fkey) {
+            s->used = m->nat_clock;
+            return s;
+        }
+        if (s->used < victim->used)
+            victim = s;     /* never used (0) first, else least recently */
+    }
+    size_t n = m->ninds ? m->ninds : 1;
+    if (!victim->state) {
+        victim->state = util_xmalloc(n);
+        victim->value = util_xmalloc(n * sizeof *victim->value);
+        victim->sd = util_xmalloc(n * sizeof *victim->sd);
+    }
+    memset(victim->state, NAT_UNKNOWN, n);
+    victim->year = year;
+    victim->fkey = fkey;
+    victim->used = m->nat_clock;
+    return victim;
+}
+
+int mdl_national(struct model *m, int year, const char *ind, long fkey,
+                 double *value, double *sd)
+{
+    long i = ind_index(m, ind);
+    if (i < 0)
+        return nat_lookup(m, year, ind, fkey, value, sd);
+    struct mdl_nat_slot *s = nat_slot(m, year, fkey);
+    if (s->state[i] == NAT_UNKNOWN)
+        s->state[i] = nat_lookup(m, year, ind, fkey, &s->value[i], &s->sd[i])
+                      ? NAT_FOUND : NAT_ABSENT;
+    *value = s->value[i];
+    *sd = s->sd[i];
+    return s->state[i] == NAT_FOUND;
 }
 
 /* The 95% interval of a figure, on the figure's own scale. */
@@ -226,13 +296,76 @@ char *mdl_subject_name(struct model *m, const char *code)
     return name;
 }
 
+/* Every school_context row, in primary-key order: one pass over a table of
+ * schools x years, instead of a lookup per school per view. */
+static void load_context(struct model *m)
+{
+    sqlite3_stmt *st = m->st_context_all;
+    size_t cap = 0;
+    m->ctx_loaded = 1;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        if (m->nctx == cap) {
+            cap = cap ? 2 * cap : 256;
+            m->ctx = util_xrealloc(m->ctx, cap * sizeof *m->ctx);
+        }
+        struct mdl_context *c = &m->ctx[m->nctx++];
+        c->urn = (long)sqlite3_column_int64(st, 0);
+        c->year = sqlite3_column_int(st, 1);
+        c->ks = sqlite3_column_int(st, 2);
+        c->nulls = 0;
+        for (int i = 0; i < 5; i++) {
+            c->v[i] = sqlite3_column_double(st, 3 + i);
+            if (sqlite3_column_type(st, 3 + i) == SQLITE_NULL)
+                c->nulls |= 1u << i;
+        }
+    }
+    if (st)
+        sqlite3_reset(st);
+}
+
+static int context_cmp(const struct mdl_context *c, long urn, int year, int ks)
+{
+    if (c->urn != urn)
+        return c->urn < urn ? -1 : 1;
+    if (c->year != year)
+        return c->year < year ? -1 : 1;
+    return c->ks < ks ? -1 : c->ks > ks;
+}
+
+const struct mdl_context *mdl_context(struct model *m, long urn, int year, int ks)
+{
+    if (!m->ctx_loaded)
+        load_context(m);
+    size_t lo = 0, hi = m->nctx;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = context_cmp(&m->ctx[mid], urn, year, ks);
+        if (c == 0)
+            return &m->ctx[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 int mdl_school_has_pupils(struct model *m, long urn, int year, int ks)
 {
-    sqlite3_stmt *st = m->st_context;
-    sqlite3_bind_int64(st, 1, urn);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, ks);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return mdl_context(m, urn, year, ks) != NULL;
+}
+
+void mdl_forget(struct model *m)
+{
+    for (int i = 0; m->nat && i < NAT_SLOTS; i++) {
+        free(m->nat[i].state);
+        free(m->nat[i].value);
+        free(m->nat[i].sd);
+    }
+    free(m->nat);
+    m->nat = NULL;
+    free(m->ctx);
+    m->ctx = NULL;
+    m->nctx = 0;
+    m->ctx_loaded = 0;
 }

@@ -2,6 +2,7 @@
  * description of itself; and the query dispatcher. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,25 @@
 void mdl_audit(struct model *m, const char *action, const char *target,
                const char *detail)
 {
-    audit_log(m->data_dir, m->login, m->user ? m->user->id : NULL, action, target,
-              detail);
+    /* One connection and prepared insert for the session, not an open,
+     * schema check and journal sync per event. */
+    if (!m->audit)
+        m->audit = audit_sink_open(m->data_dir);
+    if (!audit_sink_log(m->audit, m->login, m->user ? m->user->id : NULL, action,
+                        target, detail)) {
+        audit_sink_close(m->audit);     /* retried on the next event */
+        m->audit = NULL;
+    }
+}
+
+sqlite3_stmt *mdl_prepare(struct model *m, const char *sql, struct collab_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(m->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        collab_err_set(err, "SQL error: %s", sqlite3_errmsg(m->db));
+        return NULL;
+    }
+    return st;
 }
 
 int mdl_refuse(struct model *m, const char *target, struct collab_err *err)
@@ -40,7 +58,7 @@ static void close_group(struct model *m)
 {
     sqlite3_stmt **sts[] = { &m->st_pupil, &m->st_subject, &m->st_subject_any,
                              &m->st_national, &m->st_context, &m->st_subject_name,
-                             &m->st_dfe, &m->st_dist };
+                             &m->st_context_all, &m->st_dfe, &m->st_dist };
     for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++) {
         sqlite3_finalize(*sts[i]);
         *sts[i] = NULL;
@@ -53,6 +71,7 @@ static void close_group(struct model *m)
     free(m->inds);
     m->inds = NULL;
     m->ninds = 0;
+    mdl_forget(m);
     for (size_t i = 0; i < m->nschools; i++)
         free(m->schools[i].name);
     free(m->schools);
@@ -168,21 +187,94 @@ static int load_dimensions(struct model *m, struct collab_err *err)
 
 static int table_exists(sqlite3 *db, const char *name);
 
-/* Years with pupil aggregates, and years in which a member school known
- * only by its DfE figures has a published KS4 cohort. */
+static int step_found(sqlite3_stmt *st, int a, int b)
+{
+    sqlite3_bind_int(st, 1, a);
+    sqlite3_bind_int(st, 2, b);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+static int year_index(const struct model *m, int year)
+{
+    for (int i = 0; i < m->nyears; i++)
+        if (m->years[i] == year)
+            return i;
+    return -1;
+}
+
+/* Insert year into the ascending m->years (once); its index, -1 when full. */
+static int note_year(struct model *m, int year)
+{
+    int i = 0;
+    while (i < m->nyears && m->years[i] < year)
+        i++;
+    if (i < m->nyears && m->years[i] == year)
+        return i;
+    if (m->nyears == MDL_MAX_YEARS)
+        return -1;
+    memmove(&m->years[i + 1], &m->years[i], (size_t)(m->nyears - i) * sizeof *m->years);
+    memmove(&m->year_ks[i + 1], &m->year_ks[i], (size_t)(m->nyears - i) * sizeof *m->year_ks);
+    m->years[i] = year;
+    m->year_ks[i] = 0;
+    m->nyears++;
+    return i;
+}
+
+/* The years with pupil aggregates or in which a member school known only by
+ * its DfE figures has a published KS4 cohort, and each year's default key
+ * stage: KS4 when the group has KS4 figures for it (its pupils' or such a
+ * member's), else KS2. Never a scan of agg_pupil: the group's years (scope
+ * 0) come from primary-key seeks, one per year; a year whose group cells
+ * are all suppressed still has school_context rows (every member pupil's
+ * school has one), so those years are candidates, confirmed by a seek for
+ * any school's aggregates. */
 static int load_years(struct model *m, struct collab_err *err)
 {
-    sqlite3_stmt *st = store_prepare(m->db, table_exists(m->db, "dfe_school")
-        ? "SELECT year FROM agg_pupil UNION SELECT d.year FROM dfe_school d JOIN school s"
-          " ON s.urn = d.urn WHERE s.has_pupil_data = 0 AND d.measure = 'ks4_pupils'"
-          " AND d.value IS NOT NULL ORDER BY 1"
-        : "SELECT DISTINCT year FROM agg_pupil ORDER BY year", err);
-    if (!st)
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW && m->nyears < MDL_MAX_YEARS)
-        m->years[m->nyears++] = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return 0;
+    sqlite3_stmt *next = store_prepare(m->db, "SELECT year FROM agg_pupil WHERE scope = 0"
+                                       " AND year > ?1 ORDER BY year LIMIT 1", err);
+    sqlite3_stmt *cand = store_prepare(m->db, table_exists(m->db, "dfe_school")
+        ? "SELECT year, max(dfe) FROM (SELECT year, 0 AS dfe FROM school_context"
+          " UNION ALL SELECT d.year, 1 FROM dfe_school d JOIN school s ON s.urn = d.urn"
+          " WHERE s.has_pupil_data = 0 AND d.measure = 'ks4_pupils'"
+          " AND d.value IS NOT NULL) GROUP BY year"
+        : "SELECT DISTINCT year, 0 FROM school_context", err);
+    sqlite3_stmt *group = store_prepare(m->db, "SELECT 1 FROM agg_pupil WHERE scope = 0"
+                                        " AND year = ?1 AND key_stage = ?2", err);
+    sqlite3_stmt *any = store_prepare(m->db, "SELECT 1 FROM school_context c WHERE"
+                                      " c.year = ?1 AND EXISTS (SELECT 1 FROM agg_pupil a"
+                                      " WHERE a.scope = c.urn AND a.year = ?1"
+                                      " AND a.key_stage = ?2)", err);
+    int rc = next && cand && group && any ? 0 : -1;
+    for (int year = INT_MIN, i; rc == 0; ) {
+        sqlite3_bind_int(next, 1, year);
+        int found = sqlite3_step(next) == SQLITE_ROW;
+        year = found ? sqlite3_column_int(next, 0) : 0;
+        sqlite3_reset(next);
+        if (!found || (i = note_year(m, year)) < 0)
+            break;
+        m->year_ks[i] = step_found(group, year, 4) ? 4 : 2;
+    }
+    while (rc == 0 && sqlite3_step(cand) == SQLITE_ROW) {
+        int year = sqlite3_column_int(cand, 0), dfe = sqlite3_column_int(cand, 1);
+        int i = year_index(m, year);
+        if (i < 0) {
+            int ks4 = step_found(any, year, 4);
+            if (!dfe && !ks4 && !step_found(any, year, 2))
+                continue;   /* pupils, but every cell of theirs suppressed */
+            if ((i = note_year(m, year)) < 0)
+                continue;
+            m->year_ks[i] = ks4 ? 4 : 2;
+        }
+        if (dfe)
+            m->year_ks[i] = 4;
+    }
+    sqlite3_finalize(next);
+    sqlite3_finalize(cand);
+    sqlite3_finalize(group);
+    sqlite3_finalize(any);
+    return rc;
 }
 
 /* Where each indicator's <id>_n column sits in a prepared aggregate row. */
@@ -219,23 +311,27 @@ static int prepare_statements(struct model *m, struct collab_err *err)
     if (!table_exists(m->db, "agg_pupil"))
         return collab_err_set(err, "group store of '%s' has no aggregates: publish it "
                               "again", m->group->id);
-    m->st_pupil = store_prepare(m->db, "SELECT * FROM agg_pupil WHERE scope = ?1 AND "
-                                "year = ?2 AND key_stage = ?3 AND fkey = ?4", err);
-    m->st_national = store_prepare(m->db, "SELECT value, sd FROM national WHERE "
-                                   "year = ?1 AND indicator = ?2 AND fkey = ?3", err);
-    m->st_context = store_prepare(m->db, "SELECT cohort, fsm6_pct, eal_pct, sen_pct, "
-                                  "prior_mean FROM school_context WHERE urn = ?1 AND "
-                                  "year = ?2 AND key_stage = ?3", err);
-    m->st_subject_name = store_prepare(m->db, "SELECT name FROM subject WHERE code = ?1", err);
-    if (!m->st_pupil || !m->st_national || !m->st_context || !m->st_subject_name)
+    m->st_pupil = mdl_prepare(m, "SELECT * FROM agg_pupil WHERE scope = ?1 AND "
+                              "year = ?2 AND key_stage = ?3 AND fkey = ?4", err);
+    m->st_national = mdl_prepare(m, "SELECT value, sd FROM national WHERE "
+                                 "year = ?1 AND indicator = ?2 AND fkey = ?3", err);
+    m->st_context = mdl_prepare(m, "SELECT cohort, fsm6_pct, eal_pct, sen_pct, "
+                                "prior_mean FROM school_context WHERE urn = ?1 AND "
+                                "year = ?2 AND key_stage = ?3", err);
+    m->st_context_all = mdl_prepare(m, "SELECT urn, year, key_stage, cohort, fsm6_pct, "
+                                    "eal_pct, sen_pct, prior_mean FROM school_context "
+                                    "ORDER BY urn, year, key_stage", err);
+    m->st_subject_name = mdl_prepare(m, "SELECT name FROM subject WHERE code = ?1", err);
+    if (!m->st_pupil || !m->st_national || !m->st_context || !m->st_subject_name ||
+        !m->st_context_all)
         return -1;
     map_columns(m, m->st_pupil, 0);
     if (table_exists(m->db, "agg_subject")) {
-        m->st_subject = store_prepare(m->db, "SELECT * FROM agg_subject WHERE scope = ?1 "
-                                      "AND year = ?2 AND subject = ?3 AND fkey = ?4", err);
-        m->st_subject_any = store_prepare(m->db, "SELECT 1 FROM agg_subject WHERE "
-                                          "scope = 0 AND year = ?1 AND subject = ?2 LIMIT 1",
-                                          err);
+        m->st_subject = mdl_prepare(m, "SELECT * FROM agg_subject WHERE scope = ?1 "
+                                    "AND year = ?2 AND subject = ?3 AND fkey = ?4", err);
+        m->st_subject_any = mdl_prepare(m, "SELECT 1 FROM agg_subject WHERE "
+                                        "scope = 0 AND year = ?1 AND subject = ?2 LIMIT 1",
+                                        err);
         if (!m->st_subject || !m->st_subject_any)
             return -1;
         map_columns(m, m->st_subject, 1);
@@ -289,6 +385,21 @@ static void consent_notice(struct model *m, const struct cfg_group *g)
     m->warning = sb_detach(&w);
 }
 
+/* A read transaction around many lookups: without it each statement takes
+ * and drops the shared lock and checks the file for changes on its own.
+ * Returns whether one was begun (not when one is already open). */
+static int begin_read(struct model *m)
+{
+    return sqlite3_get_autocommit(m->db) &&
+           sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void end_read(struct model *m, int began)
+{
+    if (began && !sqlite3_get_autocommit(m->db))
+        sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static int open_group_store(struct model *m, const struct cfg_group *g,
                             struct collab_err *err)
 {
@@ -303,13 +414,17 @@ static int open_group_store(struct model *m, const struct cfg_group *g,
     check_mode(m, path);
     consent_notice(m, g);
     free(path);
+    /* One read transaction: the schema is read and the file locked once. */
+    int began = begin_read(m);
     if (load_indicators(m, err) != 0 || load_schools(m, err) != 0 ||
         load_dimensions(m, err) != 0 || prepare_statements(m, err) != 0 ||
         load_years(m, err) != 0) {
+        end_read(m, began);
         close_group(m);
         return -1;
     }
     read_meta(m);
+    end_read(m, began);
     return 0;
 }
 
@@ -409,6 +524,8 @@ void model_close(struct model *m)
     if (!m)
         return;
     close_group(m);
+    mdl_pupils_close(m);
+    audit_sink_close(m->audit);
     free(m->data_dir);
     free(m);
 }
@@ -457,35 +574,6 @@ static const view_fn views[MODEL_VIEW_COUNT] = {
     [MODEL_VIEW_EVALUATION] = mdl_view_evaluation,
 };
 
-static int has_year(const struct model *m, int year)
-{
-    for (int i = 0; i < m->nyears; i++)
-        if (m->years[i] == year)
-            return 1;
-    return 0;
-}
-
-/* KS4 when the group has KS4 figures for the year (its pupils' or a DfE-only
- * member's published ones), else KS2. */
-static int default_key_stage(struct model *m, int year)
-{
-    sqlite3_stmt *st = NULL;
-    int ks = 2;
-    double x;
-    for (size_t s = 0; s < m->nschools; s++)
-        if (!m->schools[s].has_pupil_data &&
-            mdl_dfe_value(m, m->schools[s].urn, year, "ks4_pupils", &x))
-            return 4;
-    if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM agg_pupil WHERE scope = 0 AND year = ?1"
-                           " AND key_stage = 4 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int(st, 1, year);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            ks = 4;
-    }
-    sqlite3_finalize(st);
-    return ks;
-}
-
 static char *years_text(const struct model *m)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -502,10 +590,9 @@ static const char *const school_level_views[MODEL_VIEW_COUNT] = {
     [MODEL_VIEW_SIMILAR] = "the similar-schools view",
 };
 
-int model_query(struct model *m, const struct model_query *q,
-                struct model_table *out, struct collab_err *err)
+static int query(struct model *m, const struct model_query *q, struct model_table *out,
+                 struct collab_err *err)
 {
-    memset(out, 0, sizeof *out);
     if ((int)q->view < 0 || q->view >= MODEL_VIEW_COUNT)
         return collab_err_set(err, "unknown view");
     const char *what = school_level_views[q->view];
@@ -513,14 +600,15 @@ int model_query(struct model *m, const struct model_query *q,
         return mdl_refuse(m, m->group->id, err);
     struct mdl_view_ctx v = { .q = q };
     v.year = q->year ? q->year : (m->nyears ? m->years[m->nyears - 1] : 0);
-    if (!has_year(m, v.year)) {
+    int yi = year_index(m, v.year);
+    if (yi < 0) {
         char *list = years_text(m);
         collab_err_set(err, "group '%s' has no figures for %d (years: %s)",
                        m->group->id, v.year, list);
         free(list);
         return -1;
     }
-    v.ks = q->key_stage ? q->key_stage : default_key_stage(m, v.year);
+    v.ks = q->key_stage ? q->key_stage : m->year_ks[yi];
     if (v.ks != 2 && v.ks != 4)
         return collab_err_set(err, "key stage must be 2 or 4, not %d", v.ks);
     v.fkey = mdl_fkey(m, &q->filter, err);
@@ -529,6 +617,16 @@ int model_query(struct model *m, const struct model_query *q,
     v.filter_text = mdl_filter_text(m, &q->filter);
     int rc = views[q->view](m, &v, out, err);
     free(v.filter_text);
+    return rc;
+}
+
+int model_query(struct model *m, const struct model_query *q,
+                struct model_table *out, struct collab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int began = begin_read(m);
+    int rc = query(m, q, out, err);
+    end_read(m, began);
     if (rc != 0)
         model_table_free(out);
     return rc;

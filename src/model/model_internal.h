@@ -53,9 +53,42 @@ struct model {
     int years[MDL_MAX_YEARS];
     int nyears;
     sqlite3_stmt *st_pupil, *st_subject, *st_subject_any, *st_national,
-                 *st_context, *st_subject_name;
+                 *st_context, *st_subject_name, *st_context_all;
     sqlite3_stmt *st_dfe, *st_dist;     /* dfe.c; st_dist NULL without dfe_dist */
+    /* Per session (the group store does not change under an open
+     * connection): the default key stage of each year, national figures
+     * and school_context as read so far (figures.c). */
+    int year_ks[MDL_MAX_YEARS];
+    struct mdl_nat_slot *nat;
+    unsigned long nat_clock;
+    struct mdl_context *ctx;
+    size_t nctx;
+    int ctx_loaded;
+    /* The pupils view's school store, kept open between queries. */
+    sqlite3 *pupil_db;
+    long pupil_urn;
+    sqlite3_stmt *st_pupils, *st_grades;
+    struct audit_sink *audit;   /* audit.db, opened on the first event */
 };
+
+/* A school_context row: cohort, FSM6 %, EAL %, SEN %, prior mean (the
+ * columns of st_context, in its order); bit i of nulls set when v[i] is
+ * NULL (suppressed). */
+struct mdl_context {
+    long urn;
+    int year, ks;
+    double v[5];
+    unsigned nulls;
+};
+
+/* Prepare a statement the model keeps for the session (freed by close). */
+sqlite3_stmt *mdl_prepare(struct model *m, const char *sql, struct collab_err *err);
+/* Forget the per-session memos of figures.c (on closing a group). */
+void mdl_forget(struct model *m);
+/* The school's context row for the year and key stage, or NULL when it has
+ * no pupils there. Read with every other school's in one pass on first use;
+ * owned by the model. */
+const struct mdl_context *mdl_context(struct model *m, long urn, int year, int ks);
 
 enum mdl_fig_status { FIG_OK, FIG_SUPPRESSED, FIG_MISSING };
 
@@ -182,6 +215,8 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                      struct model_table *t, struct collab_err *err);
 int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
                     struct model_table *t, struct collab_err *err);
+/* Close the pupils view's school store (model_close). */
+void mdl_pupils_close(struct model *m);
 /* view_evaluation.c (eval.h): the partnership self-evaluation. */
 int mdl_view_evaluation(struct model *m, const struct mdl_view_ctx *v,
                         struct model_table *t, struct collab_err *err);

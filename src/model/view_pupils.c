@@ -26,18 +26,17 @@ static int known_column(const char *c)
     return 0;
 }
 
-static sqlite3_stmt *pupil_stmt(sqlite3 *db, const struct model *m,
-                                const struct model_filter *f, struct collab_err *err)
+/* One statement for every filter state, prepared once per school store:
+ * each filter dimension d is the parameter ?(3 + d), NULL for "all". The
+ * pupil_year index finds the year's pupils; the filters test those rows. */
+static sqlite3_stmt *pupil_stmt(sqlite3 *db, const struct model *m, struct collab_err *err)
 {
     struct strbuf sql = STRBUF_INIT;
     sb_add(&sql, "SELECT p.id, p.display_name, p.gender, p.fsm6, p.eal, p.sen, p.cla,"
            " p.prior_band, k.est_att8, k.att8, k.p8 FROM pupil p"
            " LEFT JOIN pupil_ks4 k ON k.pupil = p.id"
            " WHERE p.year = ?1 AND p.key_stage = ?2");
-    int param = 3;
     for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
-        if (f->choice[d] == 0)
-            continue;
         const char *col = m->cfg->filters[d].column;
         if (!known_column(col)) {
             sb_free(&sql);
@@ -45,20 +44,26 @@ static sqlite3_stmt *pupil_stmt(sqlite3 *db, const struct model *m,
                            m->cfg->filters[d].id, col);
             return NULL;
         }
-        sb_addf(&sql, " AND p.%s = ?%d", col, param++);
+        sb_addf(&sql, " AND (?%zu IS NULL OR p.%s = ?%zu)", d + 3, col, d + 3);
     }
     sb_add(&sql, " ORDER BY p.id");
-    sqlite3_stmt *st = store_prepare(db, sb_str(&sql), err);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(db, sb_str(&sql), -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK)
+        collab_err_set(err, "SQL error: %s", sqlite3_errmsg(db));
     sb_free(&sql);
-    if (!st)
-        return NULL;
-    param = 3;
-    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++)
-        if (f->choice[d] != 0)
-            sqlite3_bind_text(st, param++,
-                              m->cfg->filters[d].values[f->choice[d] - 1].match, -1,
-                              SQLITE_STATIC);
     return st;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct model *m, const struct model_filter *f)
+{
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        if (f->choice[d] == 0)
+            sqlite3_bind_null(st, (int)d + 3);
+        else
+            sqlite3_bind_text(st, (int)d + 3, m->cfg->filters[d].values[f->choice[d] - 1].match,
+                              -1, SQLITE_STATIC);
+    }
 }
 
 static void flags_text(sqlite3_stmt *st, struct strbuf *sb)
@@ -124,27 +129,19 @@ static void add_columns(struct model_table *t)
     mdl_col(t, "grades", "Grades", MODEL_COL_TEXT, 0, 0);
 }
 
-static int read_pupils(struct model *m, sqlite3 *db, const struct mdl_view_ctx *v,
+static int read_pupils(struct model *m, const struct mdl_view_ctx *v,
                        struct model_table *t, struct collab_err *err)
 {
-    sqlite3_stmt *st = pupil_stmt(db, m, &v->q->filter, err);
-    if (!st)
-        return -1;
-    sqlite3_stmt *gr = store_prepare(db, "SELECT subject, grade FROM result WHERE "
-                                     "pupil = ?1 ORDER BY subject", err);
-    if (!gr) {
-        sqlite3_finalize(st);
-        return -1;
-    }
+    sqlite3_stmt *st = m->st_pupils, *gr = m->st_grades;
     sqlite3_bind_int(st, 1, v->year);
     sqlite3_bind_int(st, 2, v->ks);
+    bind_filter(st, m, &v->q->filter);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         add_pupil(t, st, gr);
     int status = rc == SQLITE_DONE ? 0
-               : collab_err_set(err, "school store: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(gr);
-    sqlite3_finalize(st);
+               : collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
+    sqlite3_reset(st);
     return status;
 }
 
@@ -162,6 +159,42 @@ static char *school_name(sqlite3 *db, long urn)
     return name;
 }
 
+void mdl_pupils_close(struct model *m)
+{
+    sqlite3_finalize(m->st_pupils);
+    sqlite3_finalize(m->st_grades);
+    store_close(m->pupil_db);
+    m->st_pupils = m->st_grades = NULL;
+    m->pupil_db = NULL;
+    m->pupil_urn = 0;
+}
+
+/* The school's store, opened (and checked) once for the session rather than
+ * per query; another school's replaces it. */
+static int pupils_open(struct model *m, long urn, struct collab_err *err)
+{
+    if (m->pupil_db && m->pupil_urn == urn)
+        return 0;
+    mdl_pupils_close(m);
+    char *path = store_school_path(m->data_dir, urn);
+    m->pupil_db = store_open(path, STORE_SCHOOL, STORE_READONLY, err);
+    free(path);
+    if (!m->pupil_db)
+        return -1;
+    m->pupil_urn = urn;
+    m->st_pupils = pupil_stmt(m->pupil_db, m, err);
+    if (m->st_pupils && sqlite3_prepare_v3(m->pupil_db, "SELECT subject, grade FROM result "
+                                           "WHERE pupil = ?1 ORDER BY subject", -1,
+                                           SQLITE_PREPARE_PERSISTENT, &m->st_grades,
+                                           NULL) != SQLITE_OK)
+        collab_err_set(err, "SQL error: %s", sqlite3_errmsg(m->pupil_db));
+    if (!m->st_pupils || !m->st_grades) {
+        mdl_pupils_close(m);
+        return -1;
+    }
+    return 0;
+}
+
 int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
                     struct model_table *t, struct collab_err *err)
 {
@@ -170,18 +203,18 @@ int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
     snprintf(target, sizeof target, "%ld", urn);
     if (!access_pupils(m->cfg, m->user, urn, err))
         return mdl_refuse(m, target, err);
-    char *path = store_school_path(m->data_dir, urn);
-    sqlite3 *db = store_open(path, STORE_SCHOOL, STORE_READONLY, err);
-    free(path);
-    if (!db)
+    if (pupils_open(m, urn, err) != 0)
         return -1;
-    char *name = school_name(db, urn);
+    /* One read transaction for the pupils and every pupil's grades. */
+    int began = sqlite3_exec(m->pupil_db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    char *name = school_name(m->pupil_db, urn);
     mdl_table_title(t, "Pupils: %s (%ld), %d, KS%d%s%s", name ? name : "school", urn,
                     v->year, v->ks, *v->filter_text ? ", " : "", v->filter_text);
     free(name);
     add_columns(t);
-    int rc = read_pupils(m, db, v, t, err);
-    store_close(db);
+    int rc = read_pupils(m, v, t, err);
+    if (began)
+        sqlite3_exec(m->pupil_db, "COMMIT", NULL, NULL, NULL);
     if (rc == 0) {
         struct strbuf detail = STRBUF_INIT;
         sb_addf(&detail, "group=%s year=%d ks=%d filter=%s rows=%zu", m->group->id,
