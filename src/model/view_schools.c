@@ -108,41 +108,44 @@ static void p8_cells(struct model_row *r, int c, const struct mdl_ind *ind)
 }
 
 /* Fill the context cells starting at column c from school_context. */
-static void context_cells(struct model *m, struct model_row *r, int c, long urn,
-                          int year, int ks)
+static void context_cells(struct model_row *r, int c, const struct mdl_context *ctx)
 {
-    sqlite3_stmt *st = m->st_context;
-    sqlite3_bind_int64(st, 1, urn);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, ks);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        for (size_t i = 0; i < NCONTEXT; i++) {
-            if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                mdl_set_suppressed(r, c + (int)i);
-            else
-                mdl_set_num(r, c + (int)i, sqlite3_column_double(st, (int)i));
-        }
+    for (size_t i = 0; ctx && i < NCONTEXT; i++) {
+        if (ctx->nulls & (1u << i))
+            mdl_set_suppressed(r, c + (int)i);
+        else
+            mdl_set_num(r, c + (int)i, ctx->v[i]);
     }
-    sqlite3_reset(st);
 }
 
-/* Competition ranking ("1224") by the rank column's figure, best first. */
+struct ranked { double key; size_t row; };
+
+static int by_key(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Competition ranking ("1224") by the rank column's figure, best first: a
+ * sort, so that 3,500 schools cost n log n, not n^2 comparisons. */
 static void rank_rows(struct model_table *t, int rank_col, int by, int polarity)
 {
+    struct ranked *order = util_xcalloc(t->nrows ? t->nrows : 1, sizeof *order);
+    size_t n = 0;
     for (size_t i = 0; i < t->nrows; i++) {
         const struct model_cell *ci = &t->rows[i].cells[by];
-        if (ci->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA))
+        if (ci->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA) || isnan(ci->value))
             continue;
-        int rank = 1;
-        for (size_t j = 0; j < t->nrows; j++) {
-            const struct model_cell *cj = &t->rows[j].cells[by];
-            if (cj->flags & (CELL_SUPPRESSED | CELL_MISSING | CELL_NA))
-                continue;
-            if (polarity == CFG_LOWER_BETTER ? cj->value < ci->value : cj->value > ci->value)
-                rank++;
-        }
-        mdl_set_num(&t->rows[i], rank_col, (double)rank);
+        order[n].key = polarity == CFG_LOWER_BETTER ? ci->value : -ci->value;
+        order[n++].row = i;
     }
+    qsort(order, n, sizeof *order, by_key);
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (order[i].key != order[first].key)
+            first = i;      /* ties share the rank of the first of them */
+        mdl_set_num(&t->rows[order[i].row], rank_col, (double)(first + 1));
+    }
+    free(order);
 }
 
 /* The indicator behind column c of this table, or NULL. */
@@ -172,8 +175,29 @@ static const struct mdl_ind *derived_indicator(struct model *m, const struct mod
     return NULL;
 }
 
+/* What each indicator brings to this query's table, worked out once rather
+ * than per school: shown (a headline of the key stage), P8's extra columns,
+ * a percentile column. */
+struct col_plan {
+    int shown, extra, pctl;
+};
+
+static struct col_plan *plan_columns(struct model *m, const struct mdl_view_ctx *v)
+{
+    struct col_plan *plan = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *plan);
+    for (size_t i = 0; i < m->ninds; i++) {
+        plan[i].shown = is_headline(&m->inds[i], v->ks);
+        if (!plan[i].shown)
+            continue;
+        plan[i].extra = extra_cols(m, &m->inds[i]);
+        plan[i].pctl = has_pctl(m, v, &m->inds[i]);
+    }
+    return plan;
+}
+
 static int fill_school(struct model *m, struct model_table *t, const struct mdl_view_ctx *v,
-                       size_t s, int first, struct mdl_fig *figs, struct collab_err *err)
+                       size_t s, int first, const struct col_plan *plan,
+                       struct mdl_fig *figs, struct collab_err *err)
 {
     long n;
     const struct mdl_school *sc = &m->schools[s];
@@ -184,20 +208,20 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
     struct model_row *r = mdl_row(t, key, 0);
     mdl_set_text(r, first, sc->name);
     mdl_set_num(r, first + 1, (double)sc->urn);
-    context_cells(m, r, first + 2, sc->urn, v->year, v->ks);
+    context_cells(r, first + 2, mdl_context(m, sc->urn, v->year, v->ks));
     int c = first + 2 + (int)NCONTEXT;
     for (size_t i = 0; i < m->ninds; i++) {
-        if (!is_headline(&m->inds[i], v->ks))
+        if (!plan[i].shown)
             continue;
         double nat, sd;
         mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd);
         int fc = c++;
         mdl_cell_figure(&r->cells[fc], &m->inds[i], &figs[i], nat, sd);
-        if (extra_cols(m, &m->inds[i])) {
+        if (plan[i].extra) {
             p8_cells(r, c, &m->inds[i]);
-            c += extra_cols(m, &m->inds[i]);
+            c += plan[i].extra;
         }
-        if (has_pctl(m, v, &m->inds[i]))
+        if (plan[i].pctl)
             pctl_cell(m, r, fc, c++, v->year, &m->inds[i]);
     }
     return 0;
@@ -207,7 +231,8 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
  * that map to a DfE measure (all pupils only: a pupil-group filter does not
  * apply, CELL_NA), intake from the census. */
 static void fill_dfe_school(struct model *m, struct model_table *t,
-                            const struct mdl_view_ctx *v, size_t s, int first)
+                            const struct mdl_view_ctx *v, size_t s, int first,
+                            const struct col_plan *plan)
 {
     const struct mdl_school *sc = &m->schools[s];
     char key[32];
@@ -226,10 +251,10 @@ static void fill_dfe_school(struct model *m, struct model_table *t,
     int c = first + 2 + (int)NCONTEXT;
     for (size_t i = 0; i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
-        if (!is_headline(ind, v->ks))
+        if (!plan[i].shown)
             continue;
         const char *dm = mdl_dfe_measure(m, ind);
-        int pc = has_pctl(m, v, ind), ex = extra_cols(m, ind);
+        int pc = plan[i].pctl, ex = plan[i].extra;
         if (v->fkey != 0)
             r->cells[c].flags = CELL_NA;
         else if (dm && mdl_dfe_value(m, sc->urn, v->year, dm, &x)) {
@@ -270,19 +295,20 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     for (size_t i = 0; i < NCONTEXT; i++)
         mdl_col(t, context_cols[i].id, context_cols[i].label, MODEL_COL_NUMBER,
                 context_cols[i].decimals, 0);
+    struct col_plan *plan = plan_columns(m, v);
     for (size_t i = 0; i < m->ninds; i++) {
-        if (!is_headline(&m->inds[i], v->ks))
+        if (!plan[i].shown)
             continue;
         int c = mdl_col(t, m->inds[i].id, m->inds[i].short_label, MODEL_COL_NUMBER,
                         m->inds[i].decimals, m->inds[i].show_sign);
         t->cols[c].sortable = m->league_tables;
-        for (int k = 0; k < extra_cols(m, &m->inds[i]); k++) {
+        for (int k = 0; k < plan[i].extra; k++) {
             char id[64];
             snprintf(id, sizeof id, "%s%s", m->inds[i].id, p8_cols[k].suffix);
             mdl_col(t, id, p8_cols[k].label, k < 2 ? MODEL_COL_NUMBER : MODEL_COL_TEXT,
                     m->inds[i].decimals, k < 2 ? m->inds[i].show_sign : 0);
         }
-        if (has_pctl(m, v, &m->inds[i])) {
+        if (plan[i].pctl) {
             char id[64];
             snprintf(id, sizeof id, "%s_pctl", m->inds[i].id);
             c = mdl_col(t, id, "%ile", MODEL_COL_NUMBER, 0, 0);
@@ -290,13 +316,17 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
         }
     }
     int sort = v->q->sort_col;
-    if (sort >= (int)t->ncols)
+    if (sort >= (int)t->ncols) {
+        free(plan);
         return collab_err_set(err, "no column %d in the schools view", sort);
+    }
     const struct mdl_ind *sort_ind = column_indicator(m, t, sort);
     /* Ordering by a percentile or an interval orders by the indicator too. */
     const struct mdl_ind *sort_by = sort_ind ? sort_ind : derived_indicator(m, t, sort);
-    if (sort_by && !access_sort(m->group, m->league_tables, sort_by->label, err))
+    if (sort_by && !access_sort(m->group, m->league_tables, sort_by->label, err)) {
+        free(plan);
         return mdl_refuse(m, m->group->id, err);
+    }
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     struct strbuf absent = STRBUF_INIT, dfe_only = STRBUF_INIT;
     int rc = 0;
@@ -304,10 +334,10 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     for (size_t s = 0; rc == 0 && s < m->nschools; s++) {
         const struct mdl_school *sc = &m->schools[s];
         if (mdl_school_has_pupils(m, sc->urn, v->year, v->ks))
-            rc = fill_school(m, t, v, s, first, figs, err);
+            rc = fill_school(m, t, v, s, first, plan, figs, err);
         else if (!sc->has_pupil_data && v->ks == 4 &&
                  mdl_dfe_value(m, sc->urn, v->year, "ks4_pupils", &x)) {
-            fill_dfe_school(m, t, v, s, first);
+            fill_dfe_school(m, t, v, s, first, plan);
             sb_addf(&dfe_only, "%s%s", dfe_only.len ? ", " : "", sc->name);
         } else
             sb_addf(&absent, "%s%s", absent.len ? ", " : "", sc->name);
@@ -324,6 +354,7 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
                 "n/a" : "", sb_str(&dfe_only));
     sb_free(&dfe_only);
     free(figs);
+    free(plan);
     if (rc != 0) {
         sb_free(&absent);
         return -1;

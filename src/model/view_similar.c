@@ -40,22 +40,11 @@ struct intake {
 /* 1 when the school has every measure for the year. */
 static int read_intake(struct model *m, long urn, int year, int ks, double *x)
 {
-    static const int order[NFEAT] = { 1, 2, 3, 0, 4 };   /* st_context columns */
-    sqlite3_stmt *st = m->st_context;
-    int complete = 0;
-    sqlite3_bind_int64(st, 1, urn);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, ks);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        complete = 1;
-        for (int f = 0; f < NFEAT; f++) {
-            if (sqlite3_column_type(st, order[f]) == SQLITE_NULL)
-                complete = 0;
-            x[f] = sqlite3_column_double(st, order[f]);
-        }
-    }
-    sqlite3_reset(st);
-    return complete;
+    static const int order[NFEAT] = { 1, 2, 3, 0, 4 };   /* mdl_context columns */
+    const struct mdl_context *c = mdl_context(m, urn, year, ks);
+    for (int f = 0; c && f < NFEAT; f++)
+        x[f] = c->v[order[f]];
+    return c && (c->nulls & 0x1fu) == 0;
 }
 
 static void standardise(struct intake *in, size_t n)
