@@ -77,6 +77,8 @@ struct model_column {
     int decimals;
     int show_sign;
     int sortable;           /* 0 where league_tables forbids ordering */
+    int script_only;        /* an identifier for scripts (CSV/JSON); the
+                               screen leaves it out to keep room for figures */
 };
 
 #define MODEL_TREND_MAX 5

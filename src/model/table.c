@@ -54,6 +54,7 @@ int mdl_col(struct model_table *t, const char *id, const char *label,
     c->decimals = decimals;
     c->show_sign = show_sign;
     c->sortable = 1;
+    c->script_only = 0;
     return (int)t->ncols++;
 }
 

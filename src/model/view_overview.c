@@ -28,6 +28,7 @@ static const char *sig_word(int side)
 static void add_columns(struct model_table *t)
 {
     mdl_col(t, "indicator", "Id", MODEL_COL_TEXT, 0, 0);
+    t->cols[t->ncols - 1].script_only = 1;
     mdl_col(t, "label", "Indicator", MODEL_COL_TEXT, 0, 0);
     mdl_col(t, "value", "Group", MODEL_COL_NUMBER, 1, 0);
     mdl_col(t, "national", "National", MODEL_COL_NUMBER, 1, 0);

@@ -137,30 +137,52 @@ static void draw_cell(struct ui *ui, WINDOW *win, int y, int x, int width,
 
 /* Which columns are shown from tv->left on, in the given width; the first
  * column stays when it is text (the row's name). */
+static int first_shown(const struct model_table *t)
+{
+    int c = 0;
+    while (c < (int)t->ncols - 1 && t->cols[c].script_only)
+        c++;
+    return c;
+}
+
+/* Keep the cursor off columns the screen leaves out, moving in direction dir. */
+static void skip_script_only(struct table_view *tv, const struct model_table *t, int dir)
+{
+    while (tv->col >= 0 && tv->col < (int)t->ncols && t->cols[tv->col].script_only)
+        tv->col += dir;
+    if (tv->col < 0 || tv->col >= (int)t->ncols)
+        tv->col = first_shown(t);
+}
+
 static int layout(const struct ui *ui, const struct model_table *t, struct table_view *tv,
                   int wd, int *widths, int *shown, int *nshown)
 {
-    int frozen = t->ncols > 0 && t->cols[0].kind == MODEL_COL_TEXT;
+    int f0 = first_shown(t);
+    int frozen = t->ncols > 0 && t->cols[f0].kind == MODEL_COL_TEXT;
+    int start = frozen ? f0 + 1 : f0;   /* first scrollable column */
     for (size_t c = 0; c < t->ncols; c++)
         widths[c] = column_width(ui, t, c);
-    if (frozen && widths[0] > wd / 2 && t->ncols > 1)
-        widths[0] = wd / 2;
+    if (frozen && widths[f0] > wd / 2 && t->ncols > 1)
+        widths[f0] = wd / 2;
     if (tv->col < 0)
         tv->col = 0;
     if (tv->col >= (int)t->ncols)
         tv->col = (int)t->ncols - 1;
-    if (tv->left < frozen)
-        tv->left = frozen;
-    if (tv->col >= frozen && tv->col < tv->left)
+    skip_script_only(tv, t, 1);
+    if (tv->left < start)
+        tv->left = start;
+    if (tv->col >= start && tv->col < tv->left)
         tv->left = tv->col;
     for (;;) {
         int used = 0, last = -1;
         *nshown = 0;
         if (frozen) {
-            shown[(*nshown)++] = 0;
-            used = widths[0];
+            shown[(*nshown)++] = f0;
+            used = widths[f0];
         }
         for (int c = tv->left; c < (int)t->ncols; c++) {
+            if (t->cols[c].script_only)
+                continue;
             int need = widths[c] + (*nshown ? 1 : 0);
             if (used + need > wd && *nshown > frozen)
                 break;
@@ -168,7 +190,7 @@ static int layout(const struct ui *ui, const struct model_table *t, struct table
             used += need;
             last = c;
         }
-        if (tv->col <= last || tv->col < frozen || tv->left >= (int)t->ncols - 1)
+        if (tv->col <= last || tv->col < start || tv->left >= (int)t->ncols - 1)
             return used;
         tv->left++;
     }
@@ -254,6 +276,7 @@ int widget_table_move(struct table_view *tv, const struct model_table *t, int h,
         tv->col = (int)t->ncols - 1;
     if (tv->col < 0)
         tv->col = 0;
+    skip_script_only(tv, t, action == ACT_MOVE_LEFT ? -1 : 1);
     return 1;
 }
 

@@ -53,7 +53,7 @@ for size in 80x24 120x40; do
     check "$size: f shows the FSM6 chip" '\[FSM6\]' 1
     want=$($COLLAB report --data "$DATA" --config "$CONFIG" overview --filter fsm6=yes \
            --format csv | awk -F, '$1 == "att8" { print $3 }')
-    check "$size: FSM6 A8 is $want as report gives" "^att8 .* $want " 
+    check "$size: FSM6 A8 is $want as report gives" "^Attainment 8 .* $want "
     keys 0 / C a s t l e g a t e Space S c h Enter s
     check "$size: quick jump lands on the school (its similar schools)" 'Castlegate School' 3
     keys Escape 3
