@@ -234,7 +234,11 @@ static int load_years(struct model *m, struct collab_err *err)
 {
     sqlite3_stmt *next = store_prepare(m->db, "SELECT year FROM agg_pupil WHERE scope = 0"
                                        " AND year > ?1 ORDER BY year LIMIT 1", err);
-    sqlite3_stmt *cand = store_prepare(m->db, table_exists(m->db, "dfe_school")
+    int dfe_only = 0;
+    for (size_t s = 0; s < m->nschools; s++)
+        dfe_only |= !m->schools[s].has_pupil_data;
+    /* (dfe_school is searched by year first: read it only when it matters) */
+    sqlite3_stmt *cand = store_prepare(m->db, dfe_only && table_exists(m->db, "dfe_school")
         ? "SELECT year, max(dfe) FROM (SELECT year, 0 AS dfe FROM school_context"
           " UNION ALL SELECT d.year, 1 FROM dfe_school d JOIN school s ON s.urn = d.urn"
           " WHERE s.has_pupil_data = 0 AND d.measure = 'ks4_pupils'"
