@@ -100,7 +100,7 @@ int mdl_fetch_subject(struct model *m, long scope, int year, const char *subject
     }
     sqlite3_bind_int64(st, 1, scope);
     sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_text(st, 3, subject, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, subject, -1, SQLITE_STATIC);   /* lives past the step */
     sqlite3_bind_int64(st, 4, fkey);
     return step_agg(m, st, 1, figs, n, err);
 }

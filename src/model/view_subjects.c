@@ -14,10 +14,12 @@
 static int is_result(const struct mdl_ind *ind, int ks)
 {
     static const char *const fixed[] = { "subject", "name", "school", "urn", "entries" };
+    if (ind->level != CFG_LEVEL_RESULT || ind->key_stage != ks)
+        return 0;   /* first: this runs per indicator per school row */
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(ind->id, fixed[i]) == 0)
             return 0;
-    return ind->level == CFG_LEVEL_RESULT && ind->key_stage == ks;
+    return 1;
 }
 
 /* One column per result indicator of the key stage, after `first` others. */
