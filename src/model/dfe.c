@@ -14,8 +14,8 @@
 
 int mdl_dfe_prepare(struct model *m, struct collab_err *err)
 {
-    m->st_dfe = store_prepare(m->db, "SELECT value FROM dfe_school WHERE urn = ?1 AND "
-                              "year = ?2 AND measure = ?3 AND value IS NOT NULL", err);
+    m->st_dfe = mdl_prepare(m, "SELECT value FROM dfe_school WHERE urn = ?1 AND "
+                            "year = ?2 AND measure = ?3 AND value IS NOT NULL", err);
     if (!m->st_dfe)
         return -1;
     sqlite3_stmt *probe = NULL;
@@ -25,12 +25,17 @@ int mdl_dfe_prepare(struct model *m, struct collab_err *err)
         return 0;       /* published before dfe_dist: no percentiles */
     }
     sqlite3_finalize(probe);
-    m->st_dist = store_prepare(m->db,
-        "SELECT (SELECT coalesce(max(cum), 0) FROM dfe_dist WHERE year = ?1 AND"
-        "  measure = ?2 AND value < ?3),"
-        " (SELECT coalesce(sum(n), 0) FROM dfe_dist WHERE year = ?1 AND measure = ?2"
-        "  AND value = ?3),"
-        " (SELECT max(cum) FROM dfe_dist WHERE year = ?1 AND measure = ?2)", err);
+    /* cum is the running count in value order, so the largest cum below a
+     * value is the cum of the nearest value below it: each part is one
+     * primary-key seek, not an aggregate over every value (a percentile is
+     * asked per school per indicator). */
+    m->st_dist = mdl_prepare(m,
+        "SELECT coalesce((SELECT cum FROM dfe_dist WHERE year = ?1 AND measure = ?2"
+        "  AND value < ?3 ORDER BY value DESC LIMIT 1), 0),"
+        " coalesce((SELECT n FROM dfe_dist WHERE year = ?1 AND measure = ?2"
+        "  AND value = ?3), 0),"
+        " (SELECT cum FROM dfe_dist WHERE year = ?1 AND measure = ?2"
+        "  ORDER BY value DESC LIMIT 1)", err);
     return m->st_dist ? 0 : -1;
 }
 
