@@ -66,19 +66,31 @@ void publish_result_free(struct publish_result *res);
 
 #define PUBLISH_MAX_DIMS 8
 
-/* Shape of the cube: dimension d has radix[d] = values + 1 choices (0 is
- * "all"), stride[d] its place value; fkey = sum of choice[d] * stride[d]. */
+/* Shape of the cube: dimension d has radix[d] choices, stride[d] its place
+ * value; fkey = sum of choice[d] * stride[d]. Choice 0 is "all", 1 ..
+ * nvalues[d] the values; when unknown[d] is set there is one more choice,
+ * nvalues[d] + 1 = radix[d] - 1, for the pupils with no value of d (a
+ * missing KS2 prior band): without it they would be in a total and in none
+ * of its parts, and total minus parts would give them away. */
 struct publish_cube {
     int ndims;
     int radix[PUBLISH_MAX_DIMS];
     long stride[PUBLISH_MAX_DIMS];
+    unsigned char unknown[PUBLISH_MAX_DIMS];
     long ncells;
 };
 
 /* Fill c for ndims dimensions with nvalues[d] values each (mixed radix, first
- * dimension stride 1). 0, or -1 with err when there are too many dimensions. */
-int publish_cube_init(struct publish_cube *c, const int *nvalues, int ndims,
-                      struct collab_err *err);
+ * dimension stride 1), plus the unknown choice where unknown[d] is non-zero
+ * (unknown may be NULL: none). 0, or -1 with err when there are too many
+ * dimensions. */
+int publish_cube_init(struct publish_cube *c, const int *nvalues,
+                      const unsigned char *unknown, int ndims, struct collab_err *err);
+
+/* The choice of dimension d for a pupil whose value index is `value` (0 ..
+ * nvalues - 1) or -1 for no value: value + 1, or the unknown choice, or 0
+ * (the pupil is only in "all") when d has no unknown choice. */
+int publish_cube_value(const struct publish_cube *c, int d, int value);
 
 /* The choice of dimension d in cell fkey (0 = all). */
 int publish_cube_choice(const struct publish_cube *c, long fkey, int d);
@@ -89,6 +101,7 @@ enum publish_sup {
     PUBLISH_SUP_NONE = 0,       /* published (when n > 0) */
     PUBLISH_SUP_PRIMARY = 1,    /* 0 < n < min_cohort */
     PUBLISH_SUP_SECONDARY = 2,  /* suppressed to protect another cell */
+    PUBLISH_SUP_CELL = 3,       /* an indicator of a suppressed cell */
 };
 
 /* Suppress one block of cells: nscopes scopes (scope 0 the group, the others
@@ -97,14 +110,28 @@ enum publish_sup {
  *
  * Margins are the places where a total and its parts are published together:
  * for each scope and dimension d, a cell with choice d = "all" and the cells
- * with each value of d (other dimensions fixed); and for each fkey, the
- * group's cell and its schools' cells. In a margin whose total and parts
- * (those with n > 0) include exactly one suppressed cell, the smallest
- * published part (ties: lowest scope, then fkey) is suppressed too, or the
- * total when no part is left; this repeats until nothing changes. Cells with
- * n = 0 are never suppressed and never chosen. Returns the number of
- * secondary suppressions. */
+ * with each other choice of d, the unknown one included (other dimensions
+ * fixed); and for each fkey, the group's cell and its schools' cells. In a
+ * margin whose total and parts (those with n > 0) include exactly one
+ * suppressed cell, the smallest published part (ties: lowest scope, then
+ * fkey) is suppressed too, or the total when no part is left; this repeats
+ * until nothing changes. Cells with n = 0 are never suppressed and never
+ * chosen. Returns the number of secondary suppressions. */
 long publish_suppress(const struct publish_cube *c, size_t nscopes,
                       const long *n, unsigned char *sup, long min_cohort);
+
+/* The same for one indicator, whose own count in each cell is cnt (same
+ * layout; cnt <= n): its (n, s1, s2) are published only in a published cell
+ * (cell_sup, publish_suppress's result for n) where 0 < cnt and cnt >=
+ * min_cohort, and then margin by margin as above on cnt, so that no margin
+ * holds exactly one hidden indicator with cnt > 0. Fills sup with
+ * PUBLISH_SUP_CELL (the cell is suppressed), PRIMARY (0 < cnt < min_cohort),
+ * SECONDARY or NONE. Where cnt and n agree in every cell of a margin the
+ * margin is already safe, so only the scopes and fkeys holding a cell where
+ * they differ are examined: cheap for the usual indicator every pupil has.
+ * Returns the number of secondary suppressions. */
+long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
+                                const long *n, const unsigned char *cell_sup,
+                                const long *cnt, unsigned char *sup, long min_cohort);
 
 #endif

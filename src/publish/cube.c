@@ -9,15 +9,16 @@
 #include "collab/util.h"
 #include "publish_internal.h"
 
-int publish_cube_init(struct publish_cube *c, const int *nvalues, int ndims,
-                      struct collab_err *err)
+int publish_cube_init(struct publish_cube *c, const int *nvalues,
+                      const unsigned char *unknown, int ndims, struct collab_err *err)
 {
     memset(c, 0, sizeof *c);
     if (ndims < 0 || ndims > PUBLISH_MAX_DIMS)
         return collab_err_set(err, "at most %d filters can be published", PUBLISH_MAX_DIMS);
     long stride = 1;
     for (int d = 0; d < ndims; d++) {
-        c->radix[d] = nvalues[d] + 1;
+        c->unknown[d] = unknown && unknown[d];
+        c->radix[d] = nvalues[d] + 1 + c->unknown[d];
         c->stride[d] = stride;
         stride *= c->radix[d];
     }
@@ -29,6 +30,13 @@ int publish_cube_init(struct publish_cube *c, const int *nvalues, int ndims,
 int publish_cube_choice(const struct publish_cube *c, long fkey, int d)
 {
     return (int)((fkey / c->stride[d]) % c->radix[d]);
+}
+
+int publish_cube_value(const struct publish_cube *c, int d, int value)
+{
+    if (value >= 0)
+        return value + 1;
+    return c->unknown[d] ? c->radix[d] - 1 : 0;
 }
 
 void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
@@ -45,6 +53,9 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
     b->group = util_xcalloc(ncells * b->width, sizeof(double));
     b->n = util_xcalloc(nscopes * ncells, sizeof(long));
     b->sup = util_xcalloc(nscopes * ncells, 1);
+    b->small_has = util_xcalloc((nscopes * ncells * nind + 7) / 8 + 1, 1);
+    b->cnt = util_xcalloc(nscopes * ncells, sizeof(long));
+    b->ind_sup = util_xcalloc(nscopes * ncells, 1);
 }
 
 void pub_block_reset(struct pub_block *b)
@@ -73,6 +84,21 @@ static void keep(struct pub_block *b, size_t scope, long fkey, const double *cel
     b->nkept++;
 }
 
+/* Of a cell too small to keep, the indicator suppression needs only to know
+ * which indicators it holds at all (a hidden member of a margin counts when
+ * its count is above 0). */
+static void note_small(struct pub_block *b, size_t idx, const double *cell)
+{
+    for (size_t i = 0; i < b->nind; i++) {
+        size_t bit = idx * b->nind + i;
+        unsigned char m = (unsigned char)(1u << (bit % 8));
+        if (cell[1 + 3 * i] > 0)
+            b->small_has[bit / 8] |= m;
+        else
+            b->small_has[bit / 8] &= (unsigned char)~m;
+    }
+}
+
 /* The current school is complete: record its counts, add it to the group and
  * keep what primary suppression lets through. */
 static void close_school(struct pub_block *b)
@@ -90,6 +116,8 @@ static void close_school(struct pub_block *b)
         b->n[scope * ncells + f] = (long)cell[0];
         if ((long)cell[0] >= b->min_cohort)
             keep(b, scope, (long)f, cell);
+        else
+            note_small(b, scope * ncells + f, cell);
         memset(cell, 0, w * sizeof(double));
     }
     b->cur_scope = 0;
@@ -129,6 +157,37 @@ void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
     }
 }
 
+/* Indicator i's own suppression (publish_suppress_indicator); where it hides
+ * the indicator of a published cell, its count becomes -1, which the writer
+ * leaves NULL as it does any count under min_cohort. */
+static void suppress_indicator(struct pub_block *b, size_t i)
+{
+    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
+    size_t total = b->nscopes * ncells;
+
+    if (b->group[off] <= 0)
+        return;     /* fkey 0 holds every pupil: none has this indicator */
+    for (size_t f = 0; f < ncells; f++)
+        b->cnt[f] = (long)b->group[f * w + off];
+    for (size_t idx = ncells; idx < total; idx++) {
+        size_t bit = idx * b->nind + i;
+        b->cnt[idx] = b->n[idx] > 0 && b->n[idx] < b->min_cohort &&
+                      (b->small_has[bit / 8] & (1u << (bit % 8)));
+    }
+    for (size_t k = 0; k < b->nkept; k++)
+        b->cnt[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] =
+            (long)b->kept_vals[k * w + off];
+    publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt, b->ind_sup,
+                               b->min_cohort);
+    for (size_t f = 0; f < ncells; f++)
+        if (b->ind_sup[f] == PUBLISH_SUP_SECONDARY)
+            b->group[f * w + off] = -1;
+    for (size_t k = 0; k < b->nkept; k++)
+        if (b->ind_sup[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] ==
+            PUBLISH_SUP_SECONDARY)
+            b->kept_vals[k * w + off] = -1;
+}
+
 void pub_block_finish(struct pub_block *b)
 {
     size_t ncells = (size_t)b->cube->ncells;
@@ -136,6 +195,8 @@ void pub_block_finish(struct pub_block *b)
     for (size_t f = 0; f < ncells; f++)
         b->n[f] = (long)b->group[f * b->width];
     publish_suppress(b->cube, b->nscopes, b->n, b->sup, b->min_cohort);
+    for (size_t i = 0; i < b->nind; i++)
+        suppress_indicator(b, i);
 }
 
 void pub_block_free(struct pub_block *b)
@@ -144,6 +205,9 @@ void pub_block_free(struct pub_block *b)
     free(b->group);
     free(b->n);
     free(b->sup);
+    free(b->small_has);
+    free(b->cnt);
+    free(b->ind_sup);
     free(b->kept_scope);
     free(b->kept_fkey);
     free(b->kept_vals);

@@ -25,6 +25,11 @@ struct pub_block {
     double *group;              /* ncells * width, scope 0 */
     long *n;                    /* nscopes * ncells */
     unsigned char *sup;         /* nscopes * ncells, after pub_block_finish */
+    /* per cell (scope * ncells + fkey) under min_cohort and indicator: a bit
+     * set when the indicator's count is above 0 */
+    unsigned char *small_has;
+    long *cnt;                  /* nscopes * ncells: one indicator's counts */
+    unsigned char *ind_sup;     /* nscopes * ncells: its suppression */
     size_t cur_scope;           /* 0 when no school is open */
     int touched;                /* any row since the last reset */
     /* kept cells of schools, in scope then fkey order */
@@ -39,12 +44,15 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
 /* Start a new block: every accumulator back to zero. */
 void pub_block_reset(struct pub_block *b);
 /* Add one pupil or entry of school `scope` (>= 1; rows of a school must be
- * contiguous). choice[d] is 0 when the row has no value of dimension d.
+ * contiguous). choice[d] is publish_cube_value's: 0 when the row is only in
+ * "all" of dimension d.
  * has[i] says whether indicator i has a value; v1 and v2 are what its s1 and
  * s2 accumulate. */
 void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
                    const unsigned char *has, const double *v1, const double *v2);
-/* Close the last school and run suppression; then rows can be written. */
+/* Close the last school and run suppression, of the cells and then of each
+ * indicator (an indicator hidden in a published cell gets the count -1);
+ * then rows can be written. */
 void pub_block_finish(struct pub_block *b);
 void pub_block_free(struct pub_block *b);
 

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "collab/publish.h"
 #include "collab/util.h"
@@ -77,58 +78,103 @@ static void group_margin(struct sup_state *st, long fkey)
     margin(st, (size_t)fkey, ncells + (size_t)fkey, ncells, st->nscopes - 1);
 }
 
-long publish_suppress(const struct publish_cube *c, size_t nscopes,
-                      const long *n, unsigned char *sup, long min_cohort)
+/* Rounds revisit only the scopes and fkeys that changed in the last one; the
+ * first round examines those already marked in scope_next and fkey_next. */
+static void fixed_point(struct sup_state *st)
 {
-    size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
-    struct sup_state st = { c, nscopes, n, sup, NULL, NULL, NULL, 0 };
+    const struct publish_cube *c = st->c;
+    size_t ncells = (size_t)c->ncells, nscopes = st->nscopes;
     unsigned char *scope_dirty = util_xmalloc(nscopes ? nscopes : 1);
     unsigned char *fkey_dirty = util_xmalloc(ncells ? ncells : 1);
 
-    for (size_t i = 0; i < total; i++)
-        sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
-    st.all_mask = util_xcalloc(ncells ? ncells : 1, 1);
-    st.scope_next = util_xcalloc(nscopes ? nscopes : 1, 1);
-    st.fkey_next = util_xcalloc(ncells ? ncells : 1, 1);
+    st->all_mask = util_xcalloc(ncells ? ncells : 1, 1);
     for (size_t f = 0; f < ncells; f++)
         for (int d = 0; d < c->ndims; d++)
             if (publish_cube_choice(c, (long)f, d) == 0)
-                st.all_mask[f] |= (unsigned char)(1u << d);
-    /* a scope with no pupils in the block has nothing to protect */
-    for (size_t i = 0; i < total; i++)
-        if (n[i] > 0)
-            st.scope_next[i / ncells] = 1;
-    for (size_t f = 0; f < ncells; f++)
-        st.fkey_next[f] = 1;
-
-    /* Rounds revisit only the scopes and fkeys that changed in the last one. */
+                st->all_mask[f] |= (unsigned char)(1u << d);
     for (;;) {
-        long before = st.added;
+        long before = st->added;
         int any = 0;
         for (size_t s = 0; s < nscopes; s++)
-            any |= scope_dirty[s] = st.scope_next[s];
+            any |= scope_dirty[s] = st->scope_next[s];
         for (size_t f = 0; f < ncells; f++)
-            any |= fkey_dirty[f] = st.fkey_next[f];
+            any |= fkey_dirty[f] = st->fkey_next[f];
         if (!any)
             break;
-        for (size_t s = 0; s < nscopes; s++)
-            st.scope_next[s] = 0;
-        for (size_t f = 0; f < ncells; f++)
-            st.fkey_next[f] = 0;
+        memset(st->scope_next, 0, nscopes);
+        memset(st->fkey_next, 0, ncells);
         for (size_t s = 0; s < nscopes; s++)
             if (scope_dirty[s])
-                scope_margins(&st, s);
+                scope_margins(st, s);
         if (nscopes > 1)
             for (size_t f = 0; f < ncells; f++)
                 if (fkey_dirty[f])
-                    group_margin(&st, (long)f);
-        if (st.added == before)
+                    group_margin(st, (long)f);
+        if (st->added == before)
             break;
     }
     free(scope_dirty);
     free(fkey_dirty);
-    free(st.all_mask);
-    free(st.scope_next);
-    free(st.fkey_next);
+    free(st->all_mask);
+}
+
+static void state_init(struct sup_state *st, const struct publish_cube *c, size_t nscopes,
+                       const long *n, unsigned char *sup)
+{
+    size_t ncells = (size_t)c->ncells;
+    *st = (struct sup_state){ c, nscopes, n, sup, NULL, NULL, NULL, 0 };
+    st->scope_next = util_xcalloc(nscopes ? nscopes : 1, 1);
+    st->fkey_next = util_xcalloc(ncells ? ncells : 1, 1);
+}
+
+static void state_free(struct sup_state *st)
+{
+    free(st->scope_next);
+    free(st->fkey_next);
+}
+
+long publish_suppress(const struct publish_cube *c, size_t nscopes,
+                      const long *n, unsigned char *sup, long min_cohort)
+{
+    size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
+    struct sup_state st;
+
+    state_init(&st, c, nscopes, n, sup);
+    for (size_t i = 0; i < total; i++)
+        sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
+    /* a scope with no pupils in the block has nothing to protect */
+    for (size_t i = 0; i < total; i++)
+        if (n[i] > 0)
+            st.scope_next[i / ncells] = 1;
+    memset(st.fkey_next, 1, ncells);
+    fixed_point(&st);
+    state_free(&st);
+    return st.added;
+}
+
+long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
+                                const long *n, const unsigned char *cell_sup,
+                                const long *cnt, unsigned char *sup, long min_cohort)
+{
+    size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
+    struct sup_state st;
+
+    state_init(&st, c, nscopes, cnt, sup);
+    for (size_t i = 0; i < total; i++) {
+        if (cnt[i] <= 0)
+            sup[i] = PUBLISH_SUP_NONE;
+        else if (cell_sup[i])
+            sup[i] = PUBLISH_SUP_CELL;
+        else
+            sup[i] = cnt[i] < min_cohort ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
+        /* Elsewhere the indicator's margins count and hide what the cells'
+         * do, and those are settled already. */
+        if (n[i] > 0 && (cnt[i] <= 0 || (!cell_sup[i] && cnt[i] < min_cohort))) {
+            st.scope_next[i / ncells] = 1;
+            st.fkey_next[i % ncells] = 1;
+        }
+    }
+    fixed_point(&st);
+    state_free(&st);
     return st.added;
 }

@@ -263,22 +263,24 @@ static int open_block(struct pass_run *pr, int year, const char *key, struct col
     return 0;
 }
 
+/* The index of the filter value text v matches, or -1 (NULL or no match). */
+static int value_index(const struct cfg_filter *f, const unsigned char *v)
+{
+    for (size_t k = 0; v && k < f->nvalues; k++)
+        if (strcmp((const char *)v, f->values[k].match) == 0)
+            return (int)k;
+    return -1;
+}
+
 /* Turn one row of the pass into choices and indicator values, and add it. */
 static void add_row(struct pass_run *pr, sqlite3_stmt *st, size_t scope, int *choice,
                     unsigned char *has, double *v1, double *v2)
 {
     const struct cfg *cfg = pr->pg->cfg;
     int col = 3;
-    for (size_t d = 0; d < cfg->nfilters; d++, col++) {
-        const char *v = (const char *)sqlite3_column_text(st, col);
-        const struct cfg_filter *f = &cfg->filters[d];
-        choice[d] = 0;
-        for (size_t k = 0; v && k < f->nvalues; k++)
-            if (strcmp(v, f->values[k].match) == 0) {
-                choice[d] = (int)k + 1;
-                break;
-            }
-    }
+    for (size_t d = 0; d < cfg->nfilters; d++, col++)
+        choice[d] = publish_cube_value(pr->block.cube, (int)d,
+                                       value_index(&cfg->filters[d], sqlite3_column_text(st, col)));
     for (size_t i = 0; i < pr->ps->nind; i++) {
         const struct cfg_indicator *ind = pr->ps->inds[i];
         int null = sqlite3_column_type(st, col) == SQLITE_NULL;
@@ -355,11 +357,10 @@ out:
     return rc;
 }
 
-static int write_aggregates(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
+static int write_aggregates(sqlite3 *db, struct pub_group *pg,
+                            const struct publish_cube *cube, struct collab_err *err)
 {
     const struct cfg *cfg = pg->cfg;
-    int nvalues[PUBLISH_MAX_DIMS];
-    struct publish_cube cube;
     const struct cfg_indicator **pupil = util_xcalloc(cfg->nindicators + 1, sizeof *pupil);
     const struct cfg_indicator **result = util_xcalloc(cfg->nindicators + 1, sizeof *result);
     struct pass passes[2] = {
@@ -368,14 +369,6 @@ static int write_aggregates(sqlite3 *db, struct pub_group *pg, struct collab_err
     };
     int rc = -1;
 
-    if (cfg->nfilters > PUBLISH_MAX_DIMS) {
-        collab_err_set(err, "publish: at most %d filters", PUBLISH_MAX_DIMS);
-        goto out;
-    }
-    for (size_t d = 0; d < cfg->nfilters; d++)
-        nvalues[d] = (int)cfg->filters[d].nvalues;
-    if (publish_cube_init(&cube, nvalues, (int)cfg->nfilters, err) != 0)
-        goto out;
     for (size_t i = 0; i < cfg->nindicators; i++) {
         const struct cfg_indicator *ind = &cfg->indicators[i];
         if (!safe_ident(ind->id) || !ind->expr) {
@@ -388,12 +381,55 @@ static int write_aggregates(sqlite3 *db, struct pub_group *pg, struct collab_err
     }
     for (int k = 0; k < 2; k++)
         if (create_agg_table(db, &passes[k], err) != 0 ||
-            run_pass(db, pg, &passes[k], &cube, err) != 0)
+            run_pass(db, pg, &passes[k], cube, err) != 0)
             goto out;
     rc = 0;
 out:
     free(pupil);
     free(result);
+    return rc;
+}
+
+/* The filter cube of the group: a dimension gets the unknown choice when a
+ * member's pupil has no value of it (NULL, or text no value matches, judged
+ * as add_row judges it). One scan of the members' pupils, DISTINCT over the
+ * filter columns: a few hundred combinations at most. */
+static int build_cube(sqlite3 *db, const struct pub_group *pg, struct publish_cube *cube,
+                      struct collab_err *err)
+{
+    const struct cfg *cfg = pg->cfg;
+    int nvalues[PUBLISH_MAX_DIMS] = { 0 };
+    unsigned char unknown[PUBLISH_MAX_DIMS] = { 0 };
+    struct strbuf sb = STRBUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int rc = -1, r;
+
+    if (cfg->nfilters > PUBLISH_MAX_DIMS)
+        return collab_err_set(err, "publish: at most %d filters", PUBLISH_MAX_DIMS);
+    if (cfg->nfilters == 0)
+        return publish_cube_init(cube, nvalues, unknown, 0, err);
+    sb_add(&sb, "SELECT DISTINCT NULL");
+    for (size_t d = 0; d < cfg->nfilters; d++)
+        if (filter_sql(&cfg->filters[d], &sb, err) != 0)
+            goto out;
+    sb_add(&sb, " FROM main.pupil p WHERE p.school IN ");
+    members_sql(pg, &sb);
+    if (!(st = prepare(db, sb_str(&sb), err)))
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        for (size_t d = 0; d < cfg->nfilters; d++)
+            if (value_index(&cfg->filters[d], sqlite3_column_text(st, (int)d + 1)) < 0)
+                unknown[d] = 1;
+    if (r != SQLITE_DONE) {
+        collab_err_set(err, "publish: cannot read the source store: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    for (size_t d = 0; d < cfg->nfilters; d++)
+        nvalues[d] = (int)cfg->filters[d].nvalues;
+    rc = publish_cube_init(cube, nvalues, unknown, (int)cfg->nfilters, err);
+out:
+    sqlite3_finalize(st);
+    sb_free(&sb);
     return rc;
 }
 
@@ -542,19 +578,19 @@ static int write_indicators(sqlite3 *db, const struct cfg *cfg, struct collab_er
     return rc;
 }
 
-static int write_dimensions(sqlite3 *db, const struct cfg *cfg, struct collab_err *err)
+static int write_dimensions(sqlite3 *db, const struct cfg *cfg,
+                            const struct publish_cube *cube, struct collab_err *err)
 {
     sqlite3_stmt *dim = prepare(db, "INSERT INTO g.dimension VALUES (?,?,?,?,?)", err);
     sqlite3_stmt *val = dim ? prepare(db, "INSERT INTO g.dim_value VALUES (?,?,?,?)", err) : NULL;
     int rc = val ? 0 : -1;
-    long stride = 1;
     for (size_t d = 0; rc == 0 && d < cfg->nfilters; d++) {
         const struct cfg_filter *f = &cfg->filters[d];
         sqlite3_bind_text(dim, 1, f->id, -1, SQLITE_STATIC);
         sqlite3_bind_int(dim, 2, (int)d);
         sqlite3_bind_text(dim, 3, f->key ? f->key : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(dim, 4, f->label ? f->label : f->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(dim, 5, stride);
+        sqlite3_bind_int64(dim, 5, cube->stride[d]);
         rc = step_done(db, dim, err);
         for (size_t v = 0; rc == 0 && v < f->nvalues; v++) {
             sqlite3_bind_text(val, 1, f->id, -1, SQLITE_STATIC);
@@ -564,7 +600,6 @@ static int write_dimensions(sqlite3 *db, const struct cfg *cfg, struct collab_er
                               : f->values[v].code, -1, SQLITE_STATIC);
             rc = step_done(db, val, err);
         }
-        stride *= (long)f->nvalues + 1;
     }
     sqlite3_finalize(dim);
     sqlite3_finalize(val);
@@ -572,13 +607,10 @@ static int write_dimensions(sqlite3 *db, const struct cfg *cfg, struct collab_er
 }
 
 /* "fsm6=yes;sen=none" -> fkey; -1 when a dimension or value is unknown. */
-static long filter_fkey(const struct cfg *cfg, const char *text)
+static long filter_fkey(const struct cfg *cfg, const struct publish_cube *cube,
+                        const char *text)
 {
-    long fkey = 0, stride_of[PUBLISH_MAX_DIMS], stride = 1;
-    for (size_t d = 0; d < cfg->nfilters && d < PUBLISH_MAX_DIMS; d++) {
-        stride_of[d] = stride;
-        stride *= (long)cfg->filters[d].nvalues + 1;
-    }
+    long fkey = 0;
     char *copy = util_xstrdup(text ? text : ""), *save = NULL;
     for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
         char *eq = strchr(tok, '=');
@@ -606,7 +638,7 @@ static long filter_fkey(const struct cfg *cfg, const char *text)
             for (size_t v = 0; v < f->nvalues; v++)
                 if (util_strieq(f->values[v].code, val) ||
                     (f->values[v].label && util_strieq(f->values[v].label, val))) {
-                    found = ((long)v + 1) * stride_of[d];
+                    found = ((long)v + 1) * cube->stride[d];
                     break;
                 }
         }
@@ -620,7 +652,8 @@ static long filter_fkey(const struct cfg *cfg, const char *text)
     return fkey;
 }
 
-static int write_national(sqlite3 *db, const struct cfg *cfg, struct collab_err *err)
+static int write_national(sqlite3 *db, const struct cfg *cfg, const struct publish_cube *cube,
+                          struct collab_err *err)
 {
     sqlite3_stmt *sel = prepare(db, "SELECT year, indicator, filter, value, sd FROM "
                                 "main.national ORDER BY year, indicator, filter", err);
@@ -628,7 +661,7 @@ static int write_national(sqlite3 *db, const struct cfg *cfg, struct collab_err 
                             : NULL;
     int rc = ins ? 0 : -1, r = SQLITE_DONE;
     while (rc == 0 && (r = sqlite3_step(sel)) == SQLITE_ROW) {
-        long fkey = filter_fkey(cfg, (const char *)sqlite3_column_text(sel, 2));
+        long fkey = filter_fkey(cfg, cube, (const char *)sqlite3_column_text(sel, 2));
         if (fkey < 0)
             continue;
         sqlite3_bind_int(ins, 1, sqlite3_column_int(sel, 0));
@@ -651,11 +684,12 @@ static void urn_list(struct strbuf *sb, const long *urns, size_t n)
         sb_addf(sb, "%s%ld", i ? "," : "", urns[i]);
 }
 
-static int write_meta(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
+static int write_meta(sqlite3 *db, const struct pub_group *pg,
+                      const struct publish_cube *cube, struct collab_err *err)
 {
     const struct cfg_group *g = pg->group;
     char min[32], when[64];
-    struct strbuf missing = STRBUF_INIT, withdrawn = STRBUF_INIT;
+    struct strbuf missing = STRBUF_INIT, withdrawn = STRBUF_INIT, unknown = STRBUF_INIT;
     time_t now = time(NULL);
     struct tm tm;
 
@@ -664,6 +698,9 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg, struct collab_err
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     urn_list(&missing, pg->missing, pg->nmissing);
     urn_list(&withdrawn, pg->withdrawn, pg->nwithdrawn);
+    for (int d = 0; d < cube->ndims; d++)
+        if (cube->unknown[d])
+            sb_addf(&unknown, "%s%s", unknown.len ? "," : "", pg->cfg->filters[d].id);
     const char *kv[][2] = {
         { "group_id", g->id },
         { "group_name", g->name ? g->name : g->id },
@@ -676,6 +713,7 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg, struct collab_err
         { "published_on", pg->today },
         { "missing_consent", sb_str(&missing) },
         { "withdrawn", sb_str(&withdrawn) },
+        { "unknown_dimensions", sb_str(&unknown) },
     };
     sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO g.meta(key, value) VALUES (?, ?)", err);
     int rc = st ? 0 : -1;
@@ -687,16 +725,20 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg, struct collab_err
     sqlite3_finalize(st);
     sb_free(&missing);
     sb_free(&withdrawn);
+    sb_free(&unknown);
     return rc;
 }
 
 int pub_write_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
 {
+    struct publish_cube cube;
     pg->cells = 0;
-    if (write_meta(db, pg, err) != 0 || write_indicators(db, pg->cfg, err) != 0 ||
-        write_dimensions(db, pg->cfg, err) != 0 || write_schools(db, pg, err) != 0 ||
+    if (build_cube(db, pg, &cube, err) != 0 ||
+        write_meta(db, pg, &cube, err) != 0 || write_indicators(db, pg->cfg, err) != 0 ||
+        write_dimensions(db, pg->cfg, &cube, err) != 0 || write_schools(db, pg, err) != 0 ||
         write_consent_users(db, pg, err) != 0 || write_context(db, pg, err) != 0 ||
-        write_national(db, pg->cfg, err) != 0 || write_aggregates(db, pg, err) != 0)
+        write_national(db, pg->cfg, &cube, err) != 0 ||
+        write_aggregates(db, pg, &cube, err) != 0)
         return -1;
     return 0;
 }
