@@ -172,6 +172,9 @@ static void check_tables(sqlite3 *g)
               "school_context FSM6 %%");
     is_double(q1(g, "SELECT stride FROM dimension WHERE id = 'gender'"), 3, 0,
               "gender's stride is 3");
+    char *unk = store_meta_get(g, "unknown_dimensions");
+    is_str(unk, "", "every pupil has an FSM6 and gender value: no unknown choice");
+    free(unk);
     is_double(q1(g, "SELECT count(*) FROM national"), 3, 0,
               "national: rows with unknown dimensions or values are left out");
     is_double(q1(g, "SELECT value FROM national WHERE fkey = 5"), 50.1, 1e-9,
@@ -278,6 +281,47 @@ static char *file_bytes(const char *leaf)
     return sb_detach(&sb);
 }
 
+/* A pupil with no KS2 prior band: every other pupil of the pair is in the
+ * middle band, so total minus the bands would be that one pupil. The cube
+ * gets the unknown choice, which is suppressed (1 pupil) and protected by a
+ * second hidden part. */
+static void check_unknown(struct cfg *cfg)
+{
+    struct collab_err err = { 0 };
+    struct publish_result res;
+    struct cfg_group *pair = &cfg->groups[0];
+    sqlite3 *src = store_open(src_path, STORE_SOURCE, 0, &err);
+    ok(src && store_exec(src, "UPDATE pupil SET prior_band = NULL WHERE id = 'ALD-01'",
+                         &err) == 0, "ALD-01 loses its prior band%s%s", err.set ? ": " : "",
+       err.msg);
+    store_close(src);
+    pair->schools[0] = 100002;      /* Birch back, as in groups.yaml */
+    pair->schools[1] = 100001;
+    pair->nschools = 2;
+    ok(run(cfg, "2024-10-04", "pair", &res, &err) == 0, "republish pair%s%s",
+       err.set ? ": " : "", err.msg);
+    publish_result_free(&res);
+    sqlite3 *g = open_group("pair");
+    char *unk = g ? store_meta_get(g, "unknown_dimensions") : NULL;
+    is_str(unk, "prior", "meta names prior as having the unknown choice");
+    free(unk);
+    is_double(q1(g, "SELECT stride FROM dimension WHERE id = 'prior'"), 9, 0,
+              "prior is last: the strides of the others do not change");
+    is_double(q1(g, "SELECT n FROM agg_pupil WHERE scope = 0 AND fkey = 0"), 20, 0,
+              "the group total counts all 20 pupils");
+    is_double(q1(g, "SELECT count(*) FROM agg_pupil WHERE scope = 0 AND fkey = 36"), 0, 0,
+              "the group's cell of pupils with no band (1 pupil, fkey 4 * 9) is absent");
+    is_double(q1(g, "SELECT count(*) FROM agg_pupil WHERE scope = 0 AND fkey = 18"), 0, 0,
+              "and so is its middle band (19), or 20 - 19 would give the one pupil");
+    is_double(q1(g, "SELECT count(*) FROM agg_pupil WHERE scope = 100001 AND fkey = 18"), 0, 0,
+              "Alder's middle band (11 of its 12) is absent for the same reason");
+    is_double(q1(g, "SELECT n FROM agg_pupil WHERE scope = 100002 AND fkey = 18"), 8, 0,
+              "Birch's (all 8 of its pupils) stays");
+    is_double(q1(g, "SELECT value FROM national WHERE fkey = 5"), 50.1, 1e-9,
+              "national comparators keep their fkeys");
+    store_close(g);
+}
+
 static void check_failure(const struct cfg *cfg)
 {
     struct publish_result res;
@@ -346,6 +390,7 @@ int main(void)
     check_school();
     check_republish(&cfg);
     check_failure(&cfg);
+    check_unknown(&cfg);
     ok(run(&cfg, NULL, "nope", &res, &err) != 0, "an unknown group is refused");
     like(err.msg, "nope", "by name");
     publish_result_free(&res);
