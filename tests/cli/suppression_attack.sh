@@ -113,7 +113,7 @@ check_stores() {   # check_stores NAME DIR
         # its margin, is protected like a cell
         is "$7" 0 "$1 $b: no indicator count recovered by subtraction"
         [ "$7" = 0 ] || diag "$(grep '^indicator ' "$T/result")"
-        echo "# $1 $b: $3 margins checked ($4 two-part); recoveries: cell $5, unknown-value $6, indicator $7"
+        echo "# $1 $b: $3 margins checked ($4 two-part), unknown choice in: $(sed -n '2s/^[0-9]* //p' "$T/result"); recoveries: cell $5, unknown-value $6, indicator $7"
         set -- "$1" "$2"
     done
 }
