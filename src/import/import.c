@@ -281,7 +281,9 @@ static int key_is_new(struct imp_ctx *c, long *first)
     if (c->keys.n == 0 || c->first.len != len || memcmp(sb_str(&c->first), v, len) != 0) {
         sb_reset(&c->first);
         sb_add(&c->first, v);
+        size_t before = c->keys.n;
         c->first_id = key_number(&c->keys, v, len);
+        c->first_repeat = c->keys.n == before;
     }
     sb_reset(&c->restbuf);
     for (size_t k = 1; k < c->def->nkey; k++) {

@@ -12,6 +12,7 @@
 
 #include "collab/err.h"
 #include "collab/import.h"
+#include "collab/ks4.h"
 #include "collab/util.h"
 
 #define IMP_MAX_COLS 32
@@ -33,6 +34,11 @@ int imp_keyset_put(struct imp_keyset *ks, const char *key, size_t len, long valu
 /* 1 and *value when present, else 0. */
 int imp_keyset_get(const struct imp_keyset *ks, const char *key, size_t len,
                    long *value);
+/* Call fn on every key (len bytes, not NUL-terminated) in no particular
+ * order until it returns non-zero; returns that, or 0. */
+int imp_keyset_each(const struct imp_keyset *ks,
+                    int (*fn)(const char *key, size_t len, long value, void *arg),
+                    void *arg);
 void imp_keyset_free(struct imp_keyset *ks);
 
 /* A hash set of pairs of 32-bit numbers (the high and low halves of a key),
@@ -43,7 +49,8 @@ struct imp_pair {
     long value;
 };
 struct imp_pairset {
-    struct imp_pair *slots;
+    struct imp_pair *slots;     /* wide slots, or NULL */
+    uint64_t *narrow;           /* or a pair and its value packed in a word */
     size_t cap, n;
 };
 
@@ -104,6 +111,7 @@ struct imp_ctx {
     struct imp_pairset pairs;
     struct strbuf first, restbuf;       /* the previous row's first column */
     long first_id;
+    int first_repeat;                   /* its value had a run of rows before */
     unsigned char years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];  /* to re-derive */
     int all_years;
     void *state;                        /* the kind's own */
@@ -147,5 +155,40 @@ void imp_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
 /* Derive pupil_ks4 and pupil_ks2 for one year; 0 or -1 with err. */
 int imp_measures_year(sqlite3 *db, long year, struct collab_err *err);
+
+/* Writing pupils' KS4 measures (measures.c), with the subjects' pillars
+ * read once and each year's estimates when first needed. Functions return
+ * 0, or -1 with the err given to imp_ks4_new. */
+struct imp_ks4;
+/* NULL with err set on a store failure; free with imp_ks4_free. */
+struct imp_ks4 *imp_ks4_new(sqlite3 *db, struct collab_err *err);
+void imp_ks4_free(struct imp_ks4 *k);
+/* The EBacc pillar of a subject code (KS4_NONE when not a subject). */
+enum ks4_pillar imp_ks4_pillar(const struct imp_ks4 *k, const char *code);
+/* The prior group (-1: none) of a pupil of year with that prior score. */
+int imp_ks4_group(struct imp_ks4 *k, long year, int has_prior, double prior,
+                  int *group);
+
+/* A KS4 pupil as stored: old_group is its prior_group, -1 for NULL. */
+struct imp_ks4_pupil {
+    const char *id;
+    sqlite3_int64 rowid;
+    long year;
+    int has_prior;
+    double prior;
+    int old_group;
+};
+/* Write the measures of pupil p, whose results are e[0..n-1] (in any
+ * order), and its prior group when that changed: at once, or, with defer,
+ * by imp_ks4_apply_groups (while a statement reads pupil). The measures
+ * are written in batches: imp_ks4_flush writes the rest, and must be called
+ * before pupil_ks4 is read or the transaction ends. */
+int imp_ks4_write(struct imp_ks4 *k, const struct imp_ks4_pupil *p,
+                  const struct ks4_entry *e, size_t n, int defer);
+int imp_ks4_flush(struct imp_ks4 *k);
+int imp_ks4_apply_groups(struct imp_ks4 *k);
+/* Work out again the measures of the KS4 pupil id (len bytes) from the
+ * store (nothing when there is no such pupil). */
+int imp_ks4_redo(struct imp_ks4 *k, const char *id, size_t len);
 
 #endif

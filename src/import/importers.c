@@ -18,6 +18,10 @@
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 #define MAX_STMTS 3
 
+/* Pupils whose measures are read back from the store after a results file
+ * at most; with more, their years are derived again whole. */
+#define REDO_MAX 65536
+
 /* Rows of results written by one statement: a statement's start and end
  * (cursors, journal bookkeeping) cost as much as the row itself. Only the
  * rows of pupils with no stored results are batched: they cannot conflict
@@ -36,10 +40,49 @@ struct pending {
     size_t n;
 };
 
+/* Pupil rows waiting for the batch statement (PUPIL_BATCH rows of
+ * PUPIL_PARAMS values): each row's statement rebuilds the IN-list CHECKs of
+ * the pupil table (three temporary b-trees), a batch builds them once. */
+#define PUPIL_BATCH 48
+#define PUPIL_PARAMS 17
+#define NO_TEXT ((size_t)-1)
+
+struct pupil_row {
+    long urn, year, ks, fsm6, eal, cla, reading, maths;
+    int gender, sen, writing;
+    int have_cla, have_reading, have_maths, have_writing;
+    int have_prior, group;          /* group -1: none */
+    double prior;
+    size_t id, name, ethnicity;     /* offsets into the text, or NO_TEXT */
+    long line;
+};
+
+struct pupil_pending {
+    struct strbuf text;
+    struct pupil_row rows[PUPIL_BATCH];
+    size_t n;
+};
+
+/* The results of the pupil being read, when the file holds all of them:
+ * it had none stored and its rows are the first run of its id. Its
+ * measures are then worked out from these rows, not read back. */
+struct stream {
+    int on;
+    struct imp_ks4_pupil p;         /* p.id is last_pupil */
+    struct ks4_entry *e;
+    size_t n, cap;
+};
+
 /* The state every kind keeps between rows. */
 struct kind_state {
     sqlite3_stmt *st[MAX_STMTS];
-    struct pending *pending;        /* results only */
+    struct pending *pending;        /* results */
+    struct pupil_pending *pupils;   /* pupils */
+    struct imp_ks4 *ks4;            /* results and pupils */
+    struct stream stream;           /* results */
+    struct imp_keyset redo;         /* results: pupils to work out again */
+    int redo_over;                  /* more than REDO_MAX: derive the years */
+    unsigned char redo_years[IMP_YEAR_MAX - IMP_YEAR_MIN + 1];
     struct imp_keyset known;        /* schools (urn) or subjects (code) */
     char **codes;                   /* subject codes, for "did you mean" */
     size_t ncodes;
@@ -71,6 +114,12 @@ static void end_state(struct imp_ctx *c)
     if (s->pending)
         sb_free(&s->pending->text);
     free(s->pending);
+    if (s->pupils)
+        sb_free(&s->pupils->text);
+    free(s->pupils);
+    imp_ks4_free(s->ks4);
+    free(s->stream.e);
+    imp_keyset_free(&s->redo);
     free(s);
     c->state = NULL;
 }
@@ -240,7 +289,15 @@ static int load_keys(struct imp_ctx *c, const char *sql)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
-        imp_keyset_put(&s->known, k, strlen(k), sqlite3_column_int(st, 1), NULL);
+        long value = sqlite3_column_int(st, 1);
+        enum ks4_pillar pillar = KS4_NONE;
+        /* A fourth column, a subject's pillar: value is double_award, and
+         * the pillar times two. */
+        const char *name = sqlite3_column_count(st) > 3
+                           ? (const char *)sqlite3_column_text(st, 3) : NULL;
+        if (name && ks4_pillar_parse(name, &pillar) == 0)
+            value += 2 * (long)pillar;
+        imp_keyset_put(&s->known, k, strlen(k), value, NULL);
         if (sqlite3_column_int(st, 2)) {
             s->codes = util_xrealloc(s->codes, (s->ncodes + 1) * sizeof *s->codes);
             s->codes[s->ncodes++] = util_xstrdup(k);
@@ -250,28 +307,37 @@ static int load_keys(struct imp_ctx *c, const char *sql)
     return 0;
 }
 
+#define PUPIL_INSERT "INSERT INTO pupil(id, school, year, key_stage, gender, fsm6, " \
+    "eal, sen, display_name, cla, ethnicity, ks2_reading, ks2_maths, ks2_writing, " \
+    "prior_score, prior_band, prior_group) VALUES "
+#define PUPIL_VALUES "(?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?, ?)"
+#define PUPIL_UPSERT " ON CONFLICT(id) DO UPDATE SET " \
+    "school = excluded.school, year = excluded.year, key_stage = excluded.key_stage, " \
+    "gender = excluded.gender, fsm6 = excluded.fsm6, eal = excluded.eal, " \
+    "sen = excluded.sen, display_name = excluded.display_name, cla = excluded.cla, " \
+    "ethnicity = excluded.ethnicity, ks2_reading = excluded.ks2_reading, " \
+    "ks2_maths = excluded.ks2_maths, ks2_writing = excluded.ks2_writing, " \
+    "prior_score = excluded.prior_score, prior_band = excluded.prior_band, " \
+    "prior_group = excluded.prior_group"
+
 static int pupil_begin(struct imp_ctx *c)
 {
-    if (load_keys(c, "SELECT urn, 0, 0 FROM school") != 0)
+    struct kind_state *s = state(c);
+    struct strbuf sql = STRBUF_INIT;
+    if (load_keys(c, "SELECT urn, 0, 0 FROM school") != 0
+        || !(s->ks4 = imp_ks4_new(c->db, c->err)))
         return -1;
-    return prepare(c, 0,
-        "INSERT INTO pupil(id, school, year, key_stage, gender, fsm6, eal, sen, "
-        "display_name, cla, ethnicity, ks2_reading, ks2_maths, ks2_writing, "
-        "prior_score, prior_band) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "coalesce(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(id) DO UPDATE SET "
-        "school = excluded.school, year = excluded.year, key_stage = excluded.key_stage, "
-        "gender = excluded.gender, fsm6 = excluded.fsm6, eal = excluded.eal, "
-        "sen = excluded.sen, display_name = excluded.display_name, cla = excluded.cla, "
-        "ethnicity = excluded.ethnicity, ks2_reading = excluded.ks2_reading, "
-        "ks2_maths = excluded.ks2_maths, ks2_writing = excluded.ks2_writing, "
-        "prior_score = excluded.prior_score, prior_band = excluded.prior_band");
+    s->pupils = util_xcalloc(1, sizeof *s->pupils);
+    sb_add(&sql, PUPIL_INSERT);
+    for (int i = 0; i < PUPIL_BATCH; i++)
+        sb_add(&sql, i ? ", " PUPIL_VALUES : PUPIL_VALUES);
+    sb_add(&sql, PUPIL_UPSERT);
+    int rc = prepare(c, 1, sb_str(&sql));
+    sb_free(&sql);
+    if (rc != 0)
+        return -1;
+    return prepare(c, 0, PUPIL_INSERT PUPIL_VALUES PUPIL_UPSERT);
 }
-
-struct pupil_row {
-    long urn, year, ks, fsm6, eal, cla, reading, maths;
-    int gender, sen, writing;
-    int have_cla, have_reading, have_maths, have_writing;
-};
 
 static int pupil_parse(struct imp_ctx *c, struct pupil_row *p)
 {
@@ -298,34 +364,110 @@ static int pupil_parse(struct imp_ctx *c, struct pupil_row *p)
     return ok && c->rep->total == 0;
 }
 
+static size_t pupil_text(struct pupil_pending *pp, const char *v)
+{
+    if (!v)
+        return NO_TEXT;
+    size_t off = pp->text.len;
+    sb_addn(&pp->text, v, strlen(v) + 1);
+    return off;
+}
+
+static void bind_pupil_text(sqlite3_stmt *st, int idx, const struct pupil_pending *pp,
+                            size_t off)
+{
+    if (off == NO_TEXT)
+        sqlite3_bind_null(st, idx);
+    else
+        sqlite3_bind_text(st, idx, pp->text.buf + off, -1, SQLITE_STATIC);
+}
+
+/* Bind one row's PUPIL_PARAMS values from parameter base on. */
+static void bind_pupil(sqlite3_stmt *st, int base, const struct pupil_pending *pp,
+                       const struct pupil_row *p)
+{
+    bind_pupil_text(st, base, pp, p->id);
+    sqlite3_bind_int64(st, base + 1, p->urn);
+    sqlite3_bind_int64(st, base + 2, p->year);
+    sqlite3_bind_int64(st, base + 3, p->ks);
+    sqlite3_bind_text(st, base + 4, genders[p->gender], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 5, p->fsm6);
+    sqlite3_bind_int64(st, base + 6, p->eal);
+    sqlite3_bind_text(st, base + 7, sens[p->sen], -1, SQLITE_STATIC);
+    bind_pupil_text(st, base + 8, pp, p->name);
+    bind_opt_long(st, base + 9, p->have_cla, p->cla);
+    bind_pupil_text(st, base + 10, pp, p->ethnicity);
+    bind_opt_long(st, base + 11, p->have_reading, p->reading);
+    bind_opt_long(st, base + 12, p->have_maths, p->maths);
+    imp_bind_text(st, base + 13, p->have_writing > 0 ? writing_codes[p->writing] : NULL);
+    bind_opt_double(st, base + 14, p->have_prior, p->prior);
+    imp_bind_text(st, base + 15, p->have_prior ? ks4_prior_band(p->prior) : NULL);
+    bind_opt_long(st, base + 16, p->group >= 0, p->group);
+}
+
+/* Write the pending pupils: all at once when there are PUPIL_BATCH, else
+ * (at the end, or to find the row the store refused) one at a time. */
+static int flush_pupils(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    struct pupil_pending *pp = s->pupils;
+    long line = c->line;
+    int rc = 0;
+    if (pp->n == PUPIL_BATCH) {
+        for (size_t i = 0; i < PUPIL_BATCH; i++)
+            bind_pupil(s->st[1], 1 + PUPIL_PARAMS * (int)i, pp, &pp->rows[i]);
+        rc = sqlite3_step(s->st[1]);
+        sqlite3_reset(s->st[1]);
+        if (rc == SQLITE_DONE) {
+            pp->n = 0;
+            sb_reset(&pp->text);
+            return 0;
+        }
+        /* Anything but a refused row may have rolled the transaction back. */
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return collab_err_set(c->err, "%s:%ld: store error: %s", c->name,
+                                  pp->rows[0].line, sqlite3_errmsg(c->db));
+        /* The statement's rows were undone: redo them one by one, so that a
+         * refusal names its own line. */
+    }
+    rc = 0;
+    for (size_t i = 0; i < pp->n && rc == 0; i++) {
+        c->line = pp->rows[i].line;
+        bind_pupil(s->st[0], 1, pp, &pp->rows[i]);
+        rc = imp_step(c, s->st[0]);
+    }
+    c->line = line;
+    pp->n = 0;
+    sb_reset(&pp->text);
+    return rc;
+}
+
 static int pupil_row(struct imp_ctx *c)
 {
-    struct pupil_row p;
-    memset(&p, 0, sizeof p);
-    if (!pupil_parse(c, &p) || !writing(c))
+    struct kind_state *s = state(c);
+    struct pupil_pending *pp = s->pupils;
+    struct pupil_row *p = &pp->rows[pp->n];
+    memset(p, 0, sizeof *p);
+    if (!pupil_parse(c, p) || !writing(c))
         return 0;
-    imp_touch_year(c, p.year);
-    sqlite3_stmt *st = state(c)->st[0];
-    imp_bind_text(st, 1, c->vals[PU_ID]);
-    sqlite3_bind_int64(st, 2, p.urn);
-    sqlite3_bind_int64(st, 3, p.year);
-    sqlite3_bind_int64(st, 4, p.ks);
-    sqlite3_bind_text(st, 5, genders[p.gender], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, p.fsm6);
-    sqlite3_bind_int64(st, 7, p.eal);
-    sqlite3_bind_text(st, 8, sens[p.sen], -1, SQLITE_STATIC);
-    imp_bind_text(st, 9, c->vals[PU_NAME]);
-    bind_opt_long(st, 10, p.have_cla, p.cla);
-    imp_bind_text(st, 11, c->vals[PU_ETHNICITY]);
-    bind_opt_long(st, 12, p.have_reading, p.reading);
-    bind_opt_long(st, 13, p.have_maths, p.maths);
-    imp_bind_text(st, 14, p.have_writing > 0 ? writing_codes[p.writing] : NULL);
-    double prior = 0;
-    int have_prior = p.ks == 4 && p.have_reading > 0 && p.have_maths > 0
-                     && ks4_prior_score((int)p.reading, (int)p.maths, &prior) == 0;
-    bind_opt_double(st, 15, have_prior, prior);
-    imp_bind_text(st, 16, have_prior ? ks4_prior_band(prior) : NULL);
-    return imp_step(c, st);
+    imp_touch_year(c, p->year);
+    p->have_prior = p->ks == 4 && p->have_reading > 0 && p->have_maths > 0
+                    && ks4_prior_score((int)p->reading, (int)p->maths, &p->prior) == 0;
+    /* The prior group the derive would give, so that it has none to change. */
+    p->group = -1;
+    if (p->ks == 4 && imp_ks4_group(s->ks4, p->year, p->have_prior, p->prior,
+                                    &p->group) != 0)
+        return -1;
+    p->id = pupil_text(pp, c->vals[PU_ID]);
+    p->name = pupil_text(pp, c->vals[PU_NAME]);
+    p->ethnicity = pupil_text(pp, c->vals[PU_ETHNICITY]);
+    p->line = c->line;
+    return ++pp->n == PUPIL_BATCH ? flush_pupils(c) : 0;
+}
+
+static int pupil_finish(struct imp_ctx *c)
+{
+    return flush_pupils(c);
 }
 
 /* ---- the pupil a results or attendance row is about ---- */
@@ -347,6 +489,15 @@ static int find_pupil(struct imp_ctx *c, int col, long ks)
             s->last_year = sqlite3_column_int(st, 0);
             s->last_ks = sqlite3_column_int(st, 1);
             s->last_stored = sqlite3_column_count(st) > 2 && sqlite3_column_int(st, 2);
+        }
+        if (s->last_found && sqlite3_column_count(st) > 5) {
+            struct imp_ks4_pupil *p = &s->stream.p;
+            p->id = s->last_pupil;
+            p->year = s->last_year;
+            p->rowid = sqlite3_column_int64(st, 3);
+            p->has_prior = sqlite3_column_type(st, 4) != SQLITE_NULL;
+            p->prior = sqlite3_column_double(st, 4);
+            p->old_group = sqlite3_column_int(st, 5);
         }
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -380,17 +531,42 @@ static const struct imp_col result_cols[] = {
 #define RESULT_UPSERT " ON CONFLICT(pupil, subject) DO UPDATE SET " \
     "grade = excluded.grade, points = excluded.points"
 
+/* 1 when the store holds any result, 0 when none, -1 on a read error. */
+static int any_results(struct imp_ctx *c)
+{
+    sqlite3_stmt *st = store_prepare(c->db, "SELECT EXISTS (SELECT 1 FROM result)",
+                                     c->err);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    int any = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (any < 0)
+        collab_err_set(c->err, "cannot read results: %s", sqlite3_errmsg(c->db));
+    return any;
+}
+
 static int result_begin(struct imp_ctx *c)
 {
     struct strbuf sql = STRBUF_INIT;
-    if (load_keys(c, "SELECT code, double_award, 1 FROM subject ORDER BY code") != 0
-        || prepare(c, 1, "SELECT year, key_stage, EXISTS (SELECT 1 FROM result "
-                   "WHERE pupil = ?1) FROM pupil WHERE id = ?1") != 0)
+    int any = any_results(c);
+    if (any < 0 || load_keys(c, "SELECT code, double_award, 1, ebacc_pillar FROM subject "
+                             "ORDER BY code") != 0)
         return -1;
+    /* With no result stored before, a pupil's are all in this file. */
+    sb_addf(&sql, "SELECT year, key_stage, %s, rowid, prior_score, "
+            "coalesce(prior_group, -1) FROM pupil WHERE id = ?1",
+            any ? "EXISTS (SELECT 1 FROM result WHERE pupil = ?1)" : "0");
+    int rc = prepare(c, 1, sb_str(&sql));
+    sb_reset(&sql);
+    if (rc != 0 || !(state(c)->ks4 = imp_ks4_new(c->db, c->err))) {
+        sb_free(&sql);
+        return -1;
+    }
     sb_add(&sql, "INSERT OR FAIL INTO result(pupil, subject, grade, points) VALUES ");
     for (int i = 0; i < BATCH; i++)
         sb_add(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
-    int rc = prepare(c, 2, sb_str(&sql));
+    rc = prepare(c, 2, sb_str(&sql));
     sb_free(&sql);
     state(c)->pending = util_xcalloc(1, sizeof(struct pending));
     if (rc != 0)
@@ -461,9 +637,86 @@ static int queue_result(struct imp_ctx *c, double points)
     return p->n == BATCH ? flush_results(c) : 0;
 }
 
+/* Write the measures of the pupil whose rows were streamed. */
+static int end_stream(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    struct stream *m = &s->stream;
+    int rc = 0;
+    if (m->on && writing(c))
+        rc = imp_ks4_write(s->ks4, &m->p, m->e, m->n, 0);
+    m->on = 0;
+    m->n = 0;
+    return rc;
+}
+
+/* The current pupil's measures must be read back from the store at the end
+ * (a few pupils) or its year derived again whole (many). */
+static void redo_pupil(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    const char *id = s->last_pupil;
+    if (s->last_year >= IMP_YEAR_MIN && s->last_year <= IMP_YEAR_MAX)
+        s->redo_years[s->last_year - IMP_YEAR_MIN] = 1;
+    if (s->redo_over)
+        return;
+    imp_keyset_put(&s->redo, id, strlen(id), 0, NULL);
+    if (s->redo.n > REDO_MAX) {
+        s->redo_over = 1;
+        imp_keyset_free(&s->redo);
+    }
+}
+
+static int redo_one(const char *id, size_t len, long value, void *arg)
+{
+    (void)value;
+    return imp_ks4_redo(arg, id, len);
+}
+
 static int result_finish(struct imp_ctx *c)
 {
-    return flush_results(c);
+    struct kind_state *s = state(c);
+    if (flush_results(c) != 0 || end_stream(c) != 0)
+        return -1;
+    if (s->redo_over) {
+        for (long y = IMP_YEAR_MIN; y <= IMP_YEAR_MAX; y++)
+            if (s->redo_years[y - IMP_YEAR_MIN])
+                imp_touch_year(c, y);
+    } else if (imp_keyset_each(&s->redo, redo_one, s->ks4) != 0) {
+        return -1;
+    }
+    return imp_ks4_flush(s->ks4);
+}
+
+/* The row's pupil, as find_pupil; on a new pupil the previous one's
+ * streamed measures are written and the new one's way decided. */
+static int result_pupil(struct imp_ctx *c)
+{
+    struct kind_state *s = state(c);
+    const char *id = c->vals[RE_PUPIL];
+    int change = !s->last_pupil || strcmp(s->last_pupil, id) != 0;
+    if (change && end_stream(c) != 0)
+        return -1;
+    int found = find_pupil(c, RE_PUPIL, 4);
+    if (found > 0 && change) {
+        /* Stored results, or rows of this pupil earlier in the file (maybe
+         * still pending): the file's rows are not all its results. */
+        s->stream.on = !s->last_stored && !c->first_repeat;
+        if (!s->stream.on)
+            redo_pupil(c);
+    }
+    return found;
+}
+
+static void stream_entry(struct stream *m, long subject, int g1, int g2)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 16;
+        m->e = util_xrealloc(m->e, m->cap * sizeof *m->e);
+    }
+    m->e[m->n].pillar = (enum ks4_pillar)(subject >> 1);
+    m->e[m->n].g1 = g1;
+    m->e[m->n++].g2 = g2;
 }
 
 static void unknown_subject(struct imp_ctx *c, const char *code)
@@ -505,21 +758,22 @@ static int result_row(struct imp_ctx *c)
 {
     struct kind_state *s = state(c);
     const char *code = c->vals[RE_SUBJECT];
-    long dbl = 0;
+    long subject = 0;       /* double_award, and the pillar times two */
     int g1 = 0, g2 = 0, ok = 1;
-    if (!imp_keyset_get(&s->known, code, strlen(code), &dbl)) {
+    if (!imp_keyset_get(&s->known, code, strlen(code), &subject)) {
         unknown_subject(c, code);
         ok = 0;
-    } else if (ks4_grade_parse(c->vals[RE_GRADE], (int)dbl, &g1, &g2) != 0) {
-        bad_grade(c, code, (int)dbl);
+    } else if (ks4_grade_parse(c->vals[RE_GRADE], (int)(subject & 1), &g1, &g2) != 0) {
+        bad_grade(c, code, (int)(subject & 1));
         ok = 0;
     }
-    int found = find_pupil(c, RE_PUPIL, 4);
+    int found = result_pupil(c);
     if (found < 0)
         return -1;
     if (!ok || !found || !writing(c))
         return 0;
-    imp_touch_year(c, s->last_year);
+    if (s->stream.on)
+        stream_entry(&s->stream, subject, g1, g2);
     if (!s->last_stored)
         return queue_result(c, ks4_points(g1, g2));
     sqlite3_stmt *st = s->st[0];
@@ -679,8 +933,8 @@ static const struct imp_kind_def kinds[] = {
                       NULL, end_state },
     [IMP_SUBJECTS] = { "subjects", COLS(subject_cols), 1, subject_begin, subject_row,
                        subject_finish, end_state },
-    [IMP_PUPILS] = { "pupils", COLS(pupil_cols), 1, pupil_begin, pupil_row, NULL,
-                     end_state },
+    [IMP_PUPILS] = { "pupils", COLS(pupil_cols), 1, pupil_begin, pupil_row,
+                     pupil_finish, end_state },
     [IMP_RESULTS] = { "results", COLS(result_cols), 2, result_begin, result_row,
                       result_finish, end_state },
     [IMP_ATTENDANCE] = { "attendance", COLS(attendance_cols), 1, attendance_begin,
