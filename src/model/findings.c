@@ -29,21 +29,6 @@
 #define RUN_SCHOOL 3
 #define RUN_SUBJECT 2
 
-/* The n latest years up to the query year, oldest first; the count found. */
-static int latest_years(const struct model *m, int year, int want, int *out)
-{
-    int n = 0;
-    for (int i = m->nyears - 1; i >= 0 && n < want; i--)
-        if (m->years[i] <= year)
-            out[n++] = m->years[i];
-    for (int i = 0; i < n / 2; i++) {
-        int tmp = out[i];
-        out[i] = out[n - 1 - i];
-        out[n - 1 - i] = tmp;
-    }
-    return n;
-}
-
 static int usable(const struct model *m, const struct mdl_fig *f)
 {
     return f->status == FIG_OK && f->n >= m->min_cohort;
@@ -91,7 +76,7 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
                      const struct run_args *a, struct collab_err *err)
 {
     int years[RUN_SCHOOL];
-    if (latest_years(m, v->year, a->want, years) < a->want)
+    if (mdl_latest_years(m, v->year, a->want, years) < a->want)
         return 0;
     struct mdl_fig *figs[RUN_SCHOOL];
     int rc = 0;
@@ -251,7 +236,7 @@ static int gap_changes(struct model *m, const struct mdl_view_ctx *v, struct mod
 {
     int yes, no, years[2];
     int d = fsm6_dimension(m, v, &yes, &no);
-    if (d < 0 || latest_years(m, v->year, 2, years) < 2)
+    if (d < 0 || mdl_latest_years(m, v->year, 2, years) < 2)
         return 0;
     long fk_yes = v->fkey + (long)(yes + 1) * m->strides[d];
     long fk_no = v->fkey + (long)(no + 1) * m->strides[d];

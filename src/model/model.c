@@ -553,6 +553,16 @@ int model_years(const struct model *m, int *years, int max)
     return n;
 }
 
+int mdl_latest_years(const struct model *m, int year, int want, int *out)
+{
+    int end = m->nyears;
+    while (end > 0 && m->years[end - 1] > year)
+        end--;
+    int n = end < want ? end : want;
+    memcpy(out, &m->years[end - n], (size_t)n * sizeof *out);
+    return n;
+}
+
 int model_visible_groups(const struct model *m, const char **ids, int max)
 {
     int n = 0;

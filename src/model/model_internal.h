@@ -85,6 +85,9 @@ struct mdl_context {
 sqlite3_stmt *mdl_prepare(struct model *m, const char *sql, struct collab_err *err);
 /* Forget the per-session memos of figures.c (on closing a group). */
 void mdl_forget(struct model *m);
+/* The (up to) want latest years of m->years (ascending) up to year, oldest
+ * first, into out; the count found. */
+int mdl_latest_years(const struct model *m, int year, int want, int *out);
 /* The school's context row for the year and key stage, or NULL when it has
  * no pupils there. Read with every other school's in one pass on first use;
  * owned by the model. */

@@ -72,21 +72,6 @@ static void interval_cells(struct model *m, struct model_row *r, const struct md
                                                                    val->hi)));
 }
 
-/* The (up to) TREND_YEARS latest years up to the query year, oldest first. */
-static int trend_years(const struct model *m, int year, int *out)
-{
-    int n = 0;
-    for (int i = m->nyears - 1; i >= 0 && n < TREND_YEARS; i--)
-        if (m->years[i] <= year)
-            out[n++] = m->years[i];
-    for (int i = 0; i < n / 2; i++) {
-        int tmp = out[i];
-        out[i] = out[n - 1 - i];
-        out[n - 1 - i] = tmp;
-    }
-    return n;
-}
-
 static void fill_row(struct model *m, struct model_table *t, size_t i,
                      const struct mdl_view_ctx *v, const struct mdl_fig *fig,
                      struct mdl_fig **trend, int ntrend)
@@ -280,7 +265,7 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
                       struct model_table *t, struct collab_err *err)
 {
     int years[TREND_YEARS];
-    int ny = trend_years(m, v->year, years);
+    int ny = mdl_latest_years(m, v->year, TREND_YEARS, years);
     size_t ni = m->ninds ? m->ninds : 1;
     struct mdl_fig *figs = util_xcalloc(ni, sizeof *figs);
     struct mdl_fig *trend[TREND_YEARS];
