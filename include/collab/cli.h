@@ -43,6 +43,15 @@ int cli_usage(const char *usage);
 /* Non-zero when argv[i] is --help or -h. */
 int cli_wants_help(int argc, char **argv);
 
+struct cfg;
+/* Load the config directory dir (NULL: cli_default_config()) into *cfg: 0,
+ * or the error printed as cli_fail does and COLLAB_EXIT_USER (nothing to
+ * free then). */
+int cli_load_config(const char *dir, struct cfg *cfg);
+/* Non-zero when s has the shape YYYY-MM-DD (digits and dashes only; the
+ * calendar is not checked). */
+int cli_valid_date(const char *s);
+
 struct collab_job;
 /* Around a long operation (cli_job.c): cli_job_start fills job so that
  * SIGINT and SIGTERM ask the operation to stop (a second one kills) and,

@@ -228,12 +228,9 @@ int cli_agreement(int argc, char **argv)
     if (parse_args(argc, argv, &a) != 0)
         return cli_usage(usage);
     struct cfg cfg;
-    struct collab_err err = { .set = 0 };
-    char *config = a.config ? util_xstrdup(a.config) : cli_default_config();
-    int rc = cfg_load_dir(config, &cfg, &err);
-    free(config);
+    int rc = cli_load_config(a.config, &cfg);
     if (rc != 0)
-        return cli_fail(&err);
+        return rc;
     const struct cfg_group *g = cfg_group(&cfg, a.group);
     if (!g) {
         cli_error("no group '%s' in groups.yaml", a.group);

@@ -51,17 +51,6 @@ static void init_table(struct model_table *t, const char *data)
     }
 }
 
-static int valid_date(const char *s)
-{
-    static const char shape[] = "dddd-dd-dd";
-    if (strlen(s) != sizeof shape - 1)
-        return 0;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return 0;
-    return 1;
-}
-
 int cli_audit(int argc, char **argv)
 {
     const char *data = NULL, *since = NULL, *user = NULL, *format = "table";
@@ -78,7 +67,7 @@ int cli_audit(int argc, char **argv)
             return cli_usage(usage);
         *slot = argv[++i];
     }
-    if (since && !valid_date(since)) {
+    if (since && !cli_valid_date(since)) {
         cli_error("--since takes a date YYYY-MM-DD, not '%s'", since);
         return cli_usage(usage);
     }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "collab/cli.h"
+#include "collab/config.h"
 #include "collab/util.h"
 
 static char *env_or_xdg(const char *env, const char *which, const char *leaf)
@@ -89,4 +90,24 @@ int cli_wants_help(int argc, char **argv)
             return 1;
     }
     return 0;
+}
+
+int cli_load_config(const char *dir, struct cfg *cfg)
+{
+    struct collab_err err = { .set = 0 };
+    char *config = dir ? util_xstrdup(dir) : cli_default_config();
+    int rc = cfg_load_dir(config, cfg, &err);
+    free(config);
+    return rc != 0 ? cli_fail(&err) : 0;
+}
+
+int cli_valid_date(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (strlen(s) != sizeof shape - 1)
+        return 0;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+            return 0;
+    return 1;
 }

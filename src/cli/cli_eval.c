@@ -312,12 +312,10 @@ int cli_eval(int argc, char **argv)
         return COLLAB_EXIT_OK;
     }
     struct cfg cfg;
-    char *config = a.config ? util_xstrdup(a.config) : cli_default_config();
-    int rc = cfg_load_dir(config, &cfg, &err);
-    free(config);
-    if (rc != 0)
-        return cli_fail(&err);
-    int status = run(&a, &cfg, term);
+    int status = cli_load_config(a.config, &cfg);
+    if (status != 0)
+        return status;
+    status = run(&a, &cfg, term);
     cfg_free(&cfg);
     return status;
 }

@@ -187,17 +187,6 @@ static int resolve_sort(struct model *m, const char *spec, struct model_query *q
     return 0;
 }
 
-static int valid_date(const char *s)
-{
-    static const char shape[] = "dddd-dd-dd";
-    if (strlen(s) != sizeof shape - 1)
-        return 0;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return 0;
-    return 1;
-}
-
 /* `report changes`: the group's changes since the last visit (or --since),
  * which then becomes the last visit. */
 static int run_changes(const struct report_args *a, struct model *m, enum model_format fmt)
@@ -231,7 +220,7 @@ static int check_changes_args(const struct report_args *a)
         cli_error("--since applies to the changes view only");
         return -1;
     }
-    if (a->since && !valid_date(a->since)) {
+    if (a->since && !cli_valid_date(a->since)) {
         cli_error("--since takes a date YYYY-MM-DD, not '%s'", a->since);
         return -1;
     }
@@ -286,13 +275,10 @@ int cli_report(int argc, char **argv)
     if (parse_args(argc, argv, &a) != 0 || parse_format(a.format, &fmt) != 0)
         return cli_usage(usage);
     struct cfg cfg;
-    struct collab_err err = { .set = 0 };
-    char *config = a.config ? util_xstrdup(a.config) : cli_default_config();
-    int rc = cfg_load_dir(config, &cfg, &err);
-    free(config);
-    if (rc != 0)
-        return cli_fail(&err);
-    int status = run_report(&a, &cfg, fmt);
+    int status = cli_load_config(a.config, &cfg);
+    if (status != 0)
+        return status;
+    status = run_report(&a, &cfg, fmt);
     cfg_free(&cfg);
     return status;
 }
