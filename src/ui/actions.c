@@ -72,16 +72,8 @@ void ui_write_keys_markdown(FILE *fp, const struct cfg *cfg)
     for (int a = 1; a < ACT_COUNT; a++) {
         char keys[128] = "";
         const char *s = ui_actions[a].keys;
-        while (*s) {
-            int key;
-            size_t used;
-            if (*s == ' ') {
-                s++;
-                continue;
-            }
-            used = ui_key_parse(s, &key);
-            if (used == 0)
-                break;
+        int key;
+        while (ui_key_next(&s, &key) > 0) {
             char name[32];
             ui_key_name(key, name, sizeof name);
             if (keys[0])
@@ -89,7 +81,6 @@ void ui_write_keys_markdown(FILE *fp, const struct cfg *cfg)
             strncat(keys, "`", sizeof keys - strlen(keys) - 1);
             strncat(keys, name, sizeof keys - strlen(keys) - 1);
             strncat(keys, "`", sizeof keys - strlen(keys) - 1);
-            s += used;
         }
         markdown_row(fp, keys, ui_actions[a].name, ui_actions[a].help);
     }

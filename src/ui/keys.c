@@ -96,6 +96,19 @@ size_t ui_key_parse(const char *s, int *key)
     return utf8_char(s, key);
 }
 
+int ui_key_next(const char **s, int *key)
+{
+    while (**s == ' ')
+        (*s)++;
+    if (!**s)
+        return 0;
+    size_t used = ui_key_parse(*s, key);
+    if (used == 0)
+        return -1;
+    *s += used;
+    return 1;
+}
+
 void ui_key_name(int key, char *buf, size_t size)
 {
     for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
@@ -230,23 +243,13 @@ static void bind(struct ui_keymap *km, int key, int action)
 static int bind_spec(struct ui_keymap *km, const char *spec, int action, long *bad)
 {
     const char *s = spec;
+    int key, got;
     *bad = -1;
-    while (*s) {
-        int key;
-        size_t used;
-        if (*s == ' ') {
-            s++;
-            continue;
-        }
-        used = ui_key_parse(s, &key);
-        if (used == 0) {
-            *bad = (long)(s - spec);
-            return -1;
-        }
+    while ((got = ui_key_next(&s, &key)) > 0)
         bind(km, key, action);
-        s += used;
-    }
-    return 0;
+    if (got < 0)
+        *bad = (long)(s - spec);
+    return got;
 }
 
 /* keys.yaml: `bindings: { action-name: KEYS, ... }`, KEYS a string of key

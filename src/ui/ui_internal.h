@@ -100,6 +100,10 @@ struct ui_keymap {
 /* Parse one key at s ("<Enter>", "<C-z>", a UTF-8 character). Returns the
  * bytes consumed (> 0) and sets *key, or 0 when s does not start a key. */
 size_t ui_key_parse(const char *s, int *key);
+/* The next key of a space-separated list ("j <Down>") at *s, moving *s past
+ * it: 1 and *key set; 0 at the end; -1 with *s left at a key that does not
+ * parse. */
+int ui_key_next(const char **s, int *key);
 /* The name of a key as a user writes it ("<Down>", "j"). */
 void ui_key_name(int key, char *buf, size_t size);
 /* Map a raw curses key to the canonical key (CR -> Enter, DEL -> Backspace). */
