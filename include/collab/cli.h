@@ -7,6 +7,8 @@
 #ifndef COLLAB_CLI_H
 #define COLLAB_CLI_H
 
+#include <stddef.h>
+
 #include "collab/err.h"
 
 int cli_init(int argc, char **argv);
@@ -42,6 +44,14 @@ int cli_fail(const struct collab_err *err);
 int cli_usage(const char *usage);
 /* Non-zero when argv[i] is --help or -h. */
 int cli_wants_help(int argc, char **argv);
+
+/* An option that takes a value, and where the value goes. */
+struct cli_option {
+    const char *name; /* "--data" */
+    const char **slot;
+};
+/* The slot of the option called name among opts[0..n), or NULL. */
+const char **cli_option_slot(const struct cli_option *opts, size_t n, const char *name);
 
 struct cfg;
 /* Load the config directory dir (NULL: cli_default_config()) into *cfg: 0,

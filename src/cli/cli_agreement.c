@@ -186,11 +186,12 @@ static void print_withdrawal(const struct cfg *cfg, const struct cfg_group *g)
 static int parse_args(int argc, char **argv, struct agreement_args *a)
 {
     memset(a, 0, sizeof *a);
+    const struct cli_option opts[] = {
+        { "--group", &a->group }, { "--config", &a->config }, { "--data", &a->data },
+        { "--db", &a->db },
+    };
     for (int i = 1; i < argc; i++) {
-        const char **slot = strcmp(argv[i], "--group") == 0 ? &a->group
-                          : strcmp(argv[i], "--config") == 0 ? &a->config
-                          : strcmp(argv[i], "--data") == 0 ? &a->data
-                          : strcmp(argv[i], "--db") == 0 ? &a->db : NULL;
+        const char **slot = cli_option_slot(opts, sizeof opts / sizeof opts[0], argv[i]);
         if (!slot || i + 1 >= argc) {
             cli_error("unknown or incomplete option '%s'", argv[i]);
             return -1;

@@ -58,11 +58,11 @@ int cli_audit(int argc, char **argv)
         printf("usage: %s\n", usage);
         return COLLAB_EXIT_OK;
     }
+    const struct cli_option opts[] = {
+        { "--data", &data }, { "--since", &since }, { "--user", &user }, { "--format", &format },
+    };
     for (int i = 1; i < argc; i++) {
-        const char **slot = strcmp(argv[i], "--data") == 0 ? &data
-                          : strcmp(argv[i], "--since") == 0 ? &since
-                          : strcmp(argv[i], "--user") == 0 ? &user
-                          : strcmp(argv[i], "--format") == 0 ? &format : NULL;
+        const char **slot = cli_option_slot(opts, sizeof opts / sizeof opts[0], argv[i]);
         if (!slot || i + 1 >= argc)
             return cli_usage(usage);
         *slot = argv[++i];

@@ -81,6 +81,14 @@ int cli_usage(const char *usage)
     return COLLAB_EXIT_USAGE;
 }
 
+const char **cli_option_slot(const struct cli_option *opts, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, opts[i].name) == 0)
+            return opts[i].slot;
+    return NULL;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {

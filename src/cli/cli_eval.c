@@ -33,16 +33,15 @@ struct eval_args {
 
 static int parse_args(int argc, char **argv, struct eval_args *a)
 {
-    static const char *const names[] = { "--data", "--config", "--user", "--group",
-                                         "--term" };
     memset(a, 0, sizeof *a);
-    const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->term };
+    const struct cli_option opts[] = {
+        { "--data", &a->data }, { "--config", &a->config }, { "--user", &a->user },
+        { "--group", &a->group }, { "--term", &a->term },
+    };
     for (int i = 1; i < argc; i++) {
-        size_t k = 0;
-        while (k < sizeof names / sizeof names[0] && strcmp(argv[i], names[k]) != 0)
-            k++;
-        if (k < sizeof names / sizeof names[0] && i + 1 < argc) {
-            *slots[k] = argv[++i];
+        const char **slot = cli_option_slot(opts, sizeof opts / sizeof opts[0], argv[i]);
+        if (slot && i + 1 < argc) {
+            *slot = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("unknown or incomplete option '%s'", argv[i]);
             return -1;

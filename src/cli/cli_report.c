@@ -56,15 +56,13 @@ struct report_args {
 /* Options taking a value, and where the value goes. */
 static const char **option_slot(struct report_args *a, const char *name)
 {
-    static const char *const names[] = { "--data", "--config", "--user", "--group",
-                                         "--year", "--key-stage", "--sort", "--format",
-                                         "--term", "--since" };
-    const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->year,
-                             &a->ks, &a->sort, &a->format, &a->term, &a->since };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0)
-            return slots[i];
-    return NULL;
+    const struct cli_option opts[] = {
+        { "--data", &a->data }, { "--config", &a->config }, { "--user", &a->user },
+        { "--group", &a->group }, { "--year", &a->year }, { "--key-stage", &a->ks },
+        { "--sort", &a->sort }, { "--format", &a->format }, { "--term", &a->term },
+        { "--since", &a->since },
+    };
+    return cli_option_slot(opts, sizeof opts / sizeof opts[0], name);
 }
 
 static int parse_args(int argc, char **argv, struct report_args *a)

@@ -26,14 +26,13 @@ struct tui_args {
 
 static const char **value_slot(struct tui_args *a, const char *name)
 {
-    static const char *const names[] = { "--data", "--config", "--user", "--group", "--year",
-                                         "--theme", "--color", "--keys", "--size", "--dump" };
-    const char **slots[] = { &a->data, &a->config, &a->user, &a->group, &a->year,
-                             &a->theme, &a->color, &a->keys, &a->size, &a->dump };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0)
-            return slots[i];
-    return NULL;
+    const struct cli_option opts[] = {
+        { "--data", &a->data }, { "--config", &a->config }, { "--user", &a->user },
+        { "--group", &a->group }, { "--year", &a->year }, { "--theme", &a->theme },
+        { "--color", &a->color }, { "--keys", &a->keys }, { "--size", &a->size },
+        { "--dump", &a->dump },
+    };
+    return cli_option_slot(opts, sizeof opts / sizeof opts[0], name);
 }
 
 static int *flag_slot(struct tui_args *a, const char *name)
