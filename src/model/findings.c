@@ -34,9 +34,8 @@ static int usable(const struct model *m, const struct mdl_fig *f)
     return f->status == FIG_OK && f->n >= m->min_cohort;
 }
 
-/* Significance of one figure against national for its year: +1, -1, 0. */
-static int side_of(struct model *m, const struct mdl_ind *ind, const struct mdl_fig *f,
-                   int year, long fkey, double *nat)
+int mdl_side_of(struct model *m, const struct mdl_ind *ind, const struct mdl_fig *f,
+                int year, long fkey, double *nat)
 {
     double sd;
     *nat = NAN;
@@ -92,7 +91,7 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
         double vals[RUN_SCHOOL], nats[RUN_SCHOOL];
         int side = 0, y;
         for (y = 0; y < a->want; y++) {
-            int s = side_of(m, ind, &figs[y][i], years[y], v->fkey, &nats[y]);
+            int s = mdl_side_of(m, ind, &figs[y][i], years[y], v->fkey, &nats[y]);
             if (s == 0 || (y > 0 && s != side))
                 break;
             side = s;
@@ -282,7 +281,7 @@ static int national_quintiles(struct model *m, const struct mdl_view_ctx *v,
             double nat;
             if (!dm || !ind->headline || ind->key_stage != v->ks)
                 continue;
-            int side = side_of(m, ind, &figs[i], v->year, 0, &nat);
+            int side = mdl_side_of(m, ind, &figs[i], v->year, 0, &nat);
             double p = mdl_percentile(m, v->year, dm, figs[i].value);
             const char *q = stats_quintile_words(p);
             int low = q && strcmp(q, "lowest 20%") == 0;

@@ -153,6 +153,12 @@ void mdl_dfe_findings(struct model *m, int year, int ks, struct model_table *t);
 struct mdl_view_ctx;
 int mdl_areas_of_interest(struct model *m, const struct mdl_view_ctx *v,
                           struct model_table *t, struct collab_err *err);
+/* Significance of figure f against national for its year and filter key:
+ * +1 above, -1 below, 0 similar or not tested (no significance test for the
+ * indicator, f not FIG_OK or under min_cohort, no national figure). *nat is
+ * the national figure, NAN when there is none. */
+int mdl_side_of(struct model *m, const struct mdl_ind *ind, const struct mdl_fig *f,
+                int year, long fkey, double *nat);
 
 /* Fill cell with a figure and, when a comparator is given (not NAN), its
  * interval and significance / better-worse flags. Returns +1 / -1 when

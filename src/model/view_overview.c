@@ -138,16 +138,11 @@ static void find_in(struct model *m, struct model_table *t, const char *who,
 {
     for (size_t i = 0; i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
-        if (ind->signif == CFG_SIG_NONE || figs[i].status != FIG_OK ||
-            figs[i].n < m->min_cohort || ind->key_stage != ks)
+        if (ind->key_stage != ks ||
+            (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, ks)))
             continue;
-        if (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, ks))
-            continue;
-        double nat, sd;
-        if (!mdl_national(m, year, ind->id, fkey, &nat, &sd))
-            continue;
-        struct model_cell cell = { .text = NULL };
-        int side = mdl_cell_figure(&cell, ind, &figs[i], nat, sd);
+        double nat;
+        int side = mdl_side_of(m, ind, &figs[i], year, fkey, &nat);
         if (side != 0)
             finding(t, who, ind, &figs[i], side, nat);
     }
