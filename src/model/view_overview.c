@@ -2,6 +2,7 @@
  * over the latest years and plain-English findings. */
 #include "config.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,23 +262,23 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
 {
     int years[TREND_YEARS];
     int ny = mdl_latest_years(m, v->year, TREND_YEARS, years);
+    /* query() took v->year from m->years, so it is the latest trend year and
+     * its figures are the trend's last: fetched once. */
+    assert(ny > 0 && years[ny - 1] == v->year);
     size_t ni = m->ninds ? m->ninds : 1;
-    struct mdl_fig *figs = util_xcalloc(ni, sizeof *figs);
     struct mdl_fig *trend[TREND_YEARS];
     long n;
     int rc = 0;
-    for (int y = 0; y < ny; y++)
-        trend[y] = util_xcalloc(ni, sizeof *trend[y]);
     int dfe_only = mdl_dfe_only_group(m, v->year, v->ks);
-    if (dfe_only) {
-        dfe_figs(m, v->year, v->fkey, figs);
-        for (int y = 0; y < ny; y++)
+    for (int y = 0; y < ny; y++) {
+        trend[y] = util_xcalloc(ni, sizeof *trend[y]);
+        if (dfe_only)
             dfe_figs(m, years[y], v->fkey, trend[y]);
-    } else if (mdl_fetch_pupil(m, 0, v->year, v->ks, v->fkey, figs, &n, err) < 0)
-        rc = -1;
-    for (int y = 0; rc == 0 && !dfe_only && y < ny; y++)
-        if (mdl_fetch_pupil(m, 0, years[y], v->ks, v->fkey, trend[y], &n, err) < 0)
+        else if (rc == 0 &&
+                 mdl_fetch_pupil(m, 0, years[y], v->ks, v->fkey, trend[y], &n, err) < 0)
             rc = -1;
+    }
+    const struct mdl_fig *figs = trend[ny - 1];
     if (rc == 0) {
         mdl_table_title(t, "Overview: %s, %d, KS%d%s%s", m->group_name, v->year, v->ks,
                         *v->filter_text ? ", " : "", v->filter_text);
@@ -293,6 +294,5 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
     }
     for (int y = 0; y < ny; y++)
         free(trend[y]);
-    free(figs);
     return rc;
 }
