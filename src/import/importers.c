@@ -18,8 +18,8 @@
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 #define MAX_STMTS 3
 
-/* Pupils whose measures are read back from the store after a results file
- * at most; with more, their years are derived again whole. */
+/* At most this many pupils' measures are read back from the store, one by
+ * one, after a results file; with more, their years are derived whole. */
 #define REDO_MAX 65536
 
 /* Rows of results written by one statement: a statement's start and end
