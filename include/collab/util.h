@@ -57,5 +57,8 @@ char *util_xdg_dir(const char *which);
 int util_mkdir_p(const char *path, unsigned mode);
 /* Join two path parts with one '/'. Caller frees. */
 char *util_path_join(const char *a, const char *b);
+/* The whole of a file as a NUL-terminated string (caller frees); NULL with
+ * errno set when it cannot be opened. */
+char *util_read_file(const char *path);
 
 #endif

@@ -82,22 +82,6 @@ static int copy_tree(const char *from, const char *to, struct collab_err *err)
     return rc;
 }
 
-static char *read_file(const char *path, struct collab_err *err)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        collab_err_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct strbuf sb = STRBUF_INIT;
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        sb_addn(&sb, buf, n);
-    fclose(fp);
-    return sb_detach(&sb);
-}
-
 static void yaml_quoted(struct strbuf *sb, const char *s)
 {
     sb_addc(sb, '"');
@@ -146,9 +130,9 @@ static int item_indent(const char *after)
 static int add_user_text(const char *path, const char *id, const char *login,
                          const char *org, struct collab_err *err)
 {
-    char *text = read_file(path, err);
+    char *text = util_read_file(path);
     if (!text)
-        return -1;
+        return collab_err_set(err, "%s: %s", path, strerror(errno));
     struct strbuf out = STRBUF_INIT;
     const char *users = strncmp(text, "users:", 6) == 0 ? text : strstr(text, "\nusers:");
     if (users && *users == '\n')

@@ -231,6 +231,20 @@ char *util_path_join(const char *a, const char *b)
     return sb_detach(&sb);
 }
 
+char *util_read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        sb_addn(&sb, buf, n);
+    fclose(fp);
+    return sb_detach(&sb);
+}
+
 char *util_xdg_dir(const char *which)
 {
     static const struct { const char *name, *env, *fallback; } dirs[] = {

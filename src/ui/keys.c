@@ -163,18 +163,13 @@ int ui_key_normalize(int key, int is_function)
 
 int ui_keys_read_file(const char *path, int **keys, size_t *nkeys, struct collab_err *err)
 {
-    FILE *fp = fopen(path, "r");
-    struct strbuf sb = STRBUF_INIT;
-    char chunk[4096];
-    size_t got, cap = 0;
-    if (!fp)
+    char *text = util_read_file(path);
+    size_t cap = 0;
+    if (!text)
         return collab_err_set(err, "%s: %s", path, strerror(errno));
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        sb_addn(&sb, chunk, got);
-    fclose(fp);
     *keys = NULL;
     *nkeys = 0;
-    const char *s = sb_str(&sb);
+    const char *s = text;
     long line = 1;
     const char *line_start = s;
     while (*s) {
@@ -193,7 +188,7 @@ int ui_keys_read_file(const char *path, int **keys, size_t *nkeys, struct collab
             free(*keys);
             *keys = NULL;
             collab_err_at(err, path, line, (long)(s - line_start) + 1, "not a key");
-            sb_free(&sb);
+            free(text);
             return -1;
         }
         if (*nkeys == cap) {
@@ -203,7 +198,7 @@ int ui_keys_read_file(const char *path, int **keys, size_t *nkeys, struct collab
         (*keys)[(*nkeys)++] = key;
         s += used;
     }
-    sb_free(&sb);
+    free(text);
     return 0;
 }
 

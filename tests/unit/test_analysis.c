@@ -23,20 +23,6 @@
 
 static char dir[] = "/tmp/collab-analysis-XXXXXX";
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    size_t n;
-    if (!fp)
-        return NULL;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        sb_addn(&sb, buf, n);
-    fclose(fp);
-    return sb_detach(&sb);
-}
-
 static void put(const char *name, const char *text)
 {
     char *p = util_path_join(dir, name);
@@ -55,11 +41,11 @@ static void make_config(void)
     for (size_t i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, FIX "/config/%s", files[i]);
-        char *s = slurp(path);
+        char *s = util_read_file(path);
         put(files[i], s ? s : "");
         free(s);
     }
-    char *g = slurp(FIX "/config/groups.yaml.in");
+    char *g = util_read_file(FIX "/config/groups.yaml.in");
     struct strbuf sb = STRBUF_INIT;
     const char *at = g ? strstr(g, "LOGIN") : NULL;
     if (at) {
@@ -77,7 +63,7 @@ static void make_store(void)
     struct collab_err err = { 0 };
     char *p = store_group_path(dir, "g");
     sqlite3 *db = store_open(p, STORE_GROUP, STORE_CREATE, &err);
-    char *sql = slurp(FIX "/store.sql");
+    char *sql = util_read_file(FIX "/store.sql");
     ok(db && sql && store_exec(db, sql, &err) == 0, "hand-made group store%s%s",
        err.set ? ": " : "", err.msg);
     free(sql);

@@ -21,20 +21,6 @@
 static char dir[] = "/tmp/collab-publish-XXXXXX";
 static char *data_dir, *src_path;
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    size_t n;
-    if (!fp)
-        return NULL;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        sb_addn(&sb, buf, n);
-    fclose(fp);
-    return sb_detach(&sb);
-}
-
 /* One number from a query, NAN when there is no row or it is NULL. */
 static double q1(sqlite3 *db, const char *sql)
 {
@@ -91,7 +77,7 @@ static void make_source(void)
 {
     struct collab_err err = { 0 };
     sqlite3 *db = store_open(src_path, STORE_SOURCE, STORE_CREATE, &err);
-    char *sql = slurp(FIX "/source.sql");
+    char *sql = util_read_file(FIX "/source.sql");
     ok(db && sql && store_exec(db, sql, &err) == 0, "fill the source store%s%s",
        err.set ? ": " : "", err.msg);
     free(sql);
