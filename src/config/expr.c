@@ -185,7 +185,9 @@ static const struct op_info *accept_op(struct parser *p, const struct op_info *o
     skip_space(p);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(ops[i].text);
-        if (strncmp(p->pos, ops[i].text, len) == 0) {
+        /* A word (and, or) is the whole identifier: "order" is not "or". */
+        int word = isalpha((unsigned char)ops[i].text[0]);
+        if (strncmp(p->pos, ops[i].text, len) == 0 && (!word || ident_len(p->pos) == len)) {
             p->pos += len;
             return &ops[i];
         }
@@ -389,26 +391,34 @@ static int enter(struct parser *p)
     return 0;
 }
 
+/* A prefix operator (- or not) over operand(p), one level deeper. */
+static struct expr *parse_prefix(struct parser *p, enum node_kind kind,
+                                 struct expr *(*operand)(struct parser *))
+{
+    if (enter(p) < 0)
+        return NULL;
+    struct expr *k = operand(p);
+    p->depth--;
+    if (!k)
+        return NULL;
+    struct expr *e = node_new(kind);
+    e->kid[0] = k;
+    e->nkids = 1;
+    return e;
+}
+
 static struct expr *parse_unary(struct parser *p)
 {
     skip_space(p);
     if (*p->pos == '-') {
         p->pos++;
-        if (enter(p) < 0)
-            return NULL;
-        struct expr *k = parse_unary(p);
-        p->depth--;
-        if (!k)
-            return NULL;
-        struct expr *e = node_new(N_NEG);
-        e->kid[0] = k;
-        e->nkids = 1;
-        return e;
+        return parse_prefix(p, N_NEG, parse_unary);
     }
     return parse_primary(p);
 }
 
-/* term and sum share one shape: operand (op operand)*, left associative. */
+/* term, sum, and, or share one shape: operand (op operand)*, left
+ * associative. */
 static struct expr *parse_chain(struct parser *p, const struct op_info *ops, size_t n,
                                 struct expr *(*operand)(struct parser *))
 {
@@ -455,46 +465,19 @@ static struct expr *parse_not(struct parser *p)
 {
     if (!accept_word(p, "not"))
         return parse_cmp(p);
-    if (enter(p) < 0)
-        return NULL;
-    struct expr *k = parse_not(p);
-    p->depth--;
-    if (!k)
-        return NULL;
-    struct expr *e = node_new(N_NOT);
-    e->kid[0] = k;
-    e->nkids = 1;
-    return e;
+    return parse_prefix(p, N_NOT, parse_not);
 }
 
 static struct expr *parse_and(struct parser *p)
 {
-    struct expr *l = parse_not(p);
-    while (l && accept_word(p, "and")) {
-        struct expr *r = parse_not(p);
-        if (!r) {
-            expr_free(l);
-            return NULL;
-        }
-        l = make_bin(&and_op, l, r);
-    }
-    return l;
+    return parse_chain(p, &and_op, 1, parse_not);
 }
 
 static struct expr *parse_or(struct parser *p)
 {
     if (enter(p) < 0)
         return NULL;
-    struct expr *l = parse_and(p);
-    while (l && accept_word(p, "or")) {
-        struct expr *r = parse_and(p);
-        if (!r) {
-            expr_free(l);
-            l = NULL;
-            break;
-        }
-        l = make_bin(&or_op, l, r);
-    }
+    struct expr *l = parse_chain(p, &or_op, 1, parse_and);
     p->depth--;
     return l;
 }
