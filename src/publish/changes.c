@@ -140,7 +140,7 @@ static const char *name_of(const struct pub_group *pg, const struct previous *pv
     for (size_t i = 0; i < pv->nschools; i++)
         if (pv->urns[i] == urn && pv->names[i])
             return pv->names[i];
-    const struct cfg_org *o = pub_school_org(pg->cfg, urn);
+    const struct cfg_org *o = cfg_school_org(pg->cfg, urn);
     return o && o->name ? o->name : "school";
 }
 
@@ -180,7 +180,7 @@ static void consent_changes(struct change_writer *cw, const struct pub_group *pg
     const struct cfg_group *g = pg->group;
     for (size_t i = 0; i < g->nschools; i++) {
         long urn = g->schools[i];
-        const struct cfg_consent *c = pub_consent(pg->cfg, urn);
+        const struct cfg_consent *c = cfg_consent(pg->cfg, urn);
         const struct old_consent *o = NULL;
         for (size_t k = 0; k < pv->nconsent; k++)
             if (pv->consent[k].urn == urn)

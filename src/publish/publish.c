@@ -42,38 +42,6 @@ struct run {
     char *templates[STORE_EVAL + 1];   /* an empty store of each kind, made once */
 };
 
-const struct cfg_org *pub_org(const struct cfg *cfg, const char *id)
-{
-    for (size_t i = 0; id && i < cfg->norgs; i++)
-        if (strcmp(cfg->orgs[i].id, id) == 0)
-            return &cfg->orgs[i];
-    return NULL;
-}
-
-const struct cfg_org *pub_school_org(const struct cfg *cfg, long urn)
-{
-    for (size_t i = 0; i < cfg->norgs; i++)
-        if (cfg->orgs[i].kind == CFG_ORG_SCHOOL && cfg->orgs[i].urn == urn)
-            return &cfg->orgs[i];
-    return NULL;
-}
-
-const struct cfg_consent *pub_consent(const struct cfg *cfg, long urn)
-{
-    for (size_t i = 0; i < cfg->nconsents; i++)
-        if (cfg->consents[i].urn == urn)
-            return &cfg->consents[i];
-    return NULL;
-}
-
-const struct cfg_user *pub_user(const struct cfg *cfg, const char *id)
-{
-    for (size_t i = 0; i < cfg->nusers; i++)
-        if (strcmp(cfg->users[i].id, id) == 0)
-            return &cfg->users[i];
-    return NULL;
-}
-
 void publish_result_free(struct publish_result *res)
 {
     for (size_t i = 0; i < res->nfiles; i++)
@@ -397,7 +365,7 @@ static char *school_name(struct run *r, long urn)
     }
     sqlite3_finalize(st);
     if (!name) {
-        const struct cfg_org *o = pub_school_org(r->cfg, urn);
+        const struct cfg_org *o = cfg_school_org(r->cfg, urn);
         struct strbuf sb = STRBUF_INIT;
         if (o && o->name)
             sb_add(&sb, o->name);
@@ -417,7 +385,7 @@ static void members(struct run *r, const struct cfg_group *g, struct pub_group *
     pg->missing = util_xcalloc(g->nschools + 1, sizeof(long));
     for (size_t i = 0; i < g->nschools; i++) {
         long urn = g->schools[i];
-        const struct cfg_consent *c = pub_consent(r->cfg, urn);
+        const struct cfg_consent *c = cfg_consent(r->cfg, urn);
         if (g->visibility == CFG_VIS_SCHOOLS && c && c->withdrawn_date &&
             strcmp(c->withdrawn_date, r->today) <= 0) {
             pg->withdrawn[pg->nwithdrawn++] = urn;
@@ -468,7 +436,7 @@ static const char *group_unix_group(const struct run *r, const struct pub_group 
 {
     const struct cfg_group *g = pg->group;
     if (g->visibility == CFG_VIS_SCHOOLS && pg->nmissing > 0) {
-        const struct cfg_org *owner = pub_org(r->cfg, g->owner);
+        const struct cfg_org *owner = g->owner ? cfg_org(r->cfg, g->owner) : NULL;
         return owner ? owner->unix_group : NULL;
     }
     return g->unix_group;
@@ -523,7 +491,7 @@ static int publish_school(struct run *r, long urn, struct collab_err *err)
     char *final = store_school_path(r->opts->data_dir, urn);
     char *tmp = tmp_path(r, final);
     struct school_job job = { urn, 0 };
-    const struct cfg_org *org = pub_school_org(r->cfg, urn);
+    const struct cfg_org *org = cfg_school_org(r->cfg, urn);
 
     keep_pending(r, tmp, final);
     if (build(r, tmp, STORE_SCHOOL, "s", fill_school, &job, err) != 0 ||

@@ -95,10 +95,4 @@ int pub_write_changes(sqlite3 *db, const struct pub_group *pg, const char *prev_
  * 0 or -1 with err. */
 int pub_write_school(sqlite3 *db, long urn, long *pupils, struct collab_err *err);
 
-/* Config lookups that do not depend on the loader's helpers. */
-const struct cfg_org *pub_org(const struct cfg *cfg, const char *id);
-const struct cfg_org *pub_school_org(const struct cfg *cfg, long urn);
-const struct cfg_consent *pub_consent(const struct cfg *cfg, long urn);
-const struct cfg_user *pub_user(const struct cfg *cfg, const char *id);
-
 #endif

@@ -532,7 +532,7 @@ static int write_consent_users(sqlite3 *db, const struct pub_group *pg, struct c
     int rc = u ? 0 : -1;
 
     for (size_t i = 0; rc == 0 && i < g->nschools; i++) {
-        const struct cfg_consent *cs = pub_consent(pg->cfg, g->schools[i]);
+        const struct cfg_consent *cs = cfg_consent(pg->cfg, g->schools[i]);
         if (!cs)
             continue;
         sqlite3_bind_int64(c, 1, cs->urn);
@@ -542,7 +542,7 @@ static int write_consent_users(sqlite3 *db, const struct pub_group *pg, struct c
         rc = step_done(db, c, err);
     }
     for (size_t i = 0; rc == 0 && i < g->nusers; i++) {
-        const struct cfg_user *us = pub_user(pg->cfg, g->users[i]);
+        const struct cfg_user *us = cfg_user(pg->cfg, g->users[i]);
         sqlite3_bind_text(u, 1, g->users[i], -1, SQLITE_STATIC);
         bind_text_or_null(u, 2, us ? us->login : NULL);
         bind_text_or_null(u, 3, us ? us->name : NULL);
