@@ -188,6 +188,9 @@ const char *model_filter_chip(const struct cfg *cfg, const struct model_filter *
 enum model_format { MODEL_FMT_TABLE, MODEL_FMT_CSV, MODEL_FMT_TSV, MODEL_FMT_JSON };
 /* Pick a format from a file name's extension (.csv .tsv .json, else table). */
 enum model_format model_format_for_path(const char *path);
+/* The format called name (table, csv, tsv, json: exact) into *fmt: 0, or -1
+ * when there is none (*fmt unchanged). */
+int model_format_by_name(const char *name, enum model_format *fmt);
 /* Write t to fp. Suppressed cells print as "x" in every format; CSV/TSV
  * cells that a spreadsheet would run as formulas are made inert. */
 int model_table_write(const struct model_table *t, enum model_format fmt, FILE *fp);

@@ -71,10 +71,8 @@ int cli_audit(int argc, char **argv)
         cli_error("--since takes a date YYYY-MM-DD, not '%s'", since);
         return cli_usage(usage);
     }
-    enum model_format fmt = strcmp(format, "csv") == 0 ? MODEL_FMT_CSV
-                          : strcmp(format, "json") == 0 ? MODEL_FMT_JSON
-                          : strcmp(format, "tsv") == 0 ? MODEL_FMT_TSV : MODEL_FMT_TABLE;
-    if (fmt == MODEL_FMT_TABLE && strcmp(format, "table") != 0)
+    enum model_format fmt;
+    if (model_format_by_name(format, &fmt) != 0)
         return cli_usage(usage);
     char *dir = data ? util_xstrdup(data) : cli_default_data();
     struct model_table t;

@@ -37,11 +37,6 @@ static const struct view_name view_names[] = {
     { "evaluation", MODEL_VIEW_EVALUATION, NULL },
 };
 
-static const struct { const char *name; enum model_format fmt; } formats[] = {
-    { "table", MODEL_FMT_TABLE }, { "csv", MODEL_FMT_CSV },
-    { "tsv", MODEL_FMT_TSV }, { "json", MODEL_FMT_JSON },
-};
-
 #define MAX_FILTERS 16
 
 struct report_args {
@@ -159,12 +154,7 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
 static int parse_format(const char *name, enum model_format *fmt)
 {
     *fmt = MODEL_FMT_TABLE;
-    for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
-        if (strcmp(name, formats[i].name) == 0) {
-            *fmt = formats[i].fmt;
-            return 0;
-        }
-    if (!name)
+    if (!name || model_format_by_name(name, fmt) == 0)
         return 0;
     cli_error("unknown format '%s' (table, csv, tsv, json)", name);
     return -1;

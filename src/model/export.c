@@ -22,6 +22,20 @@ enum model_format model_format_for_path(const char *path)
     return MODEL_FMT_TABLE;
 }
 
+int model_format_by_name(const char *name, enum model_format *fmt)
+{
+    static const struct { const char *name; enum model_format fmt; } formats[] = {
+        { "table", MODEL_FMT_TABLE }, { "csv", MODEL_FMT_CSV },
+        { "tsv", MODEL_FMT_TSV }, { "json", MODEL_FMT_JSON },
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(name, formats[i].name) == 0) {
+            *fmt = formats[i].fmt;
+            return 0;
+        }
+    return -1;
+}
+
 static void cell_style(const struct model_column *col, const struct model_cell *cell,
                        int *decimals, int *sign)
 {
