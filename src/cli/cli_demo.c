@@ -219,22 +219,29 @@ static void print_problems(const struct imp_report *rep)
         fprintf(stderr, "%s\n", rep->problems[i]);
 }
 
-static int import_one(sqlite3 *db, const char *sample, const char *kind_name,
-                      struct collab_err *err)
+/* Import the sample file at path as kind_name; a file the sample lacks is
+ * skipped. */
+static int import_file(sqlite3 *db, const char *path, const char *kind_name,
+                       const struct imp_opts *opts, struct collab_err *err)
 {
     enum imp_kind kind;
-    struct strbuf file = STRBUF_INIT;
-    sb_addf(&file, "%s/%s.csv", sample, kind_name);
-    if (access(sb_str(&file), R_OK) != 0 || imp_kind_parse(kind_name, &kind) != 0) {
-        sb_free(&file);
+    if (access(path, R_OK) != 0 || imp_kind_parse(kind_name, &kind) != 0)
         return 0;
-    }
     struct imp_report rep;
     memset(&rep, 0, sizeof rep);
-    int rc = imp_import_file(db, kind, sb_str(&file), sb_str(&file), &rep, err);
+    int rc = imp_import_file_opts(db, kind, path, path, opts, &rep, err);
     if (rc != 0)
         print_problems(&rep);
     imp_report_free(&rep);
+    return rc;
+}
+
+static int import_one(sqlite3 *db, const char *sample, const char *kind_name,
+                      struct collab_err *err)
+{
+    struct strbuf file = STRBUF_INIT;
+    sb_addf(&file, "%s/%s.csv", sample, kind_name);
+    int rc = import_file(db, sb_str(&file), kind_name, NULL, err);
     sb_free(&file);
     return rc;
 }
@@ -250,20 +257,10 @@ static const struct { const char *kind, *file; } dfe_files[] = {
 
 static int import_dfe(sqlite3 *db, const char *sample, size_t i, struct collab_err *err)
 {
-    enum imp_kind kind;
+    static const struct imp_opts opts = { .year = 2019 };
     struct strbuf file = STRBUF_INIT;
     sb_addf(&file, "%s/dfe/%s", sample, dfe_files[i].file);
-    if (access(sb_str(&file), R_OK) != 0 || imp_kind_parse(dfe_files[i].kind, &kind) != 0) {
-        sb_free(&file);
-        return 0;
-    }
-    struct imp_opts opts = { .year = 2019 };
-    struct imp_report rep;
-    memset(&rep, 0, sizeof rep);
-    int rc = imp_import_file_opts(db, kind, sb_str(&file), sb_str(&file), &opts, &rep, err);
-    if (rc != 0)
-        print_problems(&rep);
-    imp_report_free(&rep);
+    int rc = import_file(db, sb_str(&file), dfe_files[i].kind, &opts, err);
     sb_free(&file);
     return rc;
 }
