@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "collab/cli.h"
 #include "collab/config.h"
@@ -87,6 +88,17 @@ const char **cli_option_slot(const struct cli_option *opts, size_t n, const char
         if (strcmp(name, opts[i].name) == 0)
             return opts[i].slot;
     return NULL;
+}
+
+void cli_remove_store(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        struct strbuf p = STRBUF_INIT;
+        sb_addf(&p, "%s%s", path, suffixes[i]);
+        unlink(sb_str(&p));
+        sb_free(&p);
+    }
 }
 
 int cli_wants_help(int argc, char **argv)

@@ -202,17 +202,6 @@ static int add_demo_user(const char *config, struct collab_err *err)
     return rc;
 }
 
-static void remove_source(const char *path)
-{
-    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        struct strbuf p = STRBUF_INIT;
-        sb_addf(&p, "%s%s", path, suffixes[i]);
-        unlink(sb_str(&p));
-        sb_free(&p);
-    }
-}
-
 static void print_problems(const struct imp_report *rep)
 {
     for (size_t i = 0; i < rep->shown; i++)
@@ -267,7 +256,7 @@ static int import_dfe(sqlite3 *db, const char *sample, size_t i, struct collab_e
 
 static int import_sample(const char *sample, const char *db_path, struct collab_err *err)
 {
-    remove_source(db_path);
+    cli_remove_store(db_path);
     sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, err);
     if (!db)
         return -1;

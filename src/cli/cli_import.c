@@ -32,17 +32,6 @@ static int make_parent(const char *path, struct collab_err *err)
     return rc;
 }
 
-static void remove_store(const char *path)
-{
-    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char *p = util_xmalloc(strlen(path) + 10);
-        sprintf(p, "%s%s", path, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-}
-
 static void print_problems(const struct imp_report *rep, const char *file)
 {
     for (size_t i = 0; i < rep->shown; i++)
@@ -74,7 +63,7 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     int rc = imp_import_file_opts(db, kind, file, file, &with_job, &rep, &err);
     store_close(db);
     if (rc != 0 && created)
-        remove_store(db_path);
+        cli_remove_store(db_path);
     if (cli_job_finish(&job) && rc != 0) {
         imp_report_free(&rep);
         return cli_job_interrupted();
