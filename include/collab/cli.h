@@ -42,6 +42,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const struct collab_err *err);
 /* Print "usage: ..." to stderr and return COLLAB_EXIT_USAGE. */
 int cli_usage(const char *usage);
+/* Make the directory that will hold path (mode 0700 for each new part):
+ * 0, or -1 with err set. */
+int cli_make_parent(const char *path, struct collab_err *err);
 /* Remove a store file and its -wal, -shm and -journal files, where they
  * are: before building a store afresh, or after failing to fill a new one. */
 void cli_remove_store(const char *path);

@@ -90,6 +90,19 @@ const char **cli_option_slot(const struct cli_option *opts, size_t n, const char
     return NULL;
 }
 
+int cli_make_parent(const char *path, struct collab_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    char *dir = util_xstrndup(path, (size_t)(slash - path));
+    int rc = util_mkdir_p(dir, 0700);
+    if (rc != 0)
+        collab_err_set(err, "%s: cannot create the directory", dir);
+    free(dir);
+    return rc;
+}
+
 void cli_remove_store(const char *path)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };

@@ -18,20 +18,6 @@ static const char usage[] = "collab import [--db FILE] [--year Y] KIND FILE.csv\
     "        dfe-ks4, dfe-census, dfe-absence\n"
     "  --year Y: the year a dfe-* file is stored under (default 2019)";
 
-/* Make the directory that will hold path (mode 0700 for each new part). */
-static int make_parent(const char *path, struct collab_err *err)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return 0;
-    char *dir = util_xstrndup(path, (size_t)(slash - path));
-    int rc = util_mkdir_p(dir, 0700);
-    if (rc != 0)
-        collab_err_set(err, "%s: cannot create the directory", dir);
-    free(dir);
-    return rc;
-}
-
 static void print_problems(const struct imp_report *rep, const char *file)
 {
     for (size_t i = 0; i < rep->shown; i++)
@@ -51,7 +37,7 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     struct stat sb;
     collab_err_clear(&err);
     int created = stat(db_path, &sb) != 0;
-    if (created && make_parent(db_path, &err) != 0)
+    if (created && cli_make_parent(db_path, &err) != 0)
         return cli_fail(&err);
     sqlite3 *db = store_open(db_path, STORE_SOURCE, STORE_CREATE, &err);
     if (!db)

@@ -23,16 +23,8 @@ static int create(const char *path)
         cli_error("%s: already exists", path);
         return COLLAB_EXIT_USER;
     }
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = util_xstrndup(path, (size_t)(slash - path));
-        int rc = util_mkdir_p(dir, 0700);
-        if (rc != 0)
-            cli_error("%s: cannot create the directory", dir);
-        free(dir);
-        if (rc != 0)
-            return COLLAB_EXIT_USER;
-    }
+    if (cli_make_parent(path, &err) != 0)
+        return cli_fail(&err);
     sqlite3 *db = store_create(path, STORE_SOURCE, &err);
     if (!db)
         return cli_fail(&err);
