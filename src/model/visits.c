@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "collab/access.h"
 #include "collab/model.h"
 #include "collab/store.h"
 #include "collab/util.h"
@@ -84,10 +84,7 @@ static long max_change_id(struct model *m)
 int model_mark_visited(struct model *m, struct collab_err *err)
 {
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    access_today(today, sizeof today);
     char *path = visit_path(m, 1);
     struct strbuf tmp = STRBUF_INIT;
     sb_addf(&tmp, "%s.tmp-%ld", path, (long)getpid());
