@@ -58,7 +58,7 @@ static void add_run(struct strbuf *sb, const struct mdl_ind *ind, const int *yea
     }
 }
 
-typedef int (*fetch_fn)(struct model *m, const void *who, int year, long fkey,
+typedef int (*fetch_fn)(struct model *m, const void *who, int year, int ks, long fkey,
                         struct mdl_fig *figs, struct collab_err *err);
 
 struct run_args {
@@ -82,7 +82,7 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
     for (int y = 0; y < a->want; y++)
         figs[y] = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs[y]);
     for (int y = 0; rc == 0 && y < a->want; y++)
-        rc = a->fetch(m, a->who, years[y], v->fkey, figs[y], err) < 0 ? -1 : 0;
+        rc = a->fetch(m, a->who, years[y], v->ks, v->fkey, figs[y], err) < 0 ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
         if (ind->key_stage != v->ks || (ind->level == CFG_LEVEL_RESULT) != a->result_level ||
@@ -112,26 +112,20 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
     return rc;
 }
 
-static int fetch_school(struct model *m, const void *who, int year, long fkey,
+static int fetch_school(struct model *m, const void *who, int year, int ks, long fkey,
                         struct mdl_fig *figs, struct collab_err *err)
 {
     long n;
     const struct mdl_school *s = who;
-    return mdl_fetch_pupil(m, s->urn, year, 4, fkey, figs, &n, err) < 0 ? -1 : 0;
+    return mdl_fetch_pupil(m, s->urn, year, ks, fkey, figs, &n, err) < 0 ? -1 : 0;
 }
 
-static int fetch_school_ks2(struct model *m, const void *who, int year, long fkey,
-                            struct mdl_fig *figs, struct collab_err *err)
-{
-    long n;
-    const struct mdl_school *s = who;
-    return mdl_fetch_pupil(m, s->urn, year, 2, fkey, figs, &n, err) < 0 ? -1 : 0;
-}
-
-static int fetch_subject(struct model *m, const void *who, int year, long fkey,
+/* Subjects are KS4 results: ks is always 4 here (subject_runs). */
+static int fetch_subject(struct model *m, const void *who, int year, int ks, long fkey,
                          struct mdl_fig *figs, struct collab_err *err)
 {
     long n;
+    (void)ks;
     return mdl_fetch_subject(m, 0, year, who, fkey, figs, &n, err) < 0 ? -1 : 0;
 }
 
@@ -140,8 +134,7 @@ static int school_runs(struct model *m, const struct mdl_view_ctx *v, struct mod
 {
     for (size_t s = 0; s < m->nschools; s++) {
         struct run_args a = { m->schools[s].name, &m->schools[s],
-                              v->ks == 2 ? fetch_school_ks2 : fetch_school, RUN_SCHOOL,
-                              "three years running", 0 };
+                              fetch_school, RUN_SCHOOL, "three years running", 0 };
         if (find_runs(m, v, t, &a, err) < 0)
             return -1;
     }
