@@ -81,14 +81,7 @@ screen cal '5'
 like "$scr" "Shared vision +2\.00 +2 +2 " "another leader sees the partnership mean, min and max"
 
 # --- tmux: the real terminal, and SIGHUP mid-form ---
-TM=${TMUX_BIN:-$(command -v tmux)}
-if [ -z "$TM" ] || [ ! -x "$TM" ]; then
-    skip "tmux is not installed"
-    done_testing
-fi
-SOCK="collab-eval-$$"
-tm() { "$TM" -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+. "$top_srcdir/tests/ui/tmux_lib.sh" eval
 tm new-session -d -s keep -x 80 -y 24 "sleep 600"
 cap() { tm capture-pane -p -t ui 2>/dev/null; }
 wait_for() {

@@ -5,16 +5,9 @@
 # terminal. Skipped only when tmux is missing.
 . "$top_srcdir/tests/lib.sh"
 
-TM=${TMUX_BIN:-$(command -v tmux)}
-if [ -z "$TM" ] || [ ! -x "$TM" ]; then
-    skip "tmux is not installed"
-    done_testing
-fi
-unset TMUX NO_COLOR
+. "$top_srcdir/tests/ui/tmux_lib.sh" storm
+unset NO_COLOR
 LC_ALL=C.UTF-8; export LC_ALL
-SOCK="collab-storm-$$"
-tm() { "$TM" -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 $COLLAB demo --data "$T/demo" >/dev/null 2>&1 </dev/null
 ok $? "demo builds the sample stores"

@@ -4,16 +4,9 @@
 # sleep). Skipped only when tmux is missing.
 . "$top_srcdir/tests/lib.sh"
 
-TM=${TMUX_BIN:-$(command -v tmux)}
-if [ -z "$TM" ] || [ ! -x "$TM" ]; then
-    skip "tmux is not installed"
-    done_testing
-fi
-unset TMUX NO_COLOR
+. "$top_srcdir/tests/ui/tmux_lib.sh" ui
+unset NO_COLOR
 LC_ALL=C.UTF-8; export LC_ALL
-SOCK="collab-ui-$$"
-tm() { "$TM" -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # A session that outlives the test sessions keeps the server up between them.
 tm new-session -d -s keep -x 80 -y 24 "sleep 600"
