@@ -59,6 +59,12 @@ void store_rollback(sqlite3 *db);
 /* Prepare or fail with err naming the SQLite error. */
 sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql, struct collab_err *err);
 
+/* The end of a loop over sqlite3_step(st) == SQLITE_ROW: rc is the last
+ * step's code. 0 when the rows ran out (SQLITE_DONE); otherwise an error that
+ * stopped the loop early (out of memory, I/O), -1 with err, so that a cut-off
+ * read is never taken for a short answer. Finalizes st either way. */
+int store_rows_done(sqlite3_stmt *st, int rc, struct collab_err *err);
+
 /* Read / write meta(key, value). store_meta_get returns a malloc'd string or
  * NULL when the key is absent. */
 char *store_meta_get(sqlite3 *db, const char *key);

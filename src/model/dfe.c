@@ -48,12 +48,13 @@ int mdl_dfe_value(struct model *m, long urn, int year, const char *measure, doub
         return 0;
     sqlite3_bind_int64(st, 1, urn);
     sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_text(st, 3, measure, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
+    if (mdl_step(m, st) == SQLITE_ROW) {
         *value = sqlite3_column_double(st, 0);
         found = 1;
     }
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);   /* the text was bound SQLITE_STATIC */
     return found;
 }
 
@@ -64,13 +65,14 @@ double mdl_percentile(struct model *m, int year, const char *measure, double val
     if (!st || !measure || isnan(value))
         return NAN;
     sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_text(st, 2, measure, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, measure, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 3, value);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL)
+    if (mdl_step(m, st) == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL)
         p = stats_percentile_counts((long)sqlite3_column_int64(st, 0),
                                     (long)sqlite3_column_int64(st, 1),
                                     (long)sqlite3_column_int64(st, 2));
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);   /* the text was bound SQLITE_STATIC */
     return p;
 }
 

@@ -591,7 +591,8 @@ int eval_terms(const struct eval_ctx *ctx, char ***out, size_t *n, struct collab
         return -1;
     }
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         if (!eval_term_valid(t))
             continue;
@@ -601,8 +602,10 @@ int eval_terms(const struct eval_ctx *ctx, char ***out, size_t *n, struct collab
         }
         (*out)[(*n)++] = util_xstrdup(t);
     }
-    sqlite3_finalize(st);
+    rc = store_rows_done(st, rc, err);
     store_close(db);
+    if (rc != 0)
+        return -1;
     if (*n > 1)
         qsort(*out, *n, sizeof **out, term_cmp);
     return 0;

@@ -111,9 +111,10 @@ int mdl_subject_present(struct model *m, int year, const char *subject)
     if (!st)
         return 0;
     sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_text(st, 2, subject, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+    int found = mdl_step(m, st) == SQLITE_ROW;
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);   /* the text was bound SQLITE_STATIC */
     return found;
 }
 
@@ -142,7 +143,7 @@ static int nat_lookup(struct model *m, int year, const char *ind, long fkey,
     sqlite3_bind_int(st, 1, year);
     sqlite3_bind_text(st, 2, ind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, fkey);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    if (mdl_step(m, st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *value = sqlite3_column_double(st, 0);
         if (sqlite3_column_type(st, 1) != SQLITE_NULL)
             *sd = sqlite3_column_double(st, 1);
@@ -289,10 +290,11 @@ char *mdl_subject_name(struct model *m, const char *code)
 {
     sqlite3_stmt *st = m->st_subject_name;
     char *name = NULL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (mdl_step(m, st) == SQLITE_ROW)
         name = util_xstrdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);   /* the text was bound SQLITE_STATIC */
     return name;
 }
 
@@ -303,7 +305,7 @@ static void load_context(struct model *m)
     sqlite3_stmt *st = m->st_context_all;
     size_t cap = 0;
     m->ctx_loaded = 1;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    while (st && mdl_step(m, st) == SQLITE_ROW) {
         if (m->nctx == cap) {
             cap = cap ? 2 * cap : 256;
             m->ctx = util_xrealloc(m->ctx, cap * sizeof *m->ctx);

@@ -150,7 +150,7 @@ static int subject_runs(struct model *m, const struct mdl_view_ctx *v, struct mo
     if (!st)
         return -1;
     int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == 0 && mdl_step(m, st) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(st, 0);
         const char *name = (const char *)sqlite3_column_text(st, 1);
         if (!code || !mdl_subject_present(m, v->year, code))

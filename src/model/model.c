@@ -54,6 +54,32 @@ int model_audit(struct model *m, const char *action, const char *target,
 
 /* ---- the group store ---- */
 
+int mdl_step(struct model *m, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && !m->read_failed) {
+        m->read_failed = 1;
+        sqlite3 *db = sqlite3_db_handle(st);
+        const char *file = sqlite3_db_filename(db, "main");
+        snprintf(m->read_err, sizeof m->read_err, "%s: cannot read: %s",
+                 file && *file ? file : "store", sqlite3_errmsg(db));
+    }
+    return rc;
+}
+
+/* After an open or a query: fail it if a read failed on the way, and drop
+ * what the caches may have kept of that read. */
+static int read_check(struct model *m, int rc, struct collab_err *err)
+{
+    if (!m->read_failed)
+        return rc;
+    m->read_failed = 0;
+    mdl_forget(m);
+    if (rc == 0)
+        collab_err_set(err, "%s", m->read_err);
+    return -1;
+}
+
 static void close_group(struct model *m)
 {
     sqlite3_stmt **sts[] = { &m->st_pupil, &m->st_subject, &m->st_subject_any,
@@ -125,7 +151,8 @@ static int load_indicators(struct model *m, struct collab_err *err)
     if (!st)
         return -1;
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (m->ninds == cap) {
             cap = cap ? 2 * cap : 16;
             m->inds = util_xrealloc(m->inds, cap * sizeof *m->inds);
@@ -144,8 +171,7 @@ static int load_indicators(struct model *m, struct collab_err *err)
         ind->headline = sqlite3_column_int(st, 10);
         ind->col = -1;
     }
-    sqlite3_finalize(st);
-    return 0;
+    return store_rows_done(st, rc, err);
 }
 
 static int load_schools(struct model *m, struct collab_err *err)
@@ -155,7 +181,8 @@ static int load_schools(struct model *m, struct collab_err *err)
     if (!st)
         return -1;
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (m->nschools == cap) {
             cap = cap ? 2 * cap : 16;
             m->schools = util_xrealloc(m->schools, cap * sizeof *m->schools);
@@ -165,8 +192,7 @@ static int load_schools(struct model *m, struct collab_err *err)
         m->schools[m->nschools].has_pupil_data = sqlite3_column_int(st, 2);
         m->nschools++;
     }
-    sqlite3_finalize(st);
-    return 0;
+    return store_rows_done(st, rc, err);
 }
 
 /* Strides of the published dimensions, matched to filters.yaml by id. */
@@ -175,23 +201,23 @@ static int load_dimensions(struct model *m, struct collab_err *err)
     sqlite3_stmt *st = store_prepare(m->db, "SELECT id, stride FROM dimension", err);
     if (!st)
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         for (size_t d = 0; id && d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++)
             if (strcmp(m->cfg->filters[d].id, id) == 0)
                 m->strides[d] = (long)sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
-    return 0;
+    return store_rows_done(st, rc, err);
 }
 
-static int table_exists(sqlite3 *db, const char *name);
+static int table_exists(struct model *m, const char *name);
 
-static int step_found(sqlite3_stmt *st, int a, int b)
+static int step_found(struct model *m, sqlite3_stmt *st, int a, int b)
 {
     sqlite3_bind_int(st, 1, a);
     sqlite3_bind_int(st, 2, b);
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    int found = mdl_step(m, st) == SQLITE_ROW;
     sqlite3_reset(st);
     return found;
 }
@@ -238,7 +264,7 @@ static int load_years(struct model *m, struct collab_err *err)
     for (size_t s = 0; s < m->nschools; s++)
         dfe_only |= !m->schools[s].has_pupil_data;
     /* (dfe_school is searched by year first: read it only when it matters) */
-    sqlite3_stmt *cand = store_prepare(m->db, dfe_only && table_exists(m->db, "dfe_school")
+    sqlite3_stmt *cand = store_prepare(m->db, dfe_only && table_exists(m, "dfe_school")
         ? "SELECT year, max(dfe) FROM (SELECT year, 0 AS dfe FROM school_context"
           " UNION ALL SELECT d.year, 1 FROM dfe_school d JOIN school s ON s.urn = d.urn"
           " WHERE s.has_pupil_data = 0 AND d.measure = 'ks4_pupils'"
@@ -253,19 +279,19 @@ static int load_years(struct model *m, struct collab_err *err)
     int rc = next && cand && group && any ? 0 : -1;
     for (int year = INT_MIN, i; rc == 0; ) {
         sqlite3_bind_int(next, 1, year);
-        int found = sqlite3_step(next) == SQLITE_ROW;
+        int found = mdl_step(m, next) == SQLITE_ROW;
         year = found ? sqlite3_column_int(next, 0) : 0;
         sqlite3_reset(next);
         if (!found || (i = note_year(m, year)) < 0)
             break;
-        m->year_ks[i] = step_found(group, year, 4) ? 4 : 2;
+        m->year_ks[i] = step_found(m, group, year, 4) ? 4 : 2;
     }
-    while (rc == 0 && sqlite3_step(cand) == SQLITE_ROW) {
+    while (rc == 0 && mdl_step(m, cand) == SQLITE_ROW) {
         int year = sqlite3_column_int(cand, 0), dfe = sqlite3_column_int(cand, 1);
         int i = year_index(m, year);
         if (i < 0) {
-            int ks4 = step_found(any, year, 4);
-            if (!dfe && !ks4 && !step_found(any, year, 2))
+            int ks4 = step_found(m, any, year, 4);
+            if (!dfe && !ks4 && !step_found(m, any, year, 2))
                 continue;   /* pupils, but every cell of theirs suppressed */
             if ((i = note_year(m, year)) < 0)
                 continue;
@@ -297,14 +323,14 @@ static void map_columns(struct model *m, sqlite3_stmt *st, int result_level)
     }
 }
 
-static int table_exists(sqlite3 *db, const char *name)
+static int table_exists(struct model *m, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+    if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
+        found = mdl_step(m, st) == SQLITE_ROW;
     }
     sqlite3_finalize(st);
     return found;
@@ -312,7 +338,7 @@ static int table_exists(sqlite3 *db, const char *name)
 
 static int prepare_statements(struct model *m, struct collab_err *err)
 {
-    if (!table_exists(m->db, "agg_pupil"))
+    if (!table_exists(m, "agg_pupil"))
         return collab_err_set(err, "group store of '%s' has no aggregates: publish it "
                               "again", m->group->id);
     m->st_pupil = mdl_prepare(m, "SELECT * FROM agg_pupil WHERE scope = ?1 AND "
@@ -330,7 +356,7 @@ static int prepare_statements(struct model *m, struct collab_err *err)
         !m->st_context_all)
         return -1;
     map_columns(m, m->st_pupil, 0);
-    if (table_exists(m->db, "agg_subject")) {
+    if (table_exists(m, "agg_subject")) {
         m->st_subject = mdl_prepare(m, "SELECT * FROM agg_subject WHERE scope = ?1 "
                                     "AND year = ?2 AND subject = ?3 AND fkey = ?4", err);
         m->st_subject_any = mdl_prepare(m, "SELECT 1 FROM agg_subject WHERE "
@@ -420,9 +446,10 @@ static int open_group_store(struct model *m, const struct cfg_group *g,
     free(path);
     /* One read transaction: the schema is read and the file locked once. */
     int began = begin_read(m);
-    if (load_indicators(m, err) != 0 || load_schools(m, err) != 0 ||
-        load_dimensions(m, err) != 0 || prepare_statements(m, err) != 0 ||
-        load_years(m, err) != 0) {
+    m->read_failed = 0;
+    if (read_check(m, load_indicators(m, err) != 0 || load_schools(m, err) != 0 ||
+                   load_dimensions(m, err) != 0 || prepare_statements(m, err) != 0 ||
+                   load_years(m, err) != 0 ? -1 : 0, err) != 0) {
         end_read(m, began);
         close_group(m);
         return -1;
@@ -639,7 +666,8 @@ int model_query(struct model *m, const struct model_query *q,
 {
     memset(out, 0, sizeof *out);
     int began = begin_read(m);
-    int rc = query(m, q, out, err);
+    m->read_failed = 0;
+    int rc = read_check(m, query(m, q, out, err), err);
     end_read(m, began);
     if (rc != 0)
         model_table_free(out);

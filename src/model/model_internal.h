@@ -69,7 +69,17 @@ struct model {
     long pupil_urn;
     sqlite3_stmt *st_pupils, *st_grades;
     struct audit_sink *audit;   /* audit.db, opened on the first event */
+    /* The first error of a read that the code around it takes for "no row"
+     * (mdl_step): the open or query under way fails with it, so that a read
+     * cut off by a full memory or a failing disk never shows as a figure
+     * that is not there. */
+    int read_failed;
+    char read_err[COLLAB_ERR_MAX];
 };
+
+/* sqlite3_step for a read whose caller treats anything but SQLITE_ROW as
+ * "no row": records an error in m->read_failed. */
+int mdl_step(struct model *m, sqlite3_stmt *st);
 
 /* A school_context row: cohort, FSM6 %, EAL %, SEN %, prior mean (the
  * columns of st_context, in its order); bit i of nulls set when v[i] is

@@ -171,7 +171,7 @@ static int find_subjects(struct model *m, struct model_table *t,
         return -1;
     long n;
     int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == 0 && mdl_step(m, st) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(st, 0);
         const char *name = (const char *)sqlite3_column_text(st, 1);
         if (mdl_fetch_subject(m, 0, v->year, code, v->fkey, figs, &n, err) < 0)

@@ -81,13 +81,14 @@ static void flags_text(sqlite3_stmt *st, struct strbuf *sb)
         sb_add(sb, " CLA");
 }
 
-static void grades_text(sqlite3_stmt *gr, const char *pupil, struct strbuf *sb)
+static void grades_text(struct model *m, sqlite3_stmt *gr, const char *pupil, struct strbuf *sb)
 {
-    sqlite3_bind_text(gr, 1, pupil, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(gr) == SQLITE_ROW)
+    sqlite3_bind_text(gr, 1, pupil, -1, SQLITE_STATIC);
+    while (mdl_step(m, gr) == SQLITE_ROW)
         sb_addf(sb, "%s%s %s", sb->len ? ", " : "", sqlite3_column_text(gr, 0),
                 sqlite3_column_text(gr, 1));
     sqlite3_reset(gr);
+    sqlite3_clear_bindings(gr);   /* the text was bound SQLITE_STATIC */
 }
 
 static void opt_num(struct model_row *r, int c, sqlite3_stmt *st, int i)
@@ -96,7 +97,8 @@ static void opt_num(struct model_row *r, int c, sqlite3_stmt *st, int i)
         mdl_set_num(r, c, sqlite3_column_double(st, i));
 }
 
-static void add_pupil(struct model_table *t, sqlite3_stmt *st, sqlite3_stmt *gr)
+static void add_pupil(struct model *m, struct model_table *t, sqlite3_stmt *st,
+                      sqlite3_stmt *gr)
 {
     const char *id = (const char *)sqlite3_column_text(st, 0);
     struct model_row *r = mdl_row(t, id, 0);
@@ -112,7 +114,7 @@ static void add_pupil(struct model_table *t, sqlite3_stmt *st, sqlite3_stmt *gr)
     opt_num(r, PU_A8, st, 9);
     opt_num(r, PU_P8, st, 10);
     sb_reset(&sb);
-    grades_text(gr, id, &sb);
+    grades_text(m, gr, id, &sb);
     mdl_set_text(r, PU_GRADES, sb_str(&sb));
     sb_free(&sb);
 }
@@ -138,7 +140,7 @@ static int read_pupils(struct model *m, const struct mdl_view_ctx *v,
     bind_filter(st, m, &v->q->filter);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        add_pupil(t, st, gr);
+        add_pupil(m, t, st, gr);
     int status = rc == SQLITE_DONE ? 0
                : collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
     sqlite3_reset(st);

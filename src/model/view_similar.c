@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collab/store.h"
 #include "collab/util.h"
 #include "model_internal.h"
 
@@ -127,6 +128,13 @@ static int by_nat_distance(const void *a, const void *b)
     return x->urn < y->urn ? -1 : x->urn > y->urn;
 }
 
+static void free_national(struct nat_school *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(all[i].name);
+    free(all);
+}
+
 static struct nat_school *read_national(struct model *m, int year, size_t *n,
                                         struct collab_err *err)
 {
@@ -144,7 +152,8 @@ static struct nat_school *read_national(struct model *m, int year, size_t *n,
     sqlite3_bind_int(st, 1, year);
     size_t cap = 0;
     struct nat_school *all = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 1024;
             all = util_xrealloc(all, cap * sizeof *all);
@@ -157,18 +166,15 @@ static struct nat_school *read_national(struct model *m, int year, size_t *n,
         for (int f = 0; f < NNAT; f++)
             s->x[f] = sqlite3_column_double(st, 3 + f);
     }
-    sqlite3_finalize(st);
+    if (store_rows_done(st, rc, err) != 0) {
+        free_national(all, *n);
+        *n = 0;
+        return NULL;
+    }
     if (*n == 0)
         collab_err_set(err, "no school in England has published intake figures for %d "
                        "in group '%s' (DfE KS4 and census files)", year, m->group->id);
     return all;
-}
-
-static void free_national(struct nat_school *all, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(all[i].name);
-    free(all);
 }
 
 /* The target's intake: its published figures, else its pupils' (cohort,
@@ -188,7 +194,7 @@ static int national_target(struct model *m, const struct nat_school *all, size_t
     sqlite3_bind_int64(st, 1, urn);
     sqlite3_bind_int(st, 2, year);
     sqlite3_bind_int(st, 3, ks);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (mdl_step(m, st) == SQLITE_ROW) {
         found = 2;
         for (int f = 0; f < NNAT; f++) {
             if (sqlite3_column_type(st, order[f]) == SQLITE_NULL)

@@ -94,7 +94,7 @@ int mdl_view_subjects(struct model *m, const struct mdl_view_ctx *v,
         return -1;
     struct mdl_fig *figs = util_xcalloc(m->ninds ? m->ninds : 1, sizeof *figs);
     int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == 0 && mdl_step(m, st) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(st, 0);
         if (!code || !mdl_subject_present(m, v->year, code))
             continue;

@@ -144,12 +144,14 @@ int model_changes(struct model *m, const char *since, struct model_table *out,
         sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, v.last_id);
     sqlite3_bind_text(st, 3, v.date, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct model_row *r = mdl_row(out, (const char *)sqlite3_column_text(st, 0), 0);
         for (int c = 0; c < 3; c++)
             mdl_set_text(r, c, (const char *)sqlite3_column_text(st, c + 1));
     }
-    sqlite3_finalize(st);
+    if (store_rows_done(st, rc, err) != 0)
+        return -1;
     if (out->nrows == 0)
         mdl_set_note(out, "no changes to the group%s", since || v.date[0] ? " since then" : "");
     return 0;

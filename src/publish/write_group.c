@@ -74,10 +74,13 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st, struct collab_err *err)
     return 0;
 }
 
+/* SQLITE_STATIC: the strings are the config's and outlive the step, and a
+ * static bind cannot fail for want of memory (a TRANSIENT copy can, and the
+ * row would then be written with a NULL instead; step_done clears bindings). */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
 }

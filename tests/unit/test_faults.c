@@ -29,6 +29,7 @@
 #include "collab/import.h"
 #include "collab/store.h"
 #include "collab/util.h"
+#include "fault_mem.h"
 #include "fault_vfs.h"
 #include "tap.h"
 
@@ -49,60 +50,6 @@ static void diag(const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     putchar('\n');
-}
-
-/* ---- SQLite allocator hooks ---------------------------------------------- */
-
-static sqlite3_mem_methods real_mem;
-static long mem_fail_at, mem_count;
-static int mem_fired;
-
-static void *m_malloc(int n)
-{
-    if (mem_fail_at > 0 && ++mem_count == mem_fail_at) {
-        mem_fired = 1;
-        return NULL;
-    }
-    return real_mem.xMalloc(n);
-}
-
-static void *m_realloc(void *p, int n)
-{
-    if (mem_fail_at > 0 && ++mem_count == mem_fail_at) {
-        mem_fired = 1;
-        return NULL;
-    }
-    return real_mem.xRealloc(p, n);
-}
-
-static void m_free(void *p) { real_mem.xFree(p); }
-static int m_size(void *p) { return real_mem.xSize(p); }
-static int m_roundup(int n) { return real_mem.xRoundup(n); }
-static int m_init(void *a) { return real_mem.xInit(a); }
-static void m_shutdown(void *a) { real_mem.xShutdown(a); }
-
-static void install_mem_hooks(void)
-{
-    sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
-    static sqlite3_mem_methods hooks;
-    hooks = real_mem;
-    hooks.xMalloc = m_malloc;
-    hooks.xRealloc = m_realloc;
-    hooks.xFree = m_free;
-    hooks.xSize = m_size;
-    hooks.xRoundup = m_roundup;
-    hooks.xInit = m_init;
-    hooks.xShutdown = m_shutdown;
-    /* No lookaside: its slots would hide allocations from the hooks. */
-    sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
-    sqlite3_config(SQLITE_CONFIG_MALLOC, &hooks);
-}
-
-static void mem_arm(long n)
-{
-    mem_fail_at = n;
-    mem_count = 0;
-    mem_fired = 0;
 }
 
 /* ---- the store and its digest --------------------------------------------- */
@@ -197,10 +144,10 @@ static void sqlite_malloc_loop(void)
     sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &base_mem, &hi0, 0);
     for (n = 1; n < 20000; n++) {
         int said;
-        mem_arm(n);
+        fault_mem_arm(n);
         int rc = import_results(&said, why, sizeof why);
-        int fired = mem_fired;
-        mem_arm(0);
+        int fired = fault_mem_fired();
+        fault_mem_arm(0);
         sqlite3_int64 cur = 0, hi = 0;
         sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 0);
         if (cur != base_mem && leaks++ < 3)
@@ -412,7 +359,7 @@ static void hardening(void)
 
 int main(void)
 {
-    install_mem_hooks();
+    fault_mem_install();
     if (sqlite3_initialize() != SQLITE_OK || fault_vfs_install() != SQLITE_OK) {
         ok(0, "SQLite initialises with the fault hooks");
         return tap_done();
