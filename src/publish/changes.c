@@ -53,32 +53,34 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static int read_previous(sqlite3 *old, struct previous *pv, struct collab_err *err)
 {
     sqlite3_stmt *st = store_prepare(old, "SELECT urn, name FROM school ORDER BY urn", err);
+    int rc;
     if (!st)
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pv->urns = util_xrealloc(pv->urns, (pv->nschools + 1) * sizeof *pv->urns);
         pv->names = util_xrealloc(pv->names, (pv->nschools + 1) * sizeof *pv->names);
         pv->urns[pv->nschools] = sqlite3_column_int64(st, 0);
         pv->names[pv->nschools++] = col_dup(st, 1);
     }
-    sqlite3_finalize(st);
-    if (!(st = store_prepare(old, "SELECT id FROM member_user ORDER BY id", err)))
+    if (store_rows_done(st, rc, err) != 0 ||
+        !(st = store_prepare(old, "SELECT id FROM member_user ORDER BY id", err)))
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pv->users = util_xrealloc(pv->users, (pv->nusers + 1) * sizeof *pv->users);
         pv->users[pv->nusers++] = col_dup(st, 0);
     }
-    sqlite3_finalize(st);
-    if (!(st = store_prepare(old, "SELECT urn, signed IS NOT NULL, withdrawn FROM consent", err)))
+    if (store_rows_done(st, rc, err) != 0 ||
+        !(st = store_prepare(old, "SELECT urn, signed IS NOT NULL, withdrawn FROM consent", err)))
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pv->consent = util_xrealloc(pv->consent, (pv->nconsent + 1) * sizeof *pv->consent);
         struct old_consent *c = &pv->consent[pv->nconsent++];
         c->urn = sqlite3_column_int64(st, 0);
         c->is_signed = sqlite3_column_int(st, 1);
         c->withdrawn = col_dup(st, 2);
     }
-    sqlite3_finalize(st);
+    if (store_rows_done(st, rc, err) != 0)
+        return -1;
     pv->published_on = store_meta_get(old, "published_on");
     pv->exists = 1;
     return 0;
@@ -90,15 +92,18 @@ static int carry_forward(sqlite3 *db, sqlite3 *old, struct collab_err *err)
     sqlite3_stmt *sel = store_prepare(old, "SELECT id, date, kind, detail FROM change ORDER BY id", err);
     sqlite3_stmt *ins = sel ? store_prepare(db, "INSERT INTO g.change(id, date, kind, detail) "
                                             "VALUES (?,?,?,?)", err) : NULL;
-    int rc = ins ? 0 : -1;
-    while (rc == 0 && sqlite3_step(sel) == SQLITE_ROW) {
+    int rc = ins ? 0 : -1, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW) {
         for (int i = 0; i < 4; i++)
             sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
         if (sqlite3_step(ins) != SQLITE_DONE)
             rc = collab_err_set(err, "publish: cannot copy change history: %s", sqlite3_errmsg(db));
         sqlite3_reset(ins);
     }
-    sqlite3_finalize(sel);
+    if (rc == 0 && sel)
+        rc = store_rows_done(sel, step, err);
+    else
+        sqlite3_finalize(sel);
     sqlite3_finalize(ins);
     return rc;
 }
@@ -224,6 +229,18 @@ static void user_changes(struct change_writer *cw, const struct pub_group *pg,
     sb_free(&sb);
 }
 
+/* A previous store that cannot be read for want of memory, a failing disk or
+ * a lock is not a damaged one: the publish fails (and can be run again)
+ * rather than start the group's change history again. */
+static int not_damaged(const struct collab_err *e)
+{
+    static const int codes[] = { SQLITE_NOMEM, SQLITE_IOERR, SQLITE_BUSY, SQLITE_LOCKED };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (e->set && strstr(e->msg, sqlite3_errstr(codes[i])))
+            return 1;
+    return 0;
+}
+
 int pub_write_changes(sqlite3 *db, const struct pub_group *pg, const char *prev_path,
                       char **warning, struct collab_err *err)
 {
@@ -240,6 +257,10 @@ int pub_write_changes(sqlite3 *db, const struct pub_group *pg, const char *prev_
             store_close(old);
             old = NULL;
         } else if (old && carry_forward(db, old, err) != 0) {
+            goto out;
+        }
+        if (!old && not_damaged(&oerr)) {
+            collab_err_set(err, "publish: cannot read the previous group store: %s", oerr.msg);
             goto out;
         }
         if (!old) {
