@@ -6,10 +6,9 @@
  * was, and leak nothing (CI runs this under ASan and valgrind). Also: the
  * SQLite hardening store_open applies (DEFENSIVE, no writable_schema).
  *
- * Publish and report are left out of the loops for now: they were still
- * being finished when this was written (tests/cli/crash_safety.sh kills
- * publish instead). Config loading cannot fail softly: its allocations are
- * collab's own and end the process with "collab: out of memory".
+ * Publish and report have the same loops in test_faults_publish.c. Config
+ * loading cannot fail softly: its allocations are collab's own and end the
+ * process with "collab: out of memory".
  */
 #include "config.h"
 
