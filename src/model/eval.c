@@ -438,11 +438,13 @@ static char *col_text(sqlite3_stmt *st, int i)
     return s ? util_xstrdup((const char *)s) : NULL;
 }
 
-/* Read one (school, theme) pair into e; 1 when there is anything. */
+/* Read one (school, theme) pair into e; 1 when there is anything, 0 when
+ * not, -1 when the read failed (e left empty): a failed read must not look
+ * like a school that has not scored yet. */
 static int read_pair(sqlite3_stmt *sc, sqlite3_stmt *tx, const char *term, long urn,
                      const char *theme, struct eval_entry *e)
 {
-    int found = 0;
+    int found = 0, rc, rt;
     memset(e, 0, sizeof *e);
     sqlite3_stmt *sts[] = { sc, tx };
     for (int i = 0; i < 2; i++) {
@@ -451,7 +453,7 @@ static int read_pair(sqlite3_stmt *sc, sqlite3_stmt *tx, const char *term, long 
         sqlite3_bind_int64(sts[i], 2, urn);
         sqlite3_bind_text(sts[i], 3, theme, -1, SQLITE_STATIC);
     }
-    while (sqlite3_step(sc) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(sc)) == SQLITE_ROW) {
         const char *target = (const char *)sqlite3_column_text(sc, 0);
         int score = sqlite3_column_int(sc, 1);
         if (target && strcmp(target, "school") == 0)
@@ -464,7 +466,7 @@ static int read_pair(sqlite3_stmt *sc, sqlite3_stmt *tx, const char *term, long 
         }
         found = 1;
     }
-    if (sqlite3_step(tx) == SQLITE_ROW) {
+    if ((rt = sqlite3_step(tx)) == SQLITE_ROW) {
         e->strengths = col_text(tx, 0);
         e->development = col_text(tx, 1);
         e->shared = sqlite3_column_int(tx, 2);
@@ -474,7 +476,12 @@ static int read_pair(sqlite3_stmt *sc, sqlite3_stmt *tx, const char *term, long 
         e->saved_at = col_text(tx, 4);
         found = 1;
     }
-    if (found) {
+    if (rc != SQLITE_DONE || (rt != SQLITE_ROW && rt != SQLITE_DONE)) {
+        free(e->strengths);
+        free(e->development);
+        found = -1;
+    }
+    if (found > 0) {
         e->term = util_xstrdup(term);
         e->urn = urn;
         e->theme = util_xstrdup(theme);
@@ -532,8 +539,20 @@ int evl_read(const struct eval_ctx *ctx, const char *term, int visible,
         for (size_t a = 0; a < ev->nareas; a++)
             for (size_t t = 0; t < ev->areas[a].nthemes; t++) {
                 struct eval_entry e;
-                if (!read_pair(sc, tx, term, ctx->group->schools[s],
-                               ev->areas[a].themes[t].id, &e))
+                int got = read_pair(sc, tx, term, ctx->group->schools[s],
+                                    ev->areas[a].themes[t].id, &e);
+                if (got < 0) {
+                    collab_err_set(err, "cannot read the evaluation store: %s",
+                                   sqlite3_errmsg(db));
+                    eval_entries_free(*out, *n);
+                    *out = NULL;
+                    *n = 0;
+                    sqlite3_finalize(sc);
+                    sqlite3_finalize(tx);
+                    store_close(db);
+                    return -1;
+                }
+                if (!got)
                     continue;
                 if (visible)
                     hide(ctx, &e);
