@@ -35,13 +35,6 @@
 
 #define FIX COLLAB_SRCDIR "/tests/data/publish"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
 #define TODAY "2019-09-30"
 
 __attribute__((format(printf, 1, 2)))
@@ -420,33 +413,40 @@ static int one_run(const struct subject *s, enum fault_kind k, long n, const cha
 }
 
 /* Which N to try. Every one up to `dense` (opening the stores, creating
- * their schemas, the first statements), then every `stride`-th: the whole
- * run, N = 1, 2, ... to the end (17,771 allocations for publish), takes
- * five minutes natively and hours under valgrind, so make check samples it
- * and COLLAB_FAULT_STRIDE=1 runs it whole. FAULT_FROM=N starts at N (to
- * chase one failure) and FAULT_ONLY=publish|report runs one subject. */
+ * their schemas, the first statements), then every `stride`-th allocation
+ * and every `io_stride`-th write: the whole run, N = 1, 2, ... to the end
+ * (17,288 allocations for publish), takes five minutes natively and hours
+ * under valgrind, so make check samples it and COLLAB_FAULT_STRIDE=1 runs it
+ * whole. FAULT_FROM=N starts at N (to chase one failure) and
+ * FAULT_ONLY=publish|report runs one subject. */
 struct sampling {
-    long dense, stride;
+    long dense, stride, io_stride;
 };
 
 static struct sampling sampling(void)
 {
-    struct sampling sm = { 600, 12 };
-#ifdef UNDER_ASAN
-    sm.dense = 300;
-    sm.stride = 40;
-#endif
+    struct sampling sm = { 300, 40, 1 };
     const char *pre = getenv("LD_PRELOAD");
     if (pre && strstr(pre, "vgpreload")) {
         sm.dense = 40;
         sm.stride = 600;
+        sm.io_stride = 8;
     }
     const char *env = getenv("COLLAB_FAULT_STRIDE");
     if (env && atol(env) > 0) {
         sm.stride = atol(env);
+        sm.io_stride = 1;
         sm.dense = sm.stride == 1 ? 0 : sm.dense;
     }
     return sm;
+}
+
+/* The next N to try after n. */
+static long next_n(const struct sampling *sm, enum fault_kind k, long n)
+{
+    if (n < sm->dense)
+        return n + 1;
+    return n + (k == FAULT_MALLOC ? sm->stride : sm->io_stride);
 }
 
 static void fault_loop(const struct subject *s, enum fault_kind k, const char *after, long max)
@@ -458,14 +458,15 @@ static void fault_loop(const struct subject *s, enum fault_kind k, const char *a
     sqlite3_int64 base_mem = 0, hi = 0;
     sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &base_mem, &hi, 0);
     long n = getenv("FAULT_FROM") ? atol(getenv("FAULT_FROM")) : 1;
-    for (; n <= max; n += n < sm.dense || k != FAULT_MALLOC ? 1 : sm.stride) {
+    for (; n <= max; n = next_n(&sm, k, n)) {
         if (one_run(s, k, n, before_files, after, base_mem, &t))
             break;
     }
     free(before_files);
-    if (k == FAULT_MALLOC && sm.stride > 1)
+    long step = k == FAULT_MALLOC ? sm.stride : sm.io_stride;
+    if (step > 1 && n - 1 > sm.dense)
         ok(n <= max, "%s, %s loop: completes once nothing fails (N tried up to %ld: every "
-           "one to %ld, then every %ld-th)", s->name, kind_name[k], n - 1, sm.dense, sm.stride);
+           "one to %ld, then every %ld-th)", s->name, kind_name[k], n - 1, sm.dense, step);
     else
         ok(n <= max, "%s, %s loop: completes once nothing fails (every N up to %ld)", s->name,
            kind_name[k], n - 1);
