@@ -289,6 +289,35 @@ static void first_key(const struct ui *ui, int action, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* The general keys of the hint line; the last NHINT_DROPPABLE of them are
+ * left out, last first, when the line does not fit. */
+static const struct { int action; const char *label; } hints[] = {
+    { ACT_HELP, "help" }, { ACT_SEARCH, "jump" }, { ACT_SORT_DESC, "sort" },
+    { ACT_YEAR_BACK, "year" }, { ACT_EXPORT, "export" },
+};
+#define NHINT (sizeof hints / sizeof hints[0])
+#define NHINT_DROPPABLE 4
+
+/* The hint line without the last `drop` droppable general keys. */
+static void hint_text(const struct ui *ui, int drop, struct strbuf *sb)
+{
+    char k[32];
+    for (size_t i = 0; i < NHINT - (size_t)drop; i++) {
+        first_key(ui, hints[i].action, k, sizeof k);
+        if (k[0])
+            sb_addf(sb, "%s %s  ", k, hints[i].label);
+    }
+    for (size_t d = 0; d < ui->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        first_key(ui, ACT_FILTER + (int)d, k, sizeof k);
+        if (k[0])
+            sb_addf(sb, "%s%s", d ? "" : "filter ", k);
+    }
+    if (ui->cfg->nfilters)
+        sb_add(sb, "  ");
+    first_key(ui, ACT_QUIT, k, sizeof k);
+    sb_addf(sb, "%s quit  %s", k, ui->panes[ui->current].ops->hint);
+}
+
 static void draw_hint(struct ui *ui)
 {
     WINDOW *w = ui->hint;
@@ -304,26 +333,16 @@ static void draw_hint(struct ui *ui)
         wnoutrefresh(w);
         return;
     }
-    static const struct { int action; const char *label; } hints[] = {
-        { ACT_HELP, "help" }, { ACT_SEARCH, "jump" }, { ACT_SORT_DESC, "sort" },
-        { ACT_YEAR_BACK, "year" }, { ACT_EXPORT, "export" },
-    };
+    /* The pane's own keys matter most on a narrow terminal: the general
+     * keys from the last (export) back to jump give way, whole, until the
+     * line fits; help, the filters and quit always stay. */
     struct strbuf sb = STRBUF_INIT;
-    char k[32];
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        first_key(ui, hints[i].action, k, sizeof k);
-        if (k[0])
-            sb_addf(&sb, "%s %s  ", k, hints[i].label);
+    for (int drop = 0; drop <= NHINT_DROPPABLE; drop++) {
+        sb_reset(&sb);
+        hint_text(ui, drop, &sb);
+        if (sb.len <= (size_t)ui->cols)
+            break;
     }
-    for (size_t d = 0; d < ui->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
-        first_key(ui, ACT_FILTER + (int)d, k, sizeof k);
-        if (k[0])
-            sb_addf(&sb, "%s%s", d ? "" : "filter ", k);
-    }
-    if (ui->cfg->nfilters)
-        sb_add(&sb, "  ");
-    first_key(ui, ACT_QUIT, k, sizeof k);
-    sb_addf(&sb, "%s quit  %s", k, ui->panes[ui->current].ops->hint);
     ui_put(&ui->glyphs, w, 0, 0, sb_str(&sb), ui->cols, UI_LEFT, ui->attr[THEME_HINT]);
     sb_free(&sb);
     wnoutrefresh(w);

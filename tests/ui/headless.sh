@@ -82,6 +82,13 @@ first=$(line 5)
 like "$first" 'Westfield College' "the highest A8 comes first"
 screen 120x40 '3'
 like "$(line 4)" 'A8 \(. national' "at 120x40 the bar chart sits beside the table"
+# At 80 columns the general keys give way, whole, to the pane's own.
+screen 80x24 '3'
+is "$(line 24)" '? help  filter fedgp  q quit  s similar  S group/England  v chart  * x-axis' \
+    "at 80x24 the Schools hint keeps its own keys whole, after help, filters and quit"
+screen 120x40 '3'
+like "$(line 40)" '^\? help  / jump  \[ sort  y year  x export  filter fedgp  q quit  s similar .* \* x-axis$' \
+    "at 120x40 the Schools hint has every key"
 screen 80x24 '3v'
 like "$scr" 'A8 against FSM6 %' "v switches to a scatter of A8 against FSM6 %"
 
