@@ -22,6 +22,8 @@ int mdl_dfe_prepare(struct model *m, struct collab_err *err)
     if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM dfe_dist LIMIT 1", -1, &probe,
                            NULL) != SQLITE_OK) {
         sqlite3_finalize(probe);
+        if (sqlite3_errcode(m->db) != SQLITE_ERROR)     /* not "no such table" */
+            return collab_err_set(err, "%s", sqlite3_errmsg(m->db));
         return 0;       /* published before dfe_dist: no percentiles */
     }
     sqlite3_finalize(probe);

@@ -54,16 +54,21 @@ int model_audit(struct model *m, const char *action, const char *target,
 
 /* ---- the group store ---- */
 
+void mdl_read_failed(struct model *m, sqlite3 *db)
+{
+    if (m->read_failed)
+        return;
+    m->read_failed = 1;
+    const char *file = sqlite3_db_filename(db, "main");
+    snprintf(m->read_err, sizeof m->read_err, "%s: cannot read: %s",
+             file && *file ? file : "store", sqlite3_errmsg(db));
+}
+
 int mdl_step(struct model *m, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE && !m->read_failed) {
-        m->read_failed = 1;
-        sqlite3 *db = sqlite3_db_handle(st);
-        const char *file = sqlite3_db_filename(db, "main");
-        snprintf(m->read_err, sizeof m->read_err, "%s: cannot read: %s",
-                 file && *file ? file : "store", sqlite3_errmsg(db));
-    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        mdl_read_failed(m, sqlite3_db_handle(st));
     return rc;
 }
 
@@ -331,6 +336,8 @@ static int table_exists(struct model *m, const char *name)
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         found = mdl_step(m, st) == SQLITE_ROW;
+    } else {
+        mdl_read_failed(m, m->db);   /* not "no such table": the open fails */
     }
     sqlite3_finalize(st);
     return found;

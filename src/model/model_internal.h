@@ -80,6 +80,8 @@ struct model {
 /* sqlite3_step for a read whose caller treats anything but SQLITE_ROW as
  * "no row": records an error in m->read_failed. */
 int mdl_step(struct model *m, sqlite3_stmt *st);
+/* Record db's last error as such a failed read. */
+void mdl_read_failed(struct model *m, sqlite3 *db);
 
 /* A school_context row: cohort, FSM6 %, EAL %, SEN %, prior mean (the
  * columns of st_context, in its order); bit i of nulls set when v[i] is

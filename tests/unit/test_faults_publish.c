@@ -293,8 +293,8 @@ static int run_publish(char *why, size_t whylen)
     return rc;
 }
 
-/* What a report of the group overview under fsm6=yes and of the schools
- * prints, as `collab report --format csv` prints it; NULL and why on failure. */
+/* What a report of the group overview under fsm6=yes, the schools, the
+ * subjects, maths across the schools and the schools like Alder prints, as `collab report --format csv` prints it; NULL and why on failure. */
 static char *report_text(char *why, size_t whylen)
 {
     struct collab_err err;
@@ -306,9 +306,15 @@ static char *report_text(char *why, size_t whylen)
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     int rc = m && out ? 0 : -1;
-    for (int v = 0; rc == 0 && v < 2; v++) {
-        struct model_query q = { .view = v ? MODEL_VIEW_SCHOOLS : MODEL_VIEW_OVERVIEW,
-                                 .sort_col = -1 };
+    const struct model_query views[] = {
+        { .view = MODEL_VIEW_OVERVIEW, .sort_col = -1 },
+        { .view = MODEL_VIEW_SCHOOLS, .sort_col = -1 },
+        { .view = MODEL_VIEW_SUBJECTS, .sort_col = -1 },
+        { .view = MODEL_VIEW_SUBJECT, .subject = "MATHS", .sort_col = -1 },
+        { .view = MODEL_VIEW_SIMILAR, .urn = 100001, .sort_col = -1 },
+    };
+    for (size_t v = 0; rc == 0 && v < sizeof views / sizeof views[0]; v++) {
+        struct model_query q = views[v];
         struct model_table t;
         memset(&t, 0, sizeof t);
         if (!v)
@@ -519,8 +525,9 @@ int main(void)
     char why[COLLAB_ERR_MAX];
     report_expected = report_text(why, sizeof why);
     ok(report_expected && strstr(report_expected, "\natt8,") &&
-       strstr(report_expected, "Alder School"), "a report with no fault prints the "
-       "overview and the schools%s%s", why[0] ? ": " : "", why);
+       strstr(report_expected, "Alder School") && strstr(report_expected, "MATHS"),
+       "a report with no fault prints the overview, the schools, the subjects and "
+       "the similar schools%s%s", why[0] ? ": " : "", why);
 
     const struct subject pub = { "publish", run_publish };
     const struct subject rep = { "report", run_report };
