@@ -421,7 +421,7 @@ static int one_run(const struct subject *s, enum fault_kind k, long n, const cha
 /* Which N to try. Every one up to `dense` (opening the stores, creating
  * their schemas, the first statements), then every `stride`-th allocation
  * and every `io_stride`-th write: the whole run, N = 1, 2, ... to the end
- * (17,288 allocations for publish), takes five minutes natively and hours
+ * (about 17,400 allocations for publish), takes minutes natively and hours
  * under valgrind, so make check samples it and COLLAB_FAULT_STRIDE=1 runs it
  * whole. FAULT_FROM=N starts at N (to chase one failure) and
  * FAULT_ONLY=publish|report runs one subject. */
