@@ -509,6 +509,34 @@ static void hide(const struct eval_ctx *ctx, struct eval_entry *e)
     }
 }
 
+/* Every (school, theme) pair of the term with anything entered, in
+ * framework order, appended to *out; -1 when a read failed. */
+static int read_pairs(const struct eval_ctx *ctx, sqlite3_stmt *sc, sqlite3_stmt *tx,
+                      const char *term, int visible, struct eval_entry **out, size_t *n)
+{
+    const struct cfg_eval *ev = &ctx->cfg->eval;
+    size_t cap = 0;
+    for (size_t s = 0; s < ctx->group->nschools; s++)
+        for (size_t a = 0; a < ev->nareas; a++)
+            for (size_t t = 0; t < ev->areas[a].nthemes; t++) {
+                struct eval_entry e;
+                int got = read_pair(sc, tx, term, ctx->group->schools[s],
+                                    ev->areas[a].themes[t].id, &e);
+                if (got < 0)
+                    return -1;
+                if (!got)
+                    continue;
+                if (visible)
+                    hide(ctx, &e);
+                if (*n == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    *out = util_xrealloc(*out, cap * sizeof **out);
+                }
+                (*out)[(*n)++] = e;
+            }
+    return 0;
+}
+
 int evl_read(const struct eval_ctx *ctx, const char *term, int visible,
              struct eval_entry **out, size_t *n, struct collab_err *err)
 {
@@ -533,39 +561,17 @@ int evl_read(const struct eval_ctx *ctx, const char *term, int visible,
         store_close(db);
         return -1;
     }
-    const struct cfg_eval *ev = &ctx->cfg->eval;
-    size_t cap = 0;
-    for (size_t s = 0; s < ctx->group->nschools; s++)
-        for (size_t a = 0; a < ev->nareas; a++)
-            for (size_t t = 0; t < ev->areas[a].nthemes; t++) {
-                struct eval_entry e;
-                int got = read_pair(sc, tx, term, ctx->group->schools[s],
-                                    ev->areas[a].themes[t].id, &e);
-                if (got < 0) {
-                    collab_err_set(err, "cannot read the evaluation store: %s",
-                                   sqlite3_errmsg(db));
-                    eval_entries_free(*out, *n);
-                    *out = NULL;
-                    *n = 0;
-                    sqlite3_finalize(sc);
-                    sqlite3_finalize(tx);
-                    store_close(db);
-                    return -1;
-                }
-                if (!got)
-                    continue;
-                if (visible)
-                    hide(ctx, &e);
-                if (*n == cap) {
-                    cap = cap ? 2 * cap : 32;
-                    *out = util_xrealloc(*out, cap * sizeof **out);
-                }
-                (*out)[(*n)++] = e;
-            }
+    int rc = read_pairs(ctx, sc, tx, term, visible, out, n);
+    if (rc != 0) {
+        collab_err_set(err, "cannot read the evaluation store: %s", sqlite3_errmsg(db));
+        eval_entries_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     sqlite3_finalize(sc);
     sqlite3_finalize(tx);
     store_close(db);
-    return 0;
+    return rc;
 }
 
 int eval_list(const struct eval_ctx *ctx, const char *term, struct eval_entry **out,

@@ -100,7 +100,7 @@ static int carry_forward(sqlite3 *db, sqlite3 *old, struct collab_err *err)
             rc = collab_err_set(err, "publish: cannot copy change history: %s", sqlite3_errmsg(db));
         sqlite3_reset(ins);
     }
-    if (rc == 0 && sel)
+    if (rc == 0)
         rc = store_rows_done(sel, step, err);
     else
         sqlite3_finalize(sel);

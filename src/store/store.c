@@ -104,9 +104,8 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value,
 
 int store_rows_done(sqlite3_stmt *st, int rc, struct collab_err *err)
 {
-    sqlite3 *db = sqlite3_db_handle(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        collab_err_set(err, "cannot read the store: %s", sqlite3_errmsg(db));
+    if (rc != SQLITE_DONE)
+        collab_err_set(err, "cannot read the store: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
