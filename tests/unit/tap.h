@@ -31,6 +31,18 @@ static int tap_ok(int cond, const char *fmt, ...)
 
 #define ok(cond, ...) tap_ok((cond) != 0, __VA_ARGS__)
 
+/* A diagnostic line ("#   ..."), beside the checks. */
+__attribute__((format(printf, 1, 2)))
+static inline void diag(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("#   ", stdout);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
 #define is_int(got, want, ...) do { \
     long long g_ = (long long)(got), w_ = (long long)(want); \
     if (!tap_ok(g_ == w_, __VA_ARGS__)) \

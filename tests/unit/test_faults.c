@@ -40,17 +40,6 @@
 #endif
 #endif
 
-__attribute__((format(printf, 1, 2)))
-static void diag(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("#   ", stdout);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-
 /* ---- the store and its digest --------------------------------------------- */
 
 static char dir[256], store[300], results[300];

@@ -37,17 +37,6 @@
 
 #define TODAY "2019-09-30"
 
-__attribute__((format(printf, 1, 2)))
-static void diag(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("#   ", stdout);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-
 /* ---- the work directory: work/source.db, work/data/, a saved copy ------- */
 
 static char top[256], work[300], saved[300], data[320], source[320], confdir[300];
@@ -168,6 +157,22 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The files of dir but "." names and the work directory's data/, sorted;
+ * each name malloc'd. */
+static size_t sorted_names(const char *dir, char **names, size_t max)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' && strcmp(e->d_name, "data") != 0 && n < max)
+            names[n++] = util_xstrdup(e->d_name);
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof names[0], by_name);
+    return n;
+}
+
 /* Every row of every table of one store, but the publish time. */
 static void dump_store(struct strbuf *sb, const char *path)
 {
@@ -215,15 +220,7 @@ static char *state(void)
 {
     struct strbuf sb = STRBUF_INIT;
     char *names[64];
-    size_t n = 0;
-    DIR *d = opendir(data);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.' && n < 64)
-            names[n++] = util_xstrdup(e->d_name);
-    if (d)
-        closedir(d);
-    qsort(names, n, sizeof names[0], by_name);
+    size_t n = sorted_names(data, names, 64);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(names[i]);
         sb_addf(&sb, "== %s\n", names[i]);
@@ -248,15 +245,7 @@ static char *file_state(void)
     const char *dirs[] = { data, work };
     for (size_t i = 0; i < 2; i++) {
         char *names[64];
-        size_t n = 0;
-        DIR *d = opendir(dirs[i]);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL)
-            if (e->d_name[0] != '.' && strcmp(e->d_name, "data") != 0 && n < 64)
-                names[n++] = util_xstrdup(e->d_name);
-        if (d)
-            closedir(d);
-        qsort(names, n, sizeof names[0], by_name);
+        size_t n = sorted_names(dirs[i], names, 64);
         for (size_t j = 0; j < n; j++) {
             char path[700];
             snprintf(path, sizeof path, "%s/%s", dirs[i], names[j]);
