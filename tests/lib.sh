@@ -38,3 +38,17 @@ run() {
     out=$("$@" 2>"$T/.stderr"); rc=$?; err=$(cat "$T/.stderr"); return 0
 }
 sqlite() { "${SQLITE3_SHELL:-sqlite3}" "$@"; }
+
+# The sample's groups.yaml names unix groups (collab-la, collab-s900001 ...)
+# that a machine may or may not have. A test that needs one absent renames
+# them all to names this machine has no group of: $NOGRP is a prefix no
+# existing group or user starts with, and no_groups FILE prints FILE with every
+# collab-NAME as ${NOGRP}NAME (collab-la becomes ${NOGRP}la).
+absent_prefix() {
+    while :; do
+        p="nx$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')-"
+        { getent group; getent passwd; } | cut -d: -f1 | grep -q "^$p" || { echo "$p"; return; }
+    done
+}
+NOGRP=$(absent_prefix)
+no_groups() { sed "s/\bcollab-\([a-z0-9-]*\)/${NOGRP}\1/g" "$1"; }

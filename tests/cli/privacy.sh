@@ -186,8 +186,9 @@ is "$(find "$DATA" -name '*.db' -perm /o=rwx | wc -l | tr -d ' ')" 0 "no store i
 mygroup=$(id -gn)
 mkdir -p "$T/grp"
 cp "$CONF"/*.yaml "$T/grp/"
-sed -e "s/unix_group: collab-la\([,]*\)$/unix_group: $mygroup\1/" -e "s/collab-s900002/$mygroup/" \
-    "$CONF/groups.yaml" >"$T/grp/groups.yaml"
+no_groups "$CONF/groups.yaml" |
+sed -e "s/unix_group: ${NOGRP}la\([,]*\)$/unix_group: $mygroup\1/" -e "s/${NOGRP}s900002/$mygroup/" \
+    >"$T/grp/groups.yaml"
 "$COLLAB" publish --db "$SRC" --config "$T/grp" --data "$T/gdata" >/dev/null 2>&1 || fail "setup: publish with groups"
 is "$(stat -c '%a %G' "$T/gdata/group-northmoor-secondary.db")" "640 $mygroup" \
    "the la_only group's file: 0640, the LA's unix group only"

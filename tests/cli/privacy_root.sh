@@ -16,8 +16,10 @@ for tool in useradd groupadd userdel groupdel runuser "${SQLITE3_SHELL:-sqlite3}
     fi
 done
 
-P="cp$$"
-UGROUPS="${P}la ${P}mlt ${P}s2 ${P}s5"
+# Users and groups under a prefix no user or group of this machine has
+# (tests/lib.sh), the sample's other unix groups renamed under it too.
+P=$NOGRP
+UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}s900005"
 UUSERS="${P}asha ${P}kit ${P}mo ${P}sam"
 cleanup() {
     for u in $UUSERS; do userdel "$u" >/dev/null 2>&1; done
@@ -28,17 +30,15 @@ trap cleanup EXIT INT TERM
 for g in $UGROUPS; do groupadd "$g" || fail "setup: groupadd $g"; done
 useradd -M -N -g "${P}la" "${P}asha" || fail "setup: useradd asha"
 useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
-useradd -M -N -g "${P}s2" -G "${P}mlt" "${P}mo" || fail "setup: useradd mo"
-useradd -M -N -g "${P}s5" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
+useradd -M -N -g "${P}s900002" -G "${P}mlt" "${P}mo" || fail "setup: useradd mo"
+useradd -M -N -g "${P}s900005" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
 
 "$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
 # Everyone may pass through the test directory and read the config.
 chmod 711 "$T"
 mkdir -p "$T/cfg" && cp "$T/d/config"/*.yaml "$T/cfg/" && chmod 755 "$T/cfg"
-sed -e "s/collab-la\b/${P}la/" -e "s/collab-mlt\b/${P}mlt/" \
-    -e "s/collab-s900002\b/${P}s2/" -e "s/collab-s900005\b/${P}s5/" \
-    -e "s/^    login: \(asha\|kit\|mo\|sam\)$/    login: ${P}\1/" \
-    "$T/d/config/groups.yaml" >"$T/cfg/groups.yaml"
+no_groups "$T/d/config/groups.yaml" |
+sed -e "s/^    login: \(asha\|kit\|mo\|sam\)$/    login: ${P}\1/" >"$T/cfg/groups.yaml"
 chmod 644 "$T/cfg"/*.yaml
 D="$T/pub"
 mkdir -m 711 "$D"

@@ -17,13 +17,14 @@ for kind in schools pupils results attendance estimates national; do
 done
 
 # The sample config, with one school and the partnership's owner given a unix
-# group that exists here, and the partnership's own group one that does not.
+# group that exists here, and every other unix group one that does not.
 mygroup=$(id -gn)
 mkdir -p "$CFG" && cp "$SAMPLE"/config/*.yaml "$CFG"/
-sed -e "s/collab-s900001/$mygroup/" \
-    -e "s/unix_group: collab-hlp,/unix_group: $mygroup,/" \
-    -e 's/^    unix_group: collab-hlp$/    unix_group: collab-no-such-group/' \
-    "$SAMPLE/config/groups.yaml" >"$CFG/groups.yaml"
+no_groups "$SAMPLE/config/groups.yaml" |
+sed -e "s/${NOGRP}s900001/$mygroup/" \
+    -e "s/unix_group: ${NOGRP}hlp,/unix_group: $mygroup,/" \
+    -e "s/^    unix_group: ${NOGRP}hlp\$/    unix_group: ${NOGRP}no-such-group/" \
+    >"$CFG/groups.yaml"
 
 run "$COLLAB" publish --help
 is "$rc" 0 "publish --help succeeds"
@@ -35,8 +36,8 @@ is "$rc" 0 "publish the sample"
 like "$out" "^group-northmoor-secondary.db: 12 schools, [0-9]+ cells" "reports the LA group"
 like "$out" "group-harbour-partnership.db: 4 schools" "the partnership without the school that withdrew"
 like "$out" "school-900001.db: [0-9]+ pupils" "and the school stores"
-like "$err" "warning: .*collab-la" "warns about unix groups missing on this machine"
-like "$err" "collab-no-such-group" "including a group's own, used for its evaluation store"
+like "$err" "warning: .*${NOGRP}la" "warns about unix groups missing on this machine"
+like "$err" "${NOGRP}no-such-group" "including a group's own, used for its evaluation store"
 is "$(stat -c %a "$DATA")" 750 "data directory created 0750 (a unix group is in use)"
 
 # --- a group store holds aggregates only --------------------------------
