@@ -33,6 +33,41 @@ unlike() {
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; exit $?; }
 
+# Every wait in a test is for a condition, polled, bounded by WAIT_SECONDS:
+# generous, so that a slow or busy machine makes a test slower, never red.
+WAIT_SECONDS=${WAIT_SECONDS:-60}
+# wait_until CMD...: run CMD every 0.1 s until it succeeds; 1 if it never
+# does within WAIT_SECONDS.
+wait_until() {
+    _w=0
+    while [ "$_w" -lt $((WAIT_SECONDS * 10)) ]; do
+        "$@" && return 0
+        sleep 0.1
+        _w=$((_w + 1))
+    done
+    return 1
+}
+# gone PID: 0 once the process has ended (a zombie counts as ended).
+gone() {
+    ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]
+}
+
+# held_kill AT CMD...: run collab's CMD in the background held mid-work at
+# its AT-th progress report (the test hook COLLAB_TEST_HOLD), SIGKILL it
+# there and wait; 0 when it was killed while held, 1 when it ended first.
+held_kill() {
+    _at=$1
+    shift
+    rm -f "$T/.held"
+    COLLAB_TEST_HOLD="$T/.held" COLLAB_TEST_HOLD_AT=$_at "$@" > /dev/null 2>&1 &
+    _pid=$!
+    _held_or_done() { [ -e "$T/.held" ] || gone "$_pid"; }
+    wait_until _held_or_done
+    kill -9 "$_pid" 2>/dev/null
+    wait "$_pid" 2>/dev/null
+    [ -e "$T/.held" ]
+}
+
 # run CMD...: captures $out, $err and $rc without stopping the script.
 run() {
     out=$("$@" 2>"$T/.stderr"); rc=$?; err=$(cat "$T/.stderr"); return 0

@@ -74,7 +74,10 @@ struct collab_job;
  * when stderr is a terminal, progress is drawn on one line at most ten times
  * a second. cli_job_finish restores the signals, clears the line and returns
  * non-zero when a stop was asked. cli_job_interrupted prints "interrupted:
- * nothing changed" and returns COLLAB_EXIT_INTERRUPTED. */
+ * nothing changed" and returns COLLAB_EXIT_INTERRUPTED. With the test
+ * hook COLLAB_TEST_HOLD=FILE set, the operation creates FILE at its Nth
+ * progress report (COLLAB_TEST_HOLD_AT, default 1) and waits there until it
+ * is signalled, so tests interrupt it at a known moment. */
 void cli_job_start(struct collab_job *job);
 int cli_job_finish(struct collab_job *job);
 int cli_job_interrupted(void);

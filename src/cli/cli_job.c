@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +74,50 @@ static void draw(void *ctx, const char *what, long done, long total, const char 
     fflush(stderr);
 }
 
+/* The test hook COLLAB_TEST_HOLD=FILE: at the Nth progress report
+ * (COLLAB_TEST_HOLD_AT, default 1) the operation creates FILE and waits
+ * there, mid-work, until a signal asks it to stop (or kills it). A test
+ * then signals at a known moment by polling for FILE instead of guessing
+ * a delay, so a busy machine cannot make the signal land early or late. */
+struct hold {
+    const char *file;
+    long at;                    /* the report to hold at, counting from 1 */
+    long seen;
+};
+
+static struct hold hold;
+
+/* Ten minutes: a test that never signals ends rather than hangs. */
+#define HOLD_MAX_MS (10 * 60 * 1000)
+
+static void hold_here(void)
+{
+    FILE *f = fopen(hold.file, "w");
+    if (f)
+        fclose(f);
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    for (long waited = 0; !stop_flag && waited < HOLD_MAX_MS; waited += 10)
+        nanosleep(&tick, NULL);
+}
+
+static void report(void *ctx, const char *what, long done, long total, const char *unit)
+{
+    if (hold.file && ++hold.seen == hold.at)
+        hold_here();
+    if (ctx)
+        draw(ctx, what, done, total, unit);
+}
+
+static void hold_start(void)
+{
+    const char *at = getenv("COLLAB_TEST_HOLD_AT");
+    memset(&hold, 0, sizeof hold);
+    hold.file = getenv("COLLAB_TEST_HOLD");
+    if (hold.file && !*hold.file)
+        hold.file = NULL;
+    hold.at = at && atol(at) > 0 ? atol(at) : 1;
+}
+
 void cli_job_start(struct collab_job *job)
 {
     struct sigaction sa;
@@ -80,10 +125,11 @@ void cli_job_start(struct collab_job *job)
     memset(&line, 0, sizeof line);
     stop_flag = 0;
     job->stop = &stop_flag;
-    if (isatty(STDERR_FILENO)) {
-        job->progress = draw;
+    hold_start();
+    if (isatty(STDERR_FILENO))
         job->ctx = &line;
-    }
+    if (job->ctx || hold.file)
+        job->progress = report;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

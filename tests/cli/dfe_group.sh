@@ -8,13 +8,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 KS4="$SAMPLE/dfe/england_ks4provisional.csv"
-start=$(date +%s%N)
 run "$COLLAB" demo --data "$T/d" </dev/null
-end=$(date +%s%N)
 is "$rc" 0 "demo builds with the DfE files"
-ms=$(( (end - start) / 1000000 ))
-diag "demo build with the DfE files: $ms ms"
-ok "$([ "$ms" -lt 15000 ]; echo $?)" "the demo build stays within seconds ($ms ms)"
 
 R() { "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user nadia \
       --group camden-secondary "$@" 2>"$T/rerr" | tr -d '\r'; }

@@ -18,51 +18,41 @@ digest() {
                  SELECT * FROM import_log ORDER BY id;
                  SELECT pupil, subject, grade, points FROM result ORDER BY pupil, subject;" | sha256sum
 }
-now_ms() { date +%s%N | cut -c1-13; }
-sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
 
 before=$(digest "$BASE")
 cp "$BASE" "$T/after.db"
-t0=$(now_ms)
 run "$COLLAB" import --db "$T/after.db" results "$T/gen/results.csv"
-span=$(( $(now_ms) - t0 ))
 is "$rc" 0 "setup: an uninterrupted results import succeeds"
 is "$err" "" "without a terminal an import prints no progress"
 ok "$([ "$before" != "$(digest "$T/after.db")" ]; echo $?)" \
    "the import changes the digest (so the test can tell)"
-diag "a results import takes ${span} ms"
 
-# interrupt SIGNAL CMD...: start CMD in the background, send SIGNAL after a
-# growing fraction of $span until it lands mid-work (the message says so;
-# a signal before the handler is installed is ignored, or kills, and a late
-# one finds the work done), leaving $rc and $err of that run. $prepare is
-# run before each attempt to reset the state.
+# interrupt SIGNAL AT CMD...: start CMD in the background, held mid-work at
+# its AT-th progress report by the test hook (COLLAB_TEST_HOLD), send it
+# SIGNAL once it holds, and leave $rc and $err of the run. $prepare resets
+# the state first.
 interrupt() {
-    sig=$1
-    shift
-    tries=0
-    rc=0
-    err=
-    for pct in 30 50 20 40 60 10 70 35 45 25 55 15 65 80; do
-        $prepare
-        "$@" > "$T/.out" 2> "$T/.err" &
-        pid=$!
-        sleep_ms $(( span * pct / 100 + 1 ))
-        kill "-$sig" "$pid" 2>/dev/null
-        wait "$pid"
-        rc=$?
-        err=$(cat "$T/.err")
-        tries=$((tries + 1))
-        case $err in *interrupted*) return 0 ;; esac
-    done
-    diag "no interrupt landed mid-work in $tries tries (last status $rc: $err)"
+    sig=$1 at=$2
+    shift 2
+    $prepare
+    rm -f "$T/held"
+    COLLAB_TEST_HOLD="$T/held" COLLAB_TEST_HOLD_AT=$at "$@" > "$T/.out" 2> "$T/.err" &
+    pid=$!
+    held_or_done() { [ -e "$T/held" ] || gone "$pid"; }
+    wait_until held_or_done
+    [ -e "$T/held" ] || diag "SIG$sig: the run ended before it held at report $at"
+    kill "-$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    err=$(cat "$T/.err")
 }
 
 # ---- import ----------------------------------------------------------------
 reset_work() { rm -f "$T/w/"*; mkdir -p "$T/w"; cp "$BASE" "$T/w/work.db"; }
 prepare=reset_work
-for sig in INT TERM; do
-    interrupt "$sig" "$COLLAB" import --db "$T/w/work.db" results "$T/gen/results.csv"
+for hold in INT:1 TERM:3; do
+    sig=${hold%:*}
+    interrupt "$sig" "${hold#*:}" "$COLLAB" import --db "$T/w/work.db" results "$T/gen/results.csv"
     is "$rc" 130 "import, SIG$sig: exit status 130"
     is "$err" "collab: interrupted: nothing changed" "import, SIG$sig: says nothing changed"
     is "$(digest "$T/w/work.db")" "$before" "import, SIG$sig: the store's content is as before"
@@ -85,18 +75,16 @@ sh "$top_srcdir/bench/groups.sh" "$T/gen/schools.csv" "$(id -un)" > "$CONF/group
     || fail "setup: publish the store without results"
 sums() { (cd "$1" && ls -A | sort | xargs sha256sum); }
 old=$(sums "$T/p0")
-t0=$(now_ms)
 run "$COLLAB" publish --db "$T/after.db" --config "$CONF" --data "$T/p1"
-span=$(( $(now_ms) - t0 ))
 is "$rc" 0 "setup: an uninterrupted publish succeeds"
 unlike "$err" "publishing" "without a terminal a publish prints no progress"
-diag "a publish takes ${span} ms"
 
 src=$(digest "$T/after.db")
 reset_data() { rm -rf "$T/pk"; cp -p -R "$T/p0" "$T/pk"; }
 prepare=reset_data
-for sig in INT TERM; do
-    interrupt "$sig" "$COLLAB" publish --db "$T/after.db" --config "$CONF" --data "$T/pk"
+for hold in INT:1 TERM:3; do
+    sig=${hold%:*}
+    interrupt "$sig" "${hold#*:}" "$COLLAB" publish --db "$T/after.db" --config "$CONF" --data "$T/pk"
     is "$rc" 130 "publish, SIG$sig: exit status 130"
     is "$err" "collab: interrupted: nothing changed" "publish, SIG$sig: says nothing changed"
     is "$(sums "$T/pk")" "$old" "publish, SIG$sig: every published file is byte for byte as before"

@@ -83,18 +83,6 @@ like "$scr" "Shared vision +2\.00 +2 +2 " "another leader sees the partnership m
 # --- tmux: the real terminal, and SIGHUP mid-form ---
 . "$top_srcdir/tests/ui/tmux_lib.sh" eval
 tm new-session -d -s keep -x 80 -y 24 "sleep 600"
-cap() { tm capture-pane -p -t ui 2>/dev/null; }
-wait_for() {
-    i=0
-    while [ $i -lt 50 ]; do
-        cap | grep -Eq -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-check() { if wait_for "$2"; then pass "$1"; else fail "$1" "$(cap)"; fi; }
-keys() { tm send-keys -t ui "$@"; }
 
 tm new-session -d -s ui -x 80 -y 24 "PS1='READY\$ ' sh"
 check "shell" 'READY'
@@ -110,9 +98,9 @@ keys j e H a l f
 check "half-typed text is on screen" "Strengths .*Half"
 pid=$(pgrep -f "collab $ARGS --user cal" | head -1)
 tm kill-session -t ui
-i=0
-while [ $i -lt 20 ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+if [ -z "$pid" ]; then
+    fail "collab exits on SIGHUP" "no collab process was found to hang up"
+elif ! wait_until gone "$pid"; then
     fail "collab exits on SIGHUP"
     kill -KILL "$pid"
 else

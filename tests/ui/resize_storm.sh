@@ -12,16 +12,6 @@ LC_ALL=C.UTF-8; export LC_ALL
 $COLLAB demo --data "$T/demo" >/dev/null 2>&1 </dev/null
 ok $? "demo builds the sample stores"
 tm new-session -d -s ui -x 80 -y 24 "PS1='READY\$ ' sh"
-cap() { tm capture-pane -p -t ui 2>/dev/null; }
-wait_for() {   # wait_for PATTERN: poll the screen for up to 5 s
-    i=0
-    while [ $i -lt 50 ]; do
-        cap | grep -Eq -- "$1" && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
-check() { if wait_for "$2"; then pass "$1"; else fail "$1" "$(cap)"; fi; }
 
 tm send-keys -t ui "$COLLAB --data $T/demo/data --config $T/demo/config; echo EXIT=\$?" Enter
 check "collab opens at 80x24" '^ 1 Overview'
@@ -43,19 +33,15 @@ kill -0 "$pid" 2>/dev/null
 ok $? "collab survived 300 resizes, down to 1 column and 1 row"
 
 tm resize-window -t ui -x 1 -y 24
-sleep 0.3
-kill -0 "$pid" 2>/dev/null
-ok $? "a 1-column terminal does not crash collab"
 # One column holds nothing useful: the screen is blank or shows the
 # too-small message cut to fit (its first letter or its ellipsis), never a
 # piece of the frame.
-blank=1; i=0
-while [ $i -lt 30 ]; do
-    case "$(cap | tr -d ' \n' | sed 's/…//g')" in ""|T*) blank=0; break ;; esac
-    sleep 0.1; i=$((i + 1))
-done
-ok $blank "a 1-column terminal shows no piece of the frame"
-[ $blank -eq 0 ] || diag "$(cap)"
+one_column() { case "$(cap | tr -d ' \n' | sed 's/…//g')" in ""|T*) return 0 ;; esac; return 1; }
+wait_until one_column
+ok $? "a 1-column terminal shows no piece of the frame"
+one_column || diag "$(cap)"
+kill -0 "$pid" 2>/dev/null
+ok $? "a 1-column terminal does not crash collab"
 tm resize-window -t ui -x 30 -y 10
 check "30x10 says the terminal is too small" 'Terminal too small: 30x10'
 
