@@ -177,6 +177,9 @@ struct cfg {
     struct cfg_consent *consents;      size_t nconsents;
     struct cfg_policy policy;          /* global defaults */
     struct cfg_eval eval;
+    /* What loads but is unwise (a min_cohort under 6), each as "FILE:LINE:
+     * COL: message"; check and publish print them. Owned by cfg. */
+    char **warnings;                   size_t nwarnings;
 };
 
 /* Load and validate every file of a config directory into *cfg.
@@ -192,6 +195,9 @@ int cfg_load_groups(const char *path, struct cfg *cfg, struct collab_err *err);
 int cfg_load_evaluation(const char *path, struct cfg *cfg, struct collab_err *err);
 
 void cfg_free(struct cfg *cfg);
+
+/* Add a copy of msg to cfg->warnings. */
+void cfg_warn(struct cfg *cfg, const char *msg);
 
 /* Lookups: NULL when absent. Pointers stay owned by cfg. */
 const struct cfg_indicator *cfg_indicator(const struct cfg *cfg, const char *id);

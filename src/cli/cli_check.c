@@ -92,9 +92,12 @@ int cli_check(int argc, char **argv)
         rc = check_themes(td, &err);
         free(td);
     }
-    if (rc == 0)
+    if (rc == 0) {
         printf("%s: ok (%zu indicators, %zu filters, %zu groups, %zu users)\n", dir,
                cfg.nindicators, cfg.nfilters, cfg.ngroups, cfg.nusers);
+        for (size_t i = 0; i < cfg.nwarnings; i++)
+            cli_error("warning: %s", cfg.warnings[i]);
+    }
     cfg_free(&cfg);
     free(dir);
     return rc == 0 ? COLLAB_EXIT_OK : cli_fail(&err);

@@ -93,6 +93,8 @@ int cli_publish(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
+    for (size_t i = 0; i < cfg.nwarnings; i++)
+        cli_error("warning: %s", cfg.warnings[i]);
     struct collab_job job;
     cli_job_start(&job);
     struct publish_opts opts = { a.db, a.data, a.group, NULL, &job };

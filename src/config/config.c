@@ -74,6 +74,12 @@ void cfg_free(struct cfg *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+void cfg_warn(struct cfg *cfg, const char *msg)
+{
+    cfg->warnings = util_xrealloc(cfg->warnings, (cfg->nwarnings + 1) * sizeof *cfg->warnings);
+    cfg->warnings[cfg->nwarnings++] = util_xstrdup(msg);
+}
+
 const struct cfg_indicator *cfg_indicator(const struct cfg *cfg, const char *id)
 {
     for (size_t i = 0; i < cfg->nindicators; i++)

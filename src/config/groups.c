@@ -96,10 +96,31 @@ _Static_assert(sizeof(enum cfg_visibility) == sizeof(int), "FT_ENUM writes an in
 
 #define NFIELDS(t) (sizeof t / sizeof t[0])
 
+/* Below this a hidden count is not hidden (a count of 1 or 2 is a person);
+ * below MIN_COHORT_ADVISED the figures break the DfE's own rule (nothing
+ * published for 5 pupils or fewer), allowed with a warning. */
+#define MIN_COHORT_FLOOR 3
+#define MIN_COHORT_ADVISED 6
+
 /* Read a policy mapping over defaults already in *p. */
-static int load_policy(struct cfg_ctx *c, const struct ydoc_node *n, struct cfg_policy *p)
+static int load_policy(struct cfg_ctx *c, const struct ydoc_node *n, struct cfg *cfg,
+                       struct cfg_policy *p)
 {
-    return cfg_walk_map(c, n, policy_fields, NFIELDS(policy_fields), p, "policy");
+    if (cfg_walk_map(c, n, policy_fields, NFIELDS(policy_fields), p, "policy") < 0)
+        return -1;
+    const struct ydoc_node *v = ydoc_get(n, "min_cohort");
+    if (!v || p->min_cohort >= MIN_COHORT_ADVISED)
+        return 0;
+    if (p->min_cohort < MIN_COHORT_FLOOR)
+        return ydoc_error(c->doc, v, c->err, "'min_cohort': %d is too small to hide anyone: "
+                          "at least %d (the DfE's rule is %d)", p->min_cohort,
+                          MIN_COHORT_FLOOR, MIN_COHORT_ADVISED);
+    struct collab_err w = { 0 };
+    ydoc_error(c->doc, v, &w, "'min_cohort': %d publishes groups of as few as %d pupils, "
+               "which the DfE never does (it hides %d or fewer: min_cohort %d)",
+               p->min_cohort, p->min_cohort, MIN_COHORT_ADVISED - 1, MIN_COHORT_ADVISED);
+    cfg_warn(cfg, w.msg);
+    return 0;
 }
 
 static int load_org(struct cfg_ctx *c, const struct ydoc_node *node, void *obj, void *arg)
@@ -243,7 +264,7 @@ static int load_group(struct cfg_ctx *c, const struct ydoc_node *node, void *obj
                       void *arg)
 {
     struct cfg_group *g = obj;
-    const struct cfg *cfg = arg;
+    struct cfg *cfg = arg;
     struct group_raw r = { .g = { .policy = cfg->policy } };
     int rc = cfg_walk_map(c, node, group_fields, NFIELDS(group_fields), &r, "group");
     *g = r.g;
@@ -258,7 +279,8 @@ static int load_group(struct cfg_ctx *c, const struct ydoc_node *node, void *obj
         return -1;
     if (r.users && !ydoc_is_null(r.users) && load_group_users(c, cfg, r.users, g) < 0)
         return -1;
-    if (r.policy && !ydoc_is_null(r.policy) && load_policy(c, r.policy, &g->policy) < 0)
+    if (r.policy && !ydoc_is_null(r.policy) &&
+        load_policy(c, r.policy, cfg, &g->policy) < 0)
         return -1;
     return 0;
 }
@@ -313,6 +335,10 @@ void cfg_free_groups(struct cfg *cfg)
         free(cfg->consents[i].signatory);
         free(cfg->consents[i].withdrawn_date);
     }
+    /* Every warning so far is one of groups.yaml's (its policy). */
+    cfg_free_strv(cfg->warnings, cfg->nwarnings);
+    cfg->warnings = NULL;
+    cfg->nwarnings = 0;
     free(cfg->orgs);
     free(cfg->groups);
     free(cfg->users);
@@ -327,7 +353,8 @@ void cfg_free_groups(struct cfg *cfg)
 
 static int load_sections(struct cfg_ctx *c, const struct groups_file *f, struct cfg *cfg)
 {
-    if (f->policy && !ydoc_is_null(f->policy) && load_policy(c, f->policy, &cfg->policy) < 0)
+    if (f->policy && !ydoc_is_null(f->policy) &&
+        load_policy(c, f->policy, cfg, &cfg->policy) < 0)
         return -1;
     if (cfg_walk_seq(c, f->orgs, "organisations", sizeof *cfg->orgs, (void **)&cfg->orgs,
                      &cfg->norgs, load_org, cfg) < 0)

@@ -3,11 +3,12 @@
  * schools of England nearest it by the DfE's published intake.
  *
  * Each intake measure (FSM6 %, EAL %, SEN %, cohort, prior attainment mean)
- * is standardised across the group's schools that have all five for the
- * year (z = (x - mean) / sd, population sd; a measure with sd 0 counts for
+ * is standardised across the group's schools that publish it for the year
+ * (z = (x - mean) / sd, population sd; a measure with sd 0 counts for
  * nothing) and schools are ordered by weighted Euclidean distance over the
- * z-scores, sqrt(sum of w * dz^2), with the weights of indicators.yaml's
- * `similarity:` (1 each by default). The chosen school comes first, at
+ * z-scores, sqrt(W / Wshared * sum of w * dz^2) over the measures both
+ * schools publish, with the weights of indicators.yaml's `similarity:` (1
+ * each by default; W all of them, Wshared those of the shared measures). The chosen school comes first, at
  * distance 0. Nationally the same over FSM6 %, EAL %, SEN % and KS4 cohort
  * of the group store's dfe_intake (no prior attainment: the DfE's
  * school-level files do not publish it), the nearest NATIONAL_NEAREST.
@@ -35,32 +36,63 @@ static const struct { const char *id, *label; int decimals; } feat_cols[NFEAT] =
 struct intake {
     size_t school;          /* index in m->schools */
     double x[NFEAT];
+    unsigned have;          /* bit f: measure f is published (not x) */
     double distance;
 };
 
-/* 1 when the school has every measure for the year. */
-static int read_intake(struct model *m, long urn, int year, int ks, double *x)
+/* The school's measures for the year into x, and which of them are
+ * published (hidden ones are x, DESIGN.md section 5); 0 without a row. */
+static unsigned read_intake(struct model *m, long urn, int year, int ks, double *x)
 {
     static const int order[NFEAT] = { 1, 2, 3, 0, 4 };   /* mdl_context columns */
     const struct mdl_context *c = mdl_context(m, urn, year, ks);
-    for (int f = 0; c && f < NFEAT; f++)
+    unsigned have = 0;
+    for (int f = 0; c && f < NFEAT; f++) {
         x[f] = c->v[order[f]];
-    return c && (c->nulls & 0x1fu) == 0;
+        if (!(c->nulls & (1u << order[f])))
+            have |= 1u << f;
+    }
+    return have;
 }
 
+/* Each measure over the schools that publish it. */
 static void standardise(struct intake *in, size_t n)
 {
     for (int f = 0; f < NFEAT; f++) {
         double mean = 0, var = 0;
+        size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            mean += in[i].x[f];
-        mean /= (double)n;
+            if (in[i].have & (1u << f)) {
+                mean += in[i].x[f];
+                k++;
+            }
+        if (k == 0)
+            continue;
+        mean /= (double)k;
         for (size_t i = 0; i < n; i++)
-            var += (in[i].x[f] - mean) * (in[i].x[f] - mean);
-        double sd = sqrt(var / (double)n);
+            if (in[i].have & (1u << f))
+                var += (in[i].x[f] - mean) * (in[i].x[f] - mean);
+        double sd = sqrt(var / (double)k);
         for (size_t i = 0; i < n; i++)
-            in[i].x[f] = sd > 0 ? (in[i].x[f] - mean) / sd : 0;
+            in[i].x[f] = sd > 0 && (in[i].have & (1u << f)) ? (in[i].x[f] - mean) / sd : 0;
     }
+}
+
+/* Weighted distance over the measures both schools publish, scaled up to
+ * the whole weight, so that a hidden figure neither counts (it must not
+ * leak through the distance) nor makes a school look nearer; -1 when they
+ * share no weighted measure. */
+static double distance(const struct intake *a, const struct intake *b, const double *w)
+{
+    double d2 = 0, used = 0, all = 0;
+    for (int f = 0; f < NFEAT; f++) {
+        all += w[f];
+        if (!(a->have & b->have & (1u << f)) || w[f] <= 0)
+            continue;
+        d2 += w[f] * (a->x[f] - b->x[f]) * (a->x[f] - b->x[f]);
+        used += w[f];
+    }
+    return used > 0 ? sqrt(d2 * all / used) : -1;
 }
 
 /* feat_cols order; a cfg not filled by the loader (all 0) weighs 1 each. */
@@ -99,13 +131,17 @@ static void add_row(struct model *m, struct model_table *t, const struct intake 
     char key[32];
     double raw[NFEAT];
     snprintf(key, sizeof key, "%ld", s->urn);
-    read_intake(m, s->urn, year, ks, raw);
+    unsigned have = read_intake(m, s->urn, year, ks, raw);
     struct model_row *r = mdl_row(t, key, is_target);
     mdl_set_text(r, 0, s->name);
     mdl_set_num(r, 1, (double)s->urn);
     mdl_set_num(r, 2, in->distance);
-    for (int f = 0; f < NFEAT; f++)
-        mdl_set_num(r, 3 + f, raw[f]);
+    for (int f = 0; f < NFEAT; f++) {
+        if (have & (1u << f))
+            mdl_set_num(r, 3 + f, raw[f]);
+        else
+            mdl_set_suppressed(r, 3 + f);
+    }
 }
 
 /* ---- among all England's schools (dfe_intake, written by publish) ---- */
@@ -319,7 +355,7 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
     for (size_t s = 0; s < m->nschools; s++) {
         if (!mdl_school_has_pupils(m, m->schools[s].urn, v->year, v->ks))
             continue;
-        if (!read_intake(m, m->schools[s].urn, v->year, v->ks, in[n].x)) {
+        if (!(in[n].have = read_intake(m, m->schools[s].urn, v->year, v->ks, in[n].x))) {
             sb_addf(&left_out, "%s%s", left_out.len ? ", " : "", m->schools[s].name);
             continue;
         }
@@ -337,13 +373,16 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
     standardise(in, n);
     double w[NFEAT];
     weights(m->cfg, w);
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        double d2 = 0;
-        for (int f = 0; f < NFEAT; f++)
-            d2 += w[f] * (in[i].x[f] - in[ti].x[f]) * (in[i].x[f] - in[ti].x[f]);
-        in[i].distance = sqrt(d2);
+        in[i].distance = i == ti ? -1 : distance(&in[i], &in[ti], w);
+        if (i != ti && in[i].distance < 0) {
+            sb_addf(&left_out, "%s%s", left_out.len ? ", " : "", m->schools[in[i].school].name);
+            continue;
+        }
+        in[kept++] = in[i];     /* the school itself sorts first, at -1 */
     }
-    in[ti].distance = -1;   /* the school itself sorts first */
+    n = kept;
     qsort(in, n, sizeof *in, by_distance);
     in[0].distance = 0;
     mdl_table_title(t, "Schools similar to %s: %s, %d, KS%d", m->schools[target].name,
@@ -358,11 +397,11 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
         add_row(m, t, &in[i], v->year, v->ks, i == 0);
     struct strbuf wt = STRBUF_INIT;
     describe_weights(w, &wt);
-    if (left_out.len)
-        mdl_set_note(t, "Distance over z-scores across the group, weighted: %s. Left out "
-                     "(intake suppressed): %s.", sb_str(&wt), sb_str(&left_out));
-    else
-        mdl_set_note(t, "Distance over z-scores across the group, weighted: %s.", sb_str(&wt));
+    mdl_set_note(t, "Distance over z-scores across the group, weighted: %s. A figure "
+                 "hidden to protect a small group (x) counts for nothing; the others are "
+                 "scaled to the whole weight.%s%s%s", sb_str(&wt),
+                 left_out.len ? " Left out (intake hidden): " : "", sb_str(&left_out),
+                 left_out.len ? "." : "");
     sb_free(&wt);
     sb_free(&left_out);
     free(in);

@@ -503,6 +503,91 @@ static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_
     return rc == 0 ? write_dfe_intake(db, err) : rc;
 }
 
+/* The intake percentages of school_context: which pupils each counts
+ * (pupil column, the values that count), as write_context computes them. */
+static const struct {
+    const char *pct;
+    const char *column;
+    const char *match[3];
+} intake_counts[] = {
+    { "fsm6_pct", "fsm6", { "1" } },
+    { "eal_pct", "eal", { "1" } },
+    { "sen_pct", "sen", { "K", "E" } },
+};
+
+static int counts_value(const char *const *match, const char *v)
+{
+    for (int i = 0; i < 3 && match[i]; i++)
+        if (strcmp(match[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+/* " AND cell(choice * stride) ..." for the choices of dimension d inside
+ * (want 1) or outside (want 0) the counted values; the unknown choice is
+ * always outside. A cell is published when its row is in agg_pupil. */
+static void cells_published(const struct cfg_filter *f, const struct publish_cube *cube,
+                            int d, const char *const *match, int want, struct strbuf *sb)
+{
+    int choices = cube->radix[d] - 1;
+    for (int c = 1; c <= choices; c++) {
+        int in = c <= (int)f->nvalues && counts_value(match, f->values[c - 1].match);
+        if (in != want)
+            continue;
+        sb_addf(sb, " AND EXISTS (SELECT 1 FROM g.agg_pupil a WHERE a.scope ="
+                " school_context.urn AND a.year = school_context.year AND"
+                " a.key_stage = school_context.key_stage AND a.fkey = %ld)",
+                (long)c * cube->stride[d]);
+    }
+}
+
+/* The SQL condition under which intake percentage k may stay: its count,
+ * and the rest of the cohort, at least min_cohort; and where a filter
+ * dimension splits the same pupils, the count already published by
+ * agg_pupil (its cells, or the total less the other cells). */
+static void intake_condition(const struct pub_group *pg, const struct publish_cube *cube,
+                             size_t k, struct strbuf *sb)
+{
+    const char *pct = intake_counts[k].pct;
+    long min = pg->group->policy.min_cohort;
+    sb_addf(sb, "cohort IS NOT NULL AND round(%s * cohort / 100.0) >= %ld AND"
+            " cohort - round(%s * cohort / 100.0) >= %ld", pct, min, pct, min);
+    for (size_t d = 0; d < pg->cfg->nfilters && (int)d < cube->ndims; d++) {
+        const struct cfg_filter *f = &pg->cfg->filters[d];
+        if (strcmp(f->column, intake_counts[k].column) != 0)
+            continue;
+        sb_add(sb, " AND ((1");
+        cells_published(f, cube, (int)d, intake_counts[k].match, 1, sb);
+        sb_add(sb, ") OR (1");
+        cells_published(f, cube, (int)d, intake_counts[k].match, 0, sb);
+        sb_add(sb, "))");
+    }
+}
+
+/* A percentage of a cohort is a count (DESIGN.md section 5): once the
+ * aggregates are final, school_context keeps a cohort only where the
+ * school's all-pupils cell is published, and an intake percentage only
+ * where the count it implies is no smaller and no more exact than what the
+ * aggregates publish (intake_condition). Hidden figures are NULL, shown x. */
+static int protect_context(sqlite3 *db, const struct pub_group *pg,
+                           const struct publish_cube *cube, struct collab_err *err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    sb_addf(&sb, "UPDATE g.school_context SET cohort = NULL WHERE cohort < %ld OR"
+            " NOT EXISTS (SELECT 1 FROM g.agg_pupil a WHERE a.scope = school_context.urn"
+            " AND a.year = school_context.year AND a.key_stage = school_context.key_stage"
+            " AND a.fkey = 0);", (long)pg->group->policy.min_cohort);
+    for (size_t k = 0; k < sizeof intake_counts / sizeof intake_counts[0]; k++) {
+        sb_addf(&sb, "UPDATE g.school_context SET %s = NULL WHERE %s IS NOT NULL AND"
+                " NOT (", intake_counts[k].pct, intake_counts[k].pct);
+        intake_condition(pg, cube, k, &sb);
+        sb_add(&sb, ");");
+    }
+    int rc = exec(db, sb_str(&sb), err);
+    sb_free(&sb);
+    return rc;
+}
+
 static int write_schools(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
 {
     sqlite3_stmt *ins = prepare(db,
@@ -741,7 +826,7 @@ int pub_write_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
         write_dimensions(db, pg->cfg, &cube, err) != 0 || write_schools(db, pg, err) != 0 ||
         write_consent_users(db, pg, err) != 0 || write_context(db, pg, err) != 0 ||
         write_national(db, pg->cfg, &cube, err) != 0 ||
-        write_aggregates(db, pg, &cube, err) != 0)
+        write_aggregates(db, pg, &cube, err) != 0 || protect_context(db, pg, &cube, err) != 0)
         return -1;
     return 0;
 }

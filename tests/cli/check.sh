@@ -76,10 +76,24 @@ expect wrong-bool "wrong-bool/groups.yaml:32:13: 'global': expected true or fals
 expect bad-date "bad-date/groups.yaml:47:28: 'signed': expected a date (YYYY-MM-DD), found '2024-13-12'"
 expect labels-count "labels-count/evaluation.yaml:4:11: 'labels': the scale 1 to 4 needs 4 labels, found 3"
 expect empty "empty/evaluation.yaml:1:1: the file is empty (expected a mapping)"
+expect min-cohort-2 "min-cohort-2/groups.yaml:1:23: 'min_cohort': 2 is too small to hide anyone: at least 3 (the DfE's rule is 6)"
+
+# A min_cohort of 3 to 5 loads, with a warning naming the place; a group's
+# own policy is checked the same way.
+mkdir -p "$T/min5"
+cp "$GOOD"/*.yaml "$T/min5/"
+sed -e 's/^policy: { min_cohort: 6,/policy: { min_cohort: 5,/' \
+    -e 's/    policy: { league_tables: false }/    policy: { league_tables: false, min_cohort: 4 }/' \
+    "$GOOD/groups.yaml" >"$T/min5/groups.yaml"
+run sh -c "cd '$T' && '$COLLAB' check min5"
+is "$rc" 0 "min_cohort 5: check passes"
+is "$err" "collab: warning: min5/groups.yaml:1:23: 'min_cohort': 5 publishes groups of as few as 5 pupils, which the DfE never does (it hides 5 or fewer: min_cohort 6)
+collab: warning: min5/groups.yaml:25:49: 'min_cohort': 4 publishes groups of as few as 4 pupils, which the DfE never does (it hides 5 or fewer: min_cohort 6)" \
+   "min_cohort 5 and a group's 4: a warning for each, at its line and column"
 
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
-is "$n_files" 30 "every config-bad file is checked"
+is "$n_files" 31 "every config-bad file is checked"
 
 # A missing required file; evaluation.yaml is optional.
 mkdir -p "$T/missing"

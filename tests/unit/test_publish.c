@@ -154,8 +154,12 @@ static void check_tables(sqlite3 *g)
               "school order follows groups.yaml");
     is_double(q1(g, "SELECT cohort FROM school_context WHERE urn = 100001"), 12, 0,
               "school_context cohort");
-    is_double(q1(g, "SELECT fsm6_pct FROM school_context WHERE urn = 100001"), 500.0 / 12, 1e-9,
-              "school_context FSM6 %%");
+    ok(isnan(q1(g, "SELECT fsm6_pct FROM school_context WHERE urn = 100001")),
+       "school_context: Alder's FSM6 %% (5 of 12 pupils) is hidden, as its cell is");
+    is_double(q1(g, "SELECT count(*) FROM school_context c WHERE cohort IS NOT NULL AND NOT "
+                 "EXISTS (SELECT 1 FROM agg_pupil a WHERE a.scope = c.urn AND a.year = c.year "
+                 "AND a.key_stage = c.key_stage AND a.fkey = 0)"), 0, 0,
+              "school_context: no cohort whose all-pupils cell is hidden");
     is_double(q1(g, "SELECT stride FROM dimension WHERE id = 'gender'"), 3, 0,
               "gender's stride is 3");
     char *unk = store_meta_get(g, "unknown_dimensions");
