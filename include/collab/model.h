@@ -109,6 +109,9 @@ struct model_row {
 struct model_table {
     char *title;            /* "Overview: Northmoor Secondary, 2019, KS4" */
     char *note;             /* optional line under the table (why something is absent) */
+    /* What x means, set by model_query when a cell of the table is x (else
+     * NULL): "x: fewer than 6 pupils, or hidden so that ..." */
+    char *legend;
     struct model_column *cols;
     size_t ncols;
     struct model_row *rows;
@@ -150,6 +153,9 @@ long model_user_school(const struct model *m);
 const char *model_warning(const struct model *m);
 /* The open group's policy as published (meta min_cohort, league_tables). */
 int model_min_cohort(const struct model *m);
+/* What x means in the open group, in a sentence (brief 0, for help and
+ * reports) or in a few words (brief 1, for a title line), into buf. */
+void model_x_legend(const struct model *m, int brief, char *buf, size_t size);
 int model_league_tables(const struct model *m);
 /* Index of the column whose id (or label, any case) is `name` in the view q
  * would produce, for sorting by name; -1 when there is none. */

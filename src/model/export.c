@@ -206,6 +206,8 @@ static void write_table(const struct model_table *t, FILE *fp)
     free(marks);
     if (t->note)
         fprintf(fp, "\n%s\n", t->note);
+    if (t->legend)
+        fprintf(fp, "%s%s\n", t->note ? "" : "\n", t->legend);
     if (t->nfindings)
         fputs("\nFindings:\n", fp);
     for (size_t i = 0; i < t->nfindings; i++)

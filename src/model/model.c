@@ -573,6 +573,24 @@ const char *model_group_name(const struct model *m) { return m->group_name; }
 const char *model_user_id(const struct model *m) { return m->user->id; }
 const char *model_warning(const struct model *m) { return m->warning; }
 int model_min_cohort(const struct model *m) { return m->min_cohort; }
+
+void model_x_legend(const struct model *m, int brief, char *buf, size_t size)
+{
+    if (brief)
+        snprintf(buf, size, "x: under %d pupils, or hiding such a group", m->min_cohort);
+    else
+        snprintf(buf, size, "x: fewer than %d pupils, or hidden so a group that small "
+                 "cannot be worked out", m->min_cohort);
+}
+
+static int table_has_x(const struct model_table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++)
+            if (t->rows[r].cells[c].flags & CELL_SUPPRESSED)
+                return 1;
+    return 0;
+}
 int model_league_tables(const struct model *m) { return m->league_tables; }
 
 long model_user_school(const struct model *m)
@@ -676,8 +694,13 @@ int model_query(struct model *m, const struct model_query *q,
     m->read_failed = 0;
     int rc = read_check(m, query(m, q, out, err), err);
     end_read(m, began);
-    if (rc != 0)
+    if (rc != 0) {
         model_table_free(out);
+    } else if (table_has_x(out)) {
+        char legend[256];
+        model_x_legend(m, 0, legend, sizeof legend);
+        out->legend = util_xstrdup(legend);
+    }
     return rc;
 }
 
@@ -716,5 +739,6 @@ void model_table_free(struct model_table *t)
     free(t->cols);
     free(t->title);
     free(t->note);
+    free(t->legend);
     memset(t, 0, sizeof *t);
 }

@@ -26,18 +26,25 @@ void ui_help_draw(struct ui *ui, WINDOW *w)
     getmaxyx(w, h, wd);
     ui_put(&ui->glyphs, w, 0, 0, "Keys in effect (? or Esc closes; keys.yaml rebinds)", wd,
            UI_LEFT, ui->attr[THEME_TITLE]);
-    int n = help_lines(ui);
-    if (ui->help_top > n - (h - 1))
-        ui->help_top = n - (h - 1) > 0 ? n - (h - 1) : 0;
-    for (int i = 0; i + 1 < h && ui->help_top + i < n; i++) {
+    /* What an x in a table means stays above the keys, however scrolled. */
+    int top = 1;
+    if (ui->model && h > 3) {
+        char legend[256];
+        model_x_legend(ui->model, 0, legend, sizeof legend);
+        ui_put(&ui->glyphs, w, top++, 1, legend, wd - 1, UI_LEFT, ui->attr[THEME_SUPPRESSED]);
+    }
+    int n = help_lines(ui), rows = h - top;
+    if (ui->help_top > n - rows)
+        ui->help_top = n - rows > 0 ? n - rows : 0;
+    for (int i = 0; i < rows && ui->help_top + i < n; i++) {
         int a = action_at(ui, ui->help_top + i);
         char keys[96], name[64], help[256];
         ui_keymap_describe(&ui->keymap, a, keys, sizeof keys);
         ui_action_describe(ui->cfg, a, name, sizeof name, help, sizeof help);
-        ui_put(&ui->glyphs, w, 1 + i, 1, keys[0] ? keys : "(unbound)", 16, UI_LEFT,
+        ui_put(&ui->glyphs, w, top + i, 1, keys[0] ? keys : "(unbound)", 16, UI_LEFT,
                ui->attr[THEME_CHIP]);
-        ui_put(&ui->glyphs, w, 1 + i, 18, name, 16, UI_LEFT, ui->attr[THEME_NORMAL]);
-        ui_put(&ui->glyphs, w, 1 + i, 35, help, wd - 36, UI_LEFT, ui->attr[THEME_NORMAL]);
+        ui_put(&ui->glyphs, w, top + i, 18, name, 16, UI_LEFT, ui->attr[THEME_NORMAL]);
+        ui_put(&ui->glyphs, w, top + i, 35, help, wd - 36, UI_LEFT, ui->attr[THEME_NORMAL]);
     }
 }
 

@@ -43,12 +43,26 @@ void pane_draw_message(struct ui *ui, WINDOW *w, const char *msg)
     }
 }
 
+/* What x means, right-aligned on the title line between columns from and
+ * to when it fits (the whole sentence is in the ? help). */
+static void draw_legend(struct ui *ui, WINDOW *w, int y, int from, int to)
+{
+    char legend[128];
+    model_x_legend(ui->model, 1, legend, sizeof legend);
+    int len = ui_text_width(&ui->glyphs, legend);
+    if (to - from >= len)
+        ui_put(&ui->glyphs, w, y, to - len, legend, len, UI_LEFT,
+               ui->attr[THEME_SUPPRESSED]);
+}
+
 void pane_draw_table(struct ui *ui, struct pane *p, WINDOW *w, int y, int x, int h, int wd)
 {
     const struct model_table *t = &p->table;
     int note = t->note && *t->note && h > 4;
-    ui_put(&ui->glyphs, w, y, x, t->title ? t->title : p->ops->name, wd, UI_LEFT,
-           ui->attr[THEME_TITLE]);
+    const char *title = t->title ? t->title : p->ops->name;
+    ui_put(&ui->glyphs, w, y, x, title, wd, UI_LEFT, ui->attr[THEME_TITLE]);
+    if (t->legend)
+        draw_legend(ui, w, y, x + ui_text_width(&ui->glyphs, title) + 2, x + wd);
     if (t->nrows == 0) {
         ui_put(&ui->glyphs, w, y + 2, x + 2, t->note && *t->note ? t->note : "No rows.",
                wd - 2, UI_LEFT, ui->attr[THEME_NORMAL]);

@@ -113,6 +113,12 @@ check_schools "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes
 check_schools "SEN support girls" "AND p.sen = 'K' AND p.gender = 'F'" --filter sen=support --filter gender=female
 out=$(R --format csv --filter sen=support --filter gender=female schools)
 like "$out" ",x," "a small SEN-support-girls cell is suppressed"
+out=$(R --filter sen=support --filter gender=female schools)
+like "$out" "^x: fewer than 6 pupils, or hidden so a group that small cannot be worked out$" \
+    "a table with an x says what x means under it"
+unlike "$(R --format csv --filter sen=support --filter gender=female schools)" "x: fewer" \
+    "CSV stays data only"
+unlike "$(R overview)" "x: fewer" "a table without an x says nothing of it"
 out=$(R --format csv schools)
 is "$(printf '%s' "$out" | field urn 900001 fsm6_pct)" \
    "$(q "SELECT printf('%.1f', 100.0 * sum(fsm6) / count(*)) FROM pupil WHERE school = 900001 AND year = $Y AND key_stage = 4")" \

@@ -76,6 +76,11 @@ like "$(line 3)" '^Subjects: ' "Esc goes back to every subject"
 screen 80x24 '3'
 like "$(line 3)" '^Schools: ' "3 shows the Schools pane"
 like "$(line 4)" 'School .*URN' "schools table header"
+# Intake figures are counts: Westfield's 4 EAL pupils are x, and the title
+# line says what x means.
+like "$(printf '%s\n' "$scr" | grep 'Westfield College')" '900006 +111 +25\.2 +x ' \
+    "Westfield's EAL % (4 of 111 pupils) is x"
+like "$(line 3)" ' x: under 6 pupils, or hiding such a group$' "the title line says what x means"
 screen 80x24 '3['
 like "$(line 24)" 'sorted by A8, highest first' "[ sorts by the current column"
 first=$(line 5)
@@ -133,6 +138,8 @@ screen 80x24 ':pane-sch<Tab><Enter>'
 like "$(line 3)" '^Schools' "Tab completes a command name"
 screen 80x24 '?'
 like "$scr" 'pane-overview' "? lists every action"
+is "$(line 4)" ' x: fewer than 6 pupils, or hidden so a group that small cannot be worked out' \
+   "? says what x means first"
 screen 80x24 '?G'
 like "$scr" 'f +filter-fsm6' "? lists the filter keys"
 
