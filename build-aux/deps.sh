@@ -3,7 +3,7 @@
 # missing. Uses apt-get directly as root, sudo otherwise.
 set -e
 pkgs="build-essential autoconf automake pkg-config libncurses-dev libsqlite3-dev
-      libyaml-dev libcsv-dev sqlite3 tmux valgrind clang locales"
+      libyaml-dev libcsv-dev libglpk-dev sqlite3 tmux valgrind clang locales"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
