@@ -214,11 +214,13 @@ static struct nat_school *read_national(struct model *m, int year, size_t *n,
 }
 
 /* The target's intake: its published figures, else its pupils' (cohort,
- * FSM6 %, EAL %, SEN % of school_context). Returns 1 published, 2 pupils,
- * 0 none. */
+ * FSM6 %, EAL %, SEN % of school_context), *have the bits of the measures
+ * it has (a figure hidden to protect a small group is not one). Returns 1
+ * published, 2 pupils, 0 none. */
 static int national_target(struct model *m, const struct nat_school *all, size_t n,
-                           long urn, int year, int ks, double *x)
+                           long urn, int year, int ks, double *x, unsigned *have)
 {
+    *have = (1u << NNAT) - 1;
     for (size_t i = 0; i < n; i++)
         if (all[i].urn == urn) {
             memcpy(x, all[i].x, sizeof all[i].x);
@@ -231,12 +233,12 @@ static int national_target(struct model *m, const struct nat_school *all, size_t
     sqlite3_bind_int(st, 2, year);
     sqlite3_bind_int(st, 3, ks);
     if (mdl_step(m, st) == SQLITE_ROW) {
-        found = 2;
         for (int f = 0; f < NNAT; f++) {
             if (sqlite3_column_type(st, order[f]) == SQLITE_NULL)
-                found = 0;
+                *have &= ~(1u << f);
             x[f] = sqlite3_column_double(st, order[f]);
         }
+        found = *have ? 2 : 0;
     }
     sqlite3_reset(st);
     return found;
@@ -261,7 +263,7 @@ static void standardise_national(struct nat_school *all, size_t n, const double 
 }
 
 static void national_row(struct model_table *t, long urn, const char *name, long la,
-                         double distance, const double *x, int is_target)
+                         double distance, const double *x, unsigned have, int is_target)
 {
     char key[32];
     snprintf(key, sizeof key, "%ld", urn);
@@ -271,8 +273,12 @@ static void national_row(struct model_table *t, long urn, const char *name, long
     if (la > 0)
         mdl_set_num(r, 2, (double)la);
     mdl_set_num(r, 3, distance);
-    for (int f = 0; f < NNAT; f++)
-        mdl_set_num(r, 4 + f, x[f]);
+    for (int f = 0; f < NNAT; f++) {
+        if (have & (1u << f))
+            mdl_set_num(r, 4 + f, x[f]);
+        else
+            mdl_set_suppressed(r, 4 + f);
+    }
 }
 
 static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t target,
@@ -286,7 +292,8 @@ static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t t
         return -1;
     }
     double tx[NNAT], tz[NNAT], w[NFEAT];
-    int from = national_target(m, all, n, sc->urn, v->year, v->ks, tx);
+    unsigned have;
+    int from = national_target(m, all, n, sc->urn, v->year, v->ks, tx, &have);
     if (!from) {
         free_national(all, n);
         return collab_err_set(err, "no intake figures for %s in %d: neither published "
@@ -302,10 +309,16 @@ static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t t
             free(all[i].name);
             continue;
         }
-        double d2 = 0;
-        for (int f = 0; f < NNAT; f++)
+        /* over the target's measures, scaled to the whole weight */
+        double d2 = 0, used = 0, whole = 0;
+        for (int f = 0; f < NNAT; f++) {
+            whole += w[f];
+            if (!(have & (1u << f)))
+                continue;
             d2 += w[f] * (all[i].z[f] - tz[f]) * (all[i].z[f] - tz[f]);
-        all[i].distance = sqrt(d2);
+            used += w[f];
+        }
+        all[i].distance = used > 0 ? sqrt(d2 * whole / used) : 0;
         all[k++] = all[i];
     }
     qsort(all, k, sizeof *all, by_nat_distance);
@@ -317,19 +330,22 @@ static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t t
     for (int f = 0; f < NNAT; f++)
         mdl_col(t, feat_cols[f].id, feat_cols[f].label, MODEL_COL_NUMBER,
                 feat_cols[f].decimals, 0);
-    national_row(t, sc->urn, sc->name, 0, 0, tx, 1);
+    national_row(t, sc->urn, sc->name, 0, 0, tx, have, 1);
     for (size_t i = 0; i < k && i < NATIONAL_NEAREST; i++)
-        national_row(t, all[i].urn, all[i].name, all[i].la_code, all[i].distance, all[i].x, 0);
+        national_row(t, all[i].urn, all[i].name, all[i].la_code, all[i].distance, all[i].x,
+                     (1u << NNAT) - 1, 0);
     double wn[NFEAT] = { w[0], w[1], w[2], w[3], 0 };
     struct strbuf wt = STRBUF_INIT;
     describe_weights(wn, &wt);
     mdl_set_note(t, "The %d nearest of %zu schools in England with published %d intake (DfE "
                  "KS4 and census files), by distance over z-scores across England, "
                  "weighted: %s. Mean prior attainment is not in the DfE's files, so it does "
-                 "not count here. Intake of %s: %s; SEN is support plus EHC plans.",
+                 "not count here. Intake of %s: %s; SEN is support plus EHC plans.%s",
                  k < NATIONAL_NEAREST ? (int)k : NATIONAL_NEAREST, n, v->year, sb_str(&wt),
                  sc->name, from == 1 ? "its published figures (whole school; cohort is "
-                 "KS4 pupils)" : "its KS4 pupils in collab (the DfE's are whole-school)");
+                 "KS4 pupils)" : "its KS4 pupils in collab (the DfE's are whole-school)",
+                 have == (1u << NNAT) - 1 ? "" : " Its figures hidden to protect a small "
+                 "group (x) count for nothing; the others are scaled to the whole weight.");
     sb_free(&wt);
     free_national(all, k);
     return 0;

@@ -111,6 +111,20 @@ done
 is "$bad" 0 "schools: small intake counts are x, the figures shown are the source's"
 ok "$([ "$shown" -gt 0 ]; echo $?)" "schools: intake figures are still shown ($shown)"
 
+# Similar schools compare over the figures both schools publish: Westfield,
+# whose EAL and SEN % are hidden, is still compared, within the group and
+# across England, and its hidden figures stay x.
+run R --format csv similar 900006
+is "$rc" 0 "similar 900006 in the group works"
+is "$(printf '%s\n' "$out" | field 900006 eal_pct)" x "and shows its EAL % as x"
+run R --format csv similar 900006 --national
+is "$rc" 0 "similar 900006 across England works"
+is "$(printf '%s\n' "$out" | field 900006 eal_pct),$(printf '%s\n' "$out" | field 900006 sen_pct)" \
+   "x,x" "and shows its hidden figures as x"
+run R similar 900006 --national
+like "$out" "Its figures hidden to protect a small group \(x\) count for nothing" \
+     "the note says hidden figures count for nothing"
+
 # ---- a generated set of small schools ----------------------------------------
 "$COLLAB" gen --out "$T/gen" --schools 10 --pupils 6 --primaries 3 --years 2 --quiet ||
     fail "setup: collab gen"
