@@ -5,7 +5,7 @@
  * and each unknown's bounds are solved as two linear programmes (GLPK),
  * then rounded inwards to whole pupils.
  *
- *   audit_store [--width W] [--verbose] STORE...
+ *   audit_store [--width W] [--verbose] [--source DB --config DIR] STORE...
  *
  * For each store, and for the stores together (one reader may open them
  * all: a school shared by two groups is the same pupils in both), per block
@@ -21,7 +21,10 @@
  * A hidden cell whose bounds [L, H] come to L = H is pinned; one that could
  * be a small count (L < min_cohort, H >= 1) and is bounded to fewer than W
  * values (H - L < W) is narrowed. Pinned zeros are counted apart: they
- * disclose no pupil. Prints a line per store and block and for the stores
+ * disclose no pupil. With the source store and the config it was published
+ * with, only hidden cells truly holding 1 to min_cohort - 1 pupils are
+ * judged, which is the test itself and much faster. Prints a line per
+ * store and block and for the stores
  * together; exit 0 (it reports; the suite decides what fails), 2 on a usage
  * or read error.
  */
@@ -33,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "collab/config.h"
 
 #define MAX_DIMS 8
 #define MAX_STORES 16
@@ -70,6 +75,7 @@ struct problem {
     struct scope *scopes;
     size_t nscopes;
     double *value;          /* per cell: the published count, or NAN when hidden */
+    double *truth;          /* per cell: the true count (with --source), else NULL */
     int *var;               /* per cell: its column in the LP (1-based), or 0 */
     int nvars;
     /* the equations, as triplets for glp_load_matrix (1-based) */
@@ -81,11 +87,15 @@ struct problem {
 };
 
 struct totals {
-    long cells, hidden, pinned_small, pinned_zero, pinned_large, narrowed;
+    long cells, hidden, sensitive, pinned_small, pinned_zero, pinned_large, narrowed;
 };
 
 static int verbose;
 static int width = 3;
+/* --source and --config: the true counts, so that only hidden cells of 1
+ * to min_cohort - 1 pupils are judged (a hidden 0 discloses nobody). */
+static sqlite3 *source;
+static struct cfg config;
 
 static void die(const char *msg, const char *path)
 {
@@ -496,6 +506,69 @@ static void probe(glp_prob *lp, int nvars, const glp_smcp *parm, const double *l
         glp_set_obj_coef(lp, j, 0);
 }
 
+/* The true count of every cell of the problem from the source store's
+ * pupils, with the filters of --config (the column and matches of each
+ * dimension, as publish reads them): each pupil adds 1 to every cell whose
+ * choices are "all" or its own value (or unknown) in each dimension. */
+static void add_pupils(struct problem *p, const struct store *s, size_t sc, long urn,
+                       int year, int ks)
+{
+    const struct cube *c = &p->cube;
+    const struct cfg_filter *f[MAX_DIMS];
+    char sql[1024];
+    int o = snprintf(sql, sizeof sql, "SELECT count(*)");
+    for (int d = 0; d < c->ndims; d++) {
+        if (!(f[d] = cfg_filter(&config, s->dim_id[d])))
+            die("a dimension of the store is not in the config's filters", s->dim_id[d]);
+        o += snprintf(sql + o, sizeof sql - (size_t)o, ", CAST(%s AS TEXT)", f[d]->column);
+    }
+    o += snprintf(sql + o, sizeof sql - (size_t)o, " FROM pupil WHERE school = ?1 AND "
+                  "year = ?2 AND key_stage = ?3 GROUP BY 2");
+    for (int d = 1; d < c->ndims; d++)
+        o += snprintf(sql + o, sizeof sql - (size_t)o, ", %d", d + 2);
+    sqlite3_stmt *st = prep(source, sql);
+    sqlite3_bind_int64(st, 1, urn);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_int(st, 3, ks);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        long choice[MAX_DIMS];
+        for (int d = 0; d < c->ndims; d++) {
+            const char *v = (const char *)sqlite3_column_text(st, d + 1);
+            choice[d] = c->radix[d] - 1;     /* unknown, unless a value matches */
+            for (size_t k = 0; v && k < f[d]->nvalues; k++)
+                if (strcmp(v, f[d]->values[k].match) == 0)
+                    choice[d] = (long)k + 1;
+        }
+        double n = sqlite3_column_double(st, 0);
+        for (unsigned mask = 0; mask < 1u << c->ndims; mask++) {
+            long fkey = 0;
+            for (int d = 0; d < c->ndims; d++)
+                if (mask & (1u << d))
+                    fkey += choice[d] * c->stride[d];
+            p->truth[sc * (size_t)c->ncells + (size_t)fkey] += n;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
+static void true_counts(struct problem *p, const struct store *s, int n, long **urns,
+                        const size_t *nurns, int year, int ks)
+{
+    size_t ncells = (size_t)p->cube.ncells;
+    p->truth = calloc(p->nscopes * ncells, sizeof *p->truth);
+    for (size_t sc = 0; sc < p->nscopes; sc++)
+        if (p->scopes[sc].urn)
+            add_pupils(p, &s[0], sc, p->scopes[sc].urn, year, ks);
+    for (int i = 0; i < n; i++) {
+        size_t g = scope_index(p, 0, i);
+        for (size_t k = 0; k < nurns[i]; k++) {
+            size_t sc = scope_index(p, urns[i][k], i);
+            for (size_t f = 0; f < ncells; f++)
+                p->truth[g * ncells + f] += p->truth[sc * ncells + f];
+        }
+    }
+}
+
 static void audit(struct problem *p, const struct store *s, int min, const char *label,
                   struct totals *t)
 {
@@ -539,6 +612,9 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
         if (!p->var[i])
             continue;
         b.hidden++;
+        if (p->truth && (p->truth[i] < 1 || p->truth[i] >= min))
+            continue;
+        b.sensitive++;
         int j = p->var[i];
         if (p->nrows && lb[j] < ub[j] && !unsettled(seen_lo, seen_hi, j))
             continue;
@@ -569,12 +645,18 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
     free(seen_hi);
     free(lb);
     free(ub);
-    printf("%s: %ld cells, %ld hidden; pinned: %ld small (1-%d), %ld zero, %ld larger; "
-           "small bounded to under %d values: %ld\n", label, b.cells, b.hidden,
-           b.pinned_small, min - 1, b.pinned_zero, b.pinned_large, width, b.narrowed);
+    if (p->truth)
+        printf("%s: %ld cells, %ld hidden, %ld of 1-%d pupils; of those pinned: %ld, "
+               "bounded to under %d values: %ld\n", label, b.cells, b.hidden, b.sensitive,
+               min - 1, b.pinned_small, width, b.narrowed);
+    else
+        printf("%s: %ld cells, %ld hidden; pinned: %ld small (1-%d), %ld zero, %ld larger; "
+               "small bounded to under %d values: %ld\n", label, b.cells, b.hidden,
+               b.pinned_small, min - 1, b.pinned_zero, b.pinned_large, width, b.narrowed);
     fflush(stdout);
     t->cells += b.cells;
     t->hidden += b.hidden;
+    t->sensitive += b.sensitive;
     t->pinned_small += b.pinned_small;
     t->pinned_zero += b.pinned_zero;
     t->pinned_large += b.pinned_large;
@@ -585,6 +667,7 @@ static void free_problem(struct problem *p)
 {
     free(p->scopes);
     free(p->value);
+    free(p->truth);
     free(p->var);
     free(p->ia);
     free(p->ja);
@@ -620,6 +703,14 @@ static void audit_block(struct store *s, int n, int year, int ks, const char *na
     for (size_t i = 0; i < total; i++)
         if (isnan(p.value[i]))
             p.var[i] = ++p.nvars;
+    if (source) {
+        true_counts(&p, s, n, urns, nurns, year, ks);
+        /* the truth must agree with every published count, or it is not
+         * the source (or config) these stores were published from */
+        for (size_t i = 0; i < total; i++)
+            if (!isnan(p.value[i]) && fabs(p.value[i] - p.truth[i]) > 0.5)
+                die("the source store and config do not give the published counts", name);
+    }
     margins(&p);
     int min = s[0].min_cohort;
     for (int i = 0; i < n; i++) {
@@ -659,9 +750,14 @@ static void audit_stores(struct store *s, int n, const char *name)
         }
         sqlite3_finalize(st);
     }
-    printf("%s: total %ld cells, %ld hidden; pinned: %ld small, %ld zero, %ld larger; "
-           "small bounded to under %d values: %ld\n", name, t.cells, t.hidden,
-           t.pinned_small, t.pinned_zero, t.pinned_large, width, t.narrowed);
+    if (source)
+        printf("%s: total %ld cells, %ld hidden, %ld small; of those pinned: %ld, bounded "
+               "to under %d values: %ld\n", name, t.cells, t.hidden, t.sensitive,
+               t.pinned_small, width, t.narrowed);
+    else
+        printf("%s: total %ld cells, %ld hidden; pinned: %ld small, %ld zero, %ld larger; "
+               "small bounded to under %d values: %ld\n", name, t.cells, t.hidden,
+               t.pinned_small, t.pinned_zero, t.pinned_large, width, t.narrowed);
 }
 
 static const char *base(const char *path)
@@ -670,27 +766,43 @@ static const char *base(const char *path)
     return b ? b + 1 : path;
 }
 
+#define USAGE "usage: audit_store [--width W] [--verbose] [--source DB --config DIR] STORE..."
+
 int main(int argc, char **argv)
 {
     struct store stores[MAX_STORES];
+    const char *source_path = NULL, *config_dir = NULL;
     int n = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--verbose") == 0)
             verbose = 1;
         else if (strcmp(argv[i], "--width") == 0 && i + 1 < argc)
             width = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
+            source_path = argv[++i];
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config_dir = argv[++i];
         else if (argv[i][0] == '-' || n == MAX_STORES)
-            die("usage: audit_store [--width W] [--verbose] STORE...", NULL);
+            die(USAGE, NULL);
         else
             open_store(&stores[n++], argv[i]);
     }
-    if (n == 0 || width < 1)
-        die("usage: audit_store [--width W] [--verbose] STORE...", NULL);
+    if (n == 0 || width < 1 || !source_path != !config_dir)
+        die(USAGE, NULL);
+    if (source_path) {
+        struct collab_err err = { 0 };
+        if (sqlite3_open_v2(source_path, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            die(sqlite3_errmsg(source), source_path);
+        if (cfg_load_dir(config_dir, &config, &err) != 0)
+            die(err.msg, NULL);
+    }
     for (int i = 0; i < n; i++)
         audit_stores(&stores[i], 1, base(stores[i].path));
     if (n > 1)
         audit_stores(stores, n, "together");
     for (int i = 0; i < n; i++)
         sqlite3_close(stores[i].db);
+    sqlite3_close(source);
+    cfg_free(&config);
     return 0;
 }

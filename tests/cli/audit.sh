@@ -1,8 +1,9 @@
 #!/bin/sh
 # The derivation audit (tests/audit/audit_store.c, issue 26), checked on
 # hand-made stores whose hidden counts a reader can or cannot work out:
-# one store, an intake percentage, and two stores sharing a school. Over
-# the sample it takes minutes and only reports for now: `make audit`.
+# one store, an intake percentage, and two stores sharing a school; then with
+# the true counts of a small generated set. Over the sample it takes minutes
+# and only reports for now: `make audit`.
 . "$top_srcdir/tests/lib.sh"
 
 AUDIT="$top_builddir/tests/audit/audit_store"
@@ -68,73 +69,29 @@ like "$out" "^b.db: total 6 cells, 0 hidden" "b alone hides nothing"
 like "$out" "^together: total 12 cells, 2 hidden; pinned: 1 small, 0 zero, 1 larger" \
      "together they give away what neither does alone"
 
-done_testing
-fi
-if ! command -v "${SQLITE3_SHELL:-sqlite3}" >/dev/null 2>&1; then
-    skip "sqlite3 is needed"; done_testing
-fi
-
-# store FILE CELLS [CONTEXT]: a group store of one dimension (fsm6: yes, no),
-# schools 1 and 2, 2019 KS4, with agg_pupil rows "scope,fkey,n" and
-# school_context rows "urn,cohort,fsm6_pct".
-store() {
-    {
-        echo "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-              INSERT INTO meta VALUES ('min_cohort', '6'), ('unknown_dimensions', '');
-              CREATE TABLE dimension(id TEXT PRIMARY KEY, ord INTEGER, key TEXT, label TEXT, stride INTEGER);
-              INSERT INTO dimension VALUES ('fsm6', 0, 'f', 'FSM6', 1);
-              CREATE TABLE dim_value(dimension TEXT, ord INTEGER, code TEXT, label TEXT);
-              INSERT INTO dim_value VALUES ('fsm6', 0, 'yes', 'FSM6'), ('fsm6', 1, 'no', 'Not FSM6');
-              CREATE TABLE agg_pupil(scope INTEGER, year INTEGER, key_stage INTEGER, fkey INTEGER, n INTEGER);
-              CREATE TABLE school_context(urn INTEGER, year INTEGER, key_stage INTEGER, cohort INTEGER,
-                                          fsm6_pct REAL, eal_pct REAL, sen_pct REAL, prior_mean REAL);"
-        for c in $2; do echo "INSERT INTO agg_pupil VALUES (${c%%,*}, 2019, 4, ${c#*,});"; done
-        for c in ${3:-}; do
-            IFS=, read -r urn cohort pct <<EOF
-$c
-EOF
-            echo "INSERT INTO school_context VALUES ($urn, 2019, 4, $cohort, ${pct:-NULL}, NULL, NULL, NULL);"
-        done
-    } | sqlite "$1"
-}
-
-# Group 20 (7 FSM6, 13 not); school 1 12 with 9 not FSM6 published; school 2 8.
-store "$T/one.db" "0,0,20 0,1,7 0,2,13 1,0,12 1,2,9 2,0,8"
-run "$AUDIT" "$T/one.db"
-is "$rc" 0 "the audit runs"
-like "$out" "^one.db 2019 KS4: 9 cells, 3 hidden; pinned: 3 small \(1-5\), 0 zero, 0 larger" \
-     "a margin with one hidden cell pins it, and the others follow (3, 4 and 4)"
-run "$AUDIT" --verbose "$T/one.db"
-like "$out" "school 1 fsm6=yes in \[3, 3\]" "--verbose names a pinned cell and its value"
-
-# The same counts with only the totals published: no hidden count is pinned
-# (school 1's FSM6 count could be 0 to 7) ...
-store "$T/two.db" "0,0,20 0,1,7 0,2,13 1,0,12 2,0,8" "1,12, 2,8,"
-run "$AUDIT" "$T/two.db"
-like "$out" "^two.db 2019 KS4: 9 cells, 4 hidden; pinned: 0 small \(1-5\), 0 zero, 0 larger; small bounded to under 3 values: 0" \
-     "totals alone pin nothing"
-# ... until an intake percentage says school 1 has 3 FSM6 pupils of 12.
-store "$T/three.db" "0,0,20 0,1,7 0,2,13 1,0,12 2,0,8" "1,12,25.0 2,8,"
-run "$AUDIT" "$T/three.db"
-like "$out" "^three.db 2019 KS4: 9 cells, 4 hidden; pinned: 3 small \(1-5\), 0 zero, 1 larger" \
-     "an intake percentage is a count: it pins the hidden cells"
-# Two stores, each safe alone, together: school 2 is in both. Group a (schools
-# 1 and 2) hides both schools' FSM6 split; group b, school 2 alone, publishes
-# it, and school 1's 3 FSM6 pupils follow by subtraction.
-store "$T/a.db" "0,0,32 0,1,13 0,2,19 1,0,12 2,0,20"
-store "$T/b.db" "0,0,20 0,1,10 0,2,10 2,0,20 2,1,10 2,2,10"
-run "$AUDIT" "$T/a.db" "$T/b.db"
-like "$out" "^a.db: total 9 cells, 4 hidden; pinned: 0 small, 0 zero, 0 larger" "a alone pins nothing"
-like "$out" "^b.db: total 6 cells, 0 hidden" "b alone hides nothing"
-like "$out" "^together: total 12 cells, 2 hidden; pinned: 1 small, 0 zero, 1 larger" \
-     "together they give away what neither does alone"
-
-# The sample: what a reader of each group store, and of all of them, can
-# work out today (reported, not yet failed: issue 26).
-"$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
-run "$AUDIT" "$T/d/data"/group-*.db
-is "$rc" 0 "the audit runs over the sample's group stores"
-diag "$(printf '%s\n' "$out" | grep 'total')"
-is "$(printf '%s\n' "$out" | grep -c ': total ')" \
-   "$(( $(ls "$T/d/data"/group-*.db | wc -l) + 1 ))" "a total for each store and for all together"
+# With the source store and config, the audit judges only the hidden cells
+# that truly hold 1 to 5 pupils, after checking that the source gives every
+# published count (three small generated schools, one year).
+"$COLLAB" gen --out "$T/gen" --schools 3 --pupils 8 --primaries 0 --years 1 --quiet ||
+    fail "setup: collab gen"
+for k in schools pupils results attendance estimates national; do
+    "$COLLAB" import --db "$T/src.db" "$k" "$T/gen/$k.csv" >/dev/null || fail "setup: import $k"
+done
+mkdir -p "$T/cfg"
+cp "$top_srcdir/bench/config/indicators.yaml" "$top_srcdir/bench/config/filters.yaml" "$T/cfg/"
+sh "$top_srcdir/bench/groups.sh" "$T/gen/schools.csv" "$(id -un)" >"$T/cfg/groups.yaml"
+"$COLLAB" publish --db "$T/src.db" --config "$T/cfg" --data "$T/p" >/dev/null || fail "setup: publish"
+run "$AUDIT" --source "$T/src.db" --config "$T/cfg" "$T/p/group-all.db"
+is "$rc" 0 "the audit with the source runs"
+like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of 1-5 pupils; of those pinned: [0-9]+, bounded to under 3 values: [0-9]+$" \
+     "it counts the hidden cells of 1-5 pupils and judges those"
+# A source that is not the one published from is refused, not trusted.
+"$COLLAB" gen --out "$T/gen2" --schools 3 --pupils 8 --primaries 0 --years 1 --seed 7 --quiet ||
+    fail "setup: collab gen (another seed)"
+for k in schools pupils; do
+    "$COLLAB" import --db "$T/other.db" "$k" "$T/gen2/$k.csv" >/dev/null || fail "setup: import $k"
+done
+run "$AUDIT" --source "$T/other.db" --config "$T/cfg" "$T/p/group-all.db"
+is "$rc" 2 "another source store is refused"
+like "$err" "the source store and config do not give the published counts" "and says why"
 done_testing
