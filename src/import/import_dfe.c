@@ -33,6 +33,10 @@ struct dfe_measure {
     const char *name;
     double lo, hi;
     int whole;
+    /* Where the file has no `col` column, the measure is taken from this
+     * one's (a column index + 1; 0: none), e.g. the KS4 cohort from the P8
+     * cohort in a file without TPUP. */
+    int fallback;
 };
 
 /* What a row is about, worked out from its identity columns. */
@@ -138,11 +142,14 @@ static int dfe_begin(struct imp_ctx *c)
         "marker = excluded.marker", c->err);
     s->del = store_prepare(c->db,
         "DELETE FROM dfe_school WHERE year = ?1 AND urn = ?2 AND measure = ?3", c->err);
+    /* What a file leaves out (a URN-keyed file has no LEA, ESTAB or name)
+     * keeps its earlier value; a school first seen without a name is named
+     * by its URN until a file names it. */
     s->info = store_prepare(c->db,
         "INSERT INTO dfe_school_info(urn, dfe_number, name, la_code, nftype) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(urn) DO UPDATE SET "
-        "dfe_number = excluded.dfe_number, name = excluded.name, "
-        "la_code = excluded.la_code, nftype = excluded.nftype", c->err);
+        "VALUES (?1, ?2, coalesce(?3, 'URN ' || ?1), ?4, ?5) ON CONFLICT(urn) DO UPDATE SET "
+        "dfe_number = coalesce(?2, dfe_number), name = coalesce(?3, name), "
+        "la_code = coalesce(?4, la_code), nftype = coalesce(?5, nftype)", c->err);
     return s->put && s->del && s->info ? 0 : -1;
 }
 
@@ -222,8 +229,8 @@ enum {
 };
 static const struct imp_col ks4_cols[] = {
     { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
-    { "LEA", IMP_COLUMN_ONLY }, { "ESTAB", IMP_COLUMN_ONLY },
-    { "SCHNAME", IMP_COLUMN_ONLY }, { "NFTYPE", IMP_OPTIONAL },
+    { "LEA", IMP_OPTIONAL }, { "ESTAB", IMP_OPTIONAL },
+    { "SCHNAME", IMP_OPTIONAL }, { "NFTYPE", IMP_OPTIONAL },
     { "TPUP", IMP_OPTIONAL }, { "ATT8SCR", IMP_OPTIONAL }, { "P8PUP", IMP_OPTIONAL },
     { "P8MEA", IMP_OPTIONAL }, { "P8CILOW", IMP_OPTIONAL }, { "P8CIUPP", IMP_OPTIONAL },
     { "PTL2BASICS_94", IMP_OPTIONAL }, { "PTL2BASICS_95", IMP_OPTIONAL },
@@ -232,35 +239,42 @@ static const struct imp_col ks4_cols[] = {
     { "P8_BANDING", IMP_OPTIONAL },
 };
 static const struct dfe_measure ks4_measures[] = {
-    { K4_TPUP, "ks4_pupils", 0, 1e7, 1 },
-    { K4_ATT8, "att8", 0, 90, 0 },
-    { K4_P8PUP, "p8_pupils", 0, 1e7, 1 },
-    { K4_P8, "p8", -10, 10, 0 },
-    { K4_P8LOW, "p8_cilow", -15, 15, 0 },
-    { K4_P8UPP, "p8_ciupp", -15, 15, 0 },
-    { K4_BASICS4, "basics4", 0, 100, 0 },
-    { K4_BASICS5, "basics5", 0, 100, 0 },
-    { K4_EBACC_APS, "ebacc_aps", 0, 9, 0 },
-    { K4_EBACC_ENTRY, "ebacc_entry", 0, 100, 0 },
-    { K4_EBACC4, "ebacc4", 0, 100, 0 },
-    { K4_EBACC5, "ebacc5", 0, 100, 0 },
-    { K4_BAND, "p8_band", 1, 5, 1 },
+    { K4_TPUP, "ks4_pupils", 0, 1e7, 1, K4_P8PUP + 1 },
+    { K4_ATT8, "att8", 0, 90, 0, 0 },
+    { K4_P8PUP, "p8_pupils", 0, 1e7, 1, 0 },
+    { K4_P8, "p8", -10, 10, 0, 0 },
+    { K4_P8LOW, "p8_cilow", -15, 15, 0, 0 },
+    { K4_P8UPP, "p8_ciupp", -15, 15, 0, 0 },
+    { K4_BASICS4, "basics4", 0, 100, 0, 0 },
+    { K4_BASICS5, "basics5", 0, 100, 0, 0 },
+    { K4_EBACC_APS, "ebacc_aps", 0, 9, 0, 0 },
+    { K4_EBACC_ENTRY, "ebacc_entry", 0, 100, 0, 0 },
+    { K4_EBACC4, "ebacc4", 0, 100, 0, 0 },
+    { K4_EBACC5, "ebacc5", 0, 100, 0, 0 },
+    { K4_BAND, "p8_band", 1, 5, 1, 0 },
 };
 _Static_assert(COUNT(ks4_measures) <= MAX_MEASURES, "MAX_MEASURES too small");
 _Static_assert(COUNT(ks4_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
 
+/* A school row needs its URN; LEA, ESTAB and SCHNAME only where the file
+ * has those columns (the final files are keyed by URN alone, and what they
+ * leave out is kept from an earlier import: write_info). */
 static int ks4_school(struct imp_ctx *c, struct dfe_ident *id)
 {
     static const char why[] = "a school row (RECTYPE 1 or 2)";
+    const unsigned char *present = state(c)->present;
     long lea = 0, estab = 0;
     int ok = school_urn(c, K4_URN, id, why);
-    ok &= need_long(c, K4_LEA, 100, 999, &lea, why);
-    ok &= need_long(c, K4_ESTAB, 0, 9999, &estab, why);
-    ok &= need_text(c, K4_SCHNAME, why);
+    if (present[K4_LEA])
+        ok &= need_long(c, K4_LEA, 100, 999, &lea, why);
+    if (present[K4_ESTAB])
+        ok &= need_long(c, K4_ESTAB, 0, 9999, &estab, why);
+    if (present[K4_SCHNAME])
+        ok &= need_text(c, K4_SCHNAME, why);
     if (!ok)
         return 0;
     id->info = 1;
-    id->dfe_number = lea * 10000 + estab;
+    id->dfe_number = lea && present[K4_ESTAB] ? lea * 10000 + estab : 0;
     id->la_code = lea;
     id->name = c->vals[K4_SCHNAME];
     id->nftype = c->vals[K4_NFTYPE];
@@ -277,6 +291,11 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
     case 2:
         return ks4_school(c, id);
     case 4:
+        if (!state(c)->present[K4_LEA]) {
+            imp_problem(c, K4_RECTYPE, "a local authority row (RECTYPE 4) needs an LEA "
+                        "column, which this file does not have");
+            return 0;
+        }
         if (!need_long(c, K4_LEA, 100, 999, &lea, "a local authority row (RECTYPE 4)"))
             return 0;
         snprintf(id->label, sizeof id->label, "LEA %ld", lea);
@@ -308,12 +327,12 @@ static const struct imp_col census_cols[] = {
     { "PNUMEAL", IMP_OPTIONAL }, { "PNUMFSMEVER", IMP_OPTIONAL },
 };
 static const struct dfe_measure census_measures[] = {
-    { CE_NOR, "pupils", 0, 1e8, 1 },
-    { CE_GIRLS, "girls_pct", 0, 100, 0 },
-    { CE_SEN_K, "sen_support_pct", 0, 100, 0 },
-    { CE_SEN_E, "sen_ehc_pct", 0, 100, 0 },
-    { CE_EAL, "eal_pct", 0, 100, 0 },
-    { CE_FSM6, "fsm6_pct", 0, 100, 0 },
+    { CE_NOR, "pupils", 0, 1e8, 1, 0 },
+    { CE_GIRLS, "girls_pct", 0, 100, 0, 0 },
+    { CE_SEN_K, "sen_support_pct", 0, 100, 0, 0 },
+    { CE_SEN_E, "sen_ehc_pct", 0, 100, 0, 0 },
+    { CE_EAL, "eal_pct", 0, 100, 0, 0 },
+    { CE_FSM6, "fsm6_pct", 0, 100, 0, 0 },
 };
 
 static int census_identify(struct imp_ctx *c, struct dfe_ident *id)
@@ -331,8 +350,8 @@ static const struct imp_col absence_cols[] = {
     { "PERCTOT", IMP_OPTIONAL }, { "PPERSABS10", IMP_OPTIONAL },
 };
 static const struct dfe_measure absence_measures[] = {
-    { AB_OVERALL, "absence_pct", 0, 100, 0 },
-    { AB_PERSISTENT, "persistent_absence_pct", 0, 100, 0 },
+    { AB_OVERALL, "absence_pct", 0, 100, 0, 0 },
+    { AB_PERSISTENT, "persistent_absence_pct", 0, 100, 0, 0 },
 };
 
 static int absence_identify(struct imp_ctx *c, struct dfe_ident *id)
@@ -438,9 +457,16 @@ static int dfe_row(struct imp_ctx *c)
     if (id.info && write_info(c, &id) != 0)
         return -1;
     for (size_t i = 0; i < k->nmeasures; i++) {
-        if (!s->present[k->measures[i].col])
-            continue;
-        if (write_cell(c, id.urn, k->measures[i].name, &cells[i]) != 0)
+        const struct dfe_measure *m = &k->measures[i];
+        const struct dfe_cell *cell = &cells[i];
+        if (!s->present[m->col]) {
+            if (!m->fallback || !s->present[m->fallback - 1])
+                continue;
+            for (size_t f = 0; f < k->nmeasures; f++)
+                if (k->measures[f].col == m->fallback - 1)
+                    cell = &cells[f];
+        }
+        if (write_cell(c, id.urn, m->name, cell) != 0)
             return -1;
     }
     return 0;

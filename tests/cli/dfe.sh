@@ -36,6 +36,46 @@ is "$(sqlite "$T/wide.db" "SELECT DISTINCT year FROM dfe_school")" 2018 "--year 
 is "$(sqlite "$T/wide.db" "SELECT value FROM dfe_school WHERE urn = 100053 AND measure = 'basics4'")" \
    "66.2" "wide file: values read by column name"
 
+# A final file keyed by URN alone (no LEA, ESTAB, SCHNAME or TPUP): the
+# figures import, the KS4 cohort is the P8 cohort, and what the file leaves
+# out is kept from an earlier import (or the school is named by its URN).
+keep() {   # keep COLUMN... < csv: those columns only, rows of RECTYPE 1, 2 and 7
+    python3 -c '
+import csv, sys
+rows = csv.DictReader(sys.stdin.read().lstrip("\ufeff").splitlines())
+out = csv.writer(sys.stdout, lineterminator="\n")
+out.writerow(sys.argv[1:])
+for r in rows:
+    if r["RECTYPE"] in ("1", "2", "7"):
+        out.writerow([r[c] for c in sys.argv[1:]])' "$@"
+}
+keep RECTYPE URN ATT8SCR P8PUP P8MEA P8CILOW P8CIUPP P8_BANDING <"$D/ks4_trimmed.csv" >"$T/urn.csv"
+is "$(head -1 "$T/urn.csv")" "RECTYPE,URN,ATT8SCR,P8PUP,P8MEA,P8CILOW,P8CIUPP,P8_BANDING" \
+   "(a URN-keyed file without LEA, ESTAB, SCHNAME, TPUP)"
+run "$COLLAB" import --db "$T/urn.db" --year 2019 dfe-ks4 "$T/urn.csv"
+is "$rc" 0 "a URN-keyed KS4 file imports"
+is "$out" "imported $(data_rows "$T/urn.csv") dfe-ks4 from $T/urn.csv" "every row"
+u() { sqlite "$T/urn.db" "$1"; }
+is "$(u "SELECT value FROM dfe_school WHERE urn = 100053 AND measure = 'att8'")" 47.2 \
+   "URN-keyed: Acland Burghley's A8"
+is "$(u "SELECT CAST(value AS INTEGER) FROM dfe_school WHERE urn = 100053 AND measure = 'p8_band'")" 3 \
+   "URN-keyed: the published P8 band is kept"
+is "$(u "SELECT CAST(value AS INTEGER) FROM dfe_school WHERE urn = 100053 AND measure = 'ks4_pupils'")" 128 \
+   "URN-keyed: without TPUP the cohort is the P8 cohort (P8PUP 128)"
+is "$(u "SELECT name, dfe_number IS NULL, la_code IS NULL FROM dfe_school_info WHERE urn = 100053")" \
+   "URN 100053|1|1" "URN-keyed into a new store: named by the URN, no DfE number or LA"
+cp "$DB" "$T/both.db"
+run "$COLLAB" import --db "$T/both.db" --year 2019 dfe-ks4 "$T/urn.csv"
+is "$(sqlite "$T/both.db" "SELECT name, dfe_number, la_code FROM dfe_school_info WHERE urn = 100053")" \
+   "Acland Burghley School|2024285|202" "URN-keyed after the full file: name, DfE number and LA kept"
+is "$(sqlite "$T/both.db" "SELECT CAST(value AS INTEGER) FROM dfe_school WHERE urn = 100053 AND measure = 'ks4_pupils'")" 128 \
+   "and its cohort is the file's own (P8PUP)"
+printf 'RECTYPE,URN,ATT8SCR\n4,,48.5\n' >"$T/la.csv"
+run "$COLLAB" import --db "$T/la.db" dfe-ks4 "$T/la.csv"
+is "$rc" 1 "a local authority row in a file without LEA is refused"
+like "$err" "la.csv:2: column RECTYPE: a local authority row \(RECTYPE 4\) needs an LEA column, which this file does not have" \
+     "naming the line and saying what is missing"
+
 run "$COLLAB" import --db "$DB" dfe-census "$D/census_excerpt.csv"
 is "$rc" 0 "census excerpt imports"
 n=$(data_rows "$D/census_excerpt.csv")
