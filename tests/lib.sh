@@ -68,6 +68,23 @@ held_kill() {
     [ -e "$T/.held" ]
 }
 
+# generated DIR GEN-OPTION...: a data set from `collab gen` imported into
+# DIR/src.db, with the benchmark's config for it in DIR/cfg (one group of
+# every school, the running login its administrator).
+generated() {
+    _d=$1
+    shift
+    "$COLLAB" gen --out "$_d/gen" --quiet "$@" || fail "setup: collab gen $*"
+    for _k in schools pupils results attendance estimates national; do
+        "$COLLAB" import --db "$_d/src.db" "$_k" "$_d/gen/$_k.csv" >/dev/null ||
+            fail "setup: import $_k"
+    done
+    mkdir -p "$_d/cfg"
+    cp "$top_srcdir/bench/config/indicators.yaml" "$top_srcdir/bench/config/filters.yaml" \
+       "$_d/cfg/"
+    sh "$top_srcdir/bench/groups.sh" "$_d/gen/schools.csv" "$(id -un)" >"$_d/cfg/groups.yaml"
+}
+
 # run CMD...: captures $out, $err and $rc without stopping the script.
 run() {
     out=$("$@" 2>"$T/.stderr"); rc=$?; err=$(cat "$T/.stderr"); return 0

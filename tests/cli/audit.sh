@@ -72,16 +72,10 @@ like "$out" "^together: total 12 cells, 2 hidden; pinned: 1 small, 0 zero, 1 lar
 # With the source store and config, the audit judges only the hidden cells
 # that truly hold 1 to 5 pupils, after checking that the source gives every
 # published count (three small generated schools, one year).
-"$COLLAB" gen --out "$T/gen" --schools 3 --pupils 8 --primaries 0 --years 1 --quiet ||
-    fail "setup: collab gen"
-for k in schools pupils results attendance estimates national; do
-    "$COLLAB" import --db "$T/src.db" "$k" "$T/gen/$k.csv" >/dev/null || fail "setup: import $k"
-done
-mkdir -p "$T/cfg"
-cp "$top_srcdir/bench/config/indicators.yaml" "$top_srcdir/bench/config/filters.yaml" "$T/cfg/"
-sh "$top_srcdir/bench/groups.sh" "$T/gen/schools.csv" "$(id -un)" >"$T/cfg/groups.yaml"
-"$COLLAB" publish --db "$T/src.db" --config "$T/cfg" --data "$T/p" >/dev/null || fail "setup: publish"
-run "$AUDIT" --source "$T/src.db" --config "$T/cfg" "$T/p/group-all.db"
+generated "$T/g" --schools 3 --pupils 8 --primaries 0 --years 1
+"$COLLAB" publish --db "$T/g/src.db" --config "$T/g/cfg" --data "$T/p" >/dev/null ||
+    fail "setup: publish"
+run "$AUDIT" --source "$T/g/src.db" --config "$T/g/cfg" "$T/p/group-all.db"
 is "$rc" 0 "the audit with the source runs"
 like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of 1-5 pupils; of those pinned: [0-9]+, bounded to under 3 values: [0-9]+$" \
      "it counts the hidden cells of 1-5 pupils and judges those"
@@ -91,7 +85,7 @@ like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of
 for k in schools pupils; do
     "$COLLAB" import --db "$T/other.db" "$k" "$T/gen2/$k.csv" >/dev/null || fail "setup: import $k"
 done
-run "$AUDIT" --source "$T/other.db" --config "$T/cfg" "$T/p/group-all.db"
+run "$AUDIT" --source "$T/other.db" --config "$T/g/cfg" "$T/p/group-all.db"
 is "$rc" 2 "another source store is refused"
 like "$err" "the source store and config do not give the published counts" "and says why"
 done_testing

@@ -126,24 +126,17 @@ like "$out" "Its figures hidden to protect a small group \(x\) count for nothing
      "the note says hidden figures count for nothing"
 
 # ---- a generated set of small schools ----------------------------------------
-"$COLLAB" gen --out "$T/gen" --schools 10 --pupils 6 --primaries 3 --years 2 --quiet ||
-    fail "setup: collab gen"
-for k in schools pupils results attendance estimates national; do
-    "$COLLAB" import --db "$T/small.db" "$k" "$T/gen/$k.csv" >/dev/null || fail "setup: import $k"
-done
-mkdir -p "$T/cfg"
-cp "$top_srcdir/bench/config/indicators.yaml" "$top_srcdir/bench/config/filters.yaml" "$T/cfg/"
-sh "$top_srcdir/bench/groups.sh" "$T/gen/schools.csv" "$(id -un)" >"$T/cfg/groups.yaml"
-run "$COLLAB" publish --db "$T/small.db" --config "$T/cfg" --data "$T/p"
+generated "$T/small" --schools 10 --pupils 6 --primaries 3 --years 2
+run "$COLLAB" publish --db "$T/small/src.db" --config "$T/small/cfg" --data "$T/p"
 is "$rc" 0 "small schools: publish"
 for g in "$T/p"/group-*.db; do
     is "$(leaks "$g")" "" "small schools $(basename "$g"): no intake figure gives a small or hidden count away"
     f=$(figures "$g")
     ok "$([ "${f%|*}" -gt 0 ] && [ "${f#*|}" -gt 0 ]; echo $?)" \
        "small schools $(basename "$g"): figures both shown and hidden ($f)"
-    small=$(sqlite "$T/small.db" "SELECT count(*) FROM pupil GROUP BY school, year, key_stage HAVING count(*) < 6" | wc -l)
+    small=$(sqlite "$T/small/src.db" "SELECT count(*) FROM pupil GROUP BY school, year, key_stage HAVING count(*) < 6" | wc -l)
     ok "$([ "$small" -gt 0 ]; echo $?)" "small schools: $small cohorts under 6 in the source"
-    is "$(sqlite "$g" "ATTACH '$T/small.db' AS src;
+    is "$(sqlite "$g" "ATTACH '$T/small/src.db' AS src;
             SELECT count(*) FROM (SELECT school, year, key_stage FROM src.pupil
               GROUP BY school, year, key_stage HAVING count(*) < 6) s
             JOIN school_context c ON c.urn = s.school AND c.year = s.year
