@@ -594,17 +594,8 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
     parm.msg_lev = GLP_MSG_OFF;
     double *seen_lo = calloc((size_t)p->nvars + 1, sizeof *seen_lo);
     double *seen_hi = calloc((size_t)p->nvars + 1, sizeof *seen_hi);
-    if (getenv("AUDIT_DEBUG"))
-        fprintf(stderr, "%s: %d rows, %d unknowns, %zu terms\n", label, p->nrows, p->nvars,
-                p->nz);
     if (p->nrows)
         probe(lp, p->nvars, &parm, lb, ub, seen_lo, seen_hi);
-    if (getenv("AUDIT_DEBUG")) {
-        int left = 0;
-        for (int j = 1; j <= p->nvars; j++)
-            left += unsettled(seen_lo, seen_hi, j);
-        fprintf(stderr, "%s: probed, %d unsettled\n", label, left);
-    }
     size_t total = p->nscopes * (size_t)p->cube.ncells;
     struct totals b = { 0 };
     b.cells = (long)total;
