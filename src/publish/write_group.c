@@ -475,16 +475,35 @@ static int write_dfe_intake(sqlite3 *db, struct collab_err *err)
                 " ORDER BY d.year, d.urn", err);
 }
 
+/* The intake percentages of school_context: which pupils each counts (the
+ * pupil column read as text, as a filter reads it, and the values that
+ * count), for write_context to compute them and protect_context to judge
+ * them by the same definition. */
+static const struct {
+    const char *pct;
+    const char *column;
+    const char *match[3];
+} intake_counts[] = {
+    { "fsm6_pct", "fsm6", { "1" } },
+    { "eal_pct", "eal", { "1" } },
+    { "sen_pct", "sen", { "K", "E" } },
+};
+#define NINTAKE (sizeof intake_counts / sizeof intake_counts[0])
+
 static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_err *err)
 {
     struct strbuf sb = STRBUF_INIT;
     long min = pg->group->policy.min_cohort;
-    sb_addf(&sb, "INSERT INTO g.school_context SELECT school, year, key_stage, count(*),"
-            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(fsm6) END,"
-            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(eal) END,"
-            " CASE WHEN count(*) >= %ld THEN 100.0 * avg(sen IN ('K','E')) END,"
-            " CASE WHEN count(prior_score) >= %ld THEN avg(prior_score) END"
-            " FROM main.pupil WHERE school IN ", min, min, min, min);
+    sb_add(&sb, "INSERT INTO g.school_context SELECT school, year, key_stage, count(*)");
+    for (size_t k = 0; k < NINTAKE; k++) {
+        sb_addf(&sb, ", CASE WHEN count(*) >= %ld THEN 100.0 * avg(CAST(%s AS TEXT) IN (",
+                min, intake_counts[k].column);
+        for (int i = 0; i < 3 && intake_counts[k].match[i]; i++)
+            sb_addf(&sb, "%s'%s'", i ? ", " : "", intake_counts[k].match[i]);
+        sb_add(&sb, ")) END");
+    }
+    sb_addf(&sb, ", CASE WHEN count(prior_score) >= %ld THEN avg(prior_score) END"
+            " FROM main.pupil WHERE school IN ", min);
     members_sql(pg, &sb);
     sb_add(&sb, " GROUP BY school, year, key_stage ORDER BY school, year, key_stage");
     int rc = exec(db, sb_str(&sb), err);
@@ -502,18 +521,6 @@ static int write_context(sqlite3 *db, const struct pub_group *pg, struct collab_
         rc = write_dfe_dist(db, err);
     return rc == 0 ? write_dfe_intake(db, err) : rc;
 }
-
-/* The intake percentages of school_context: which pupils each counts
- * (pupil column, the values that count), as write_context computes them. */
-static const struct {
-    const char *pct;
-    const char *column;
-    const char *match[3];
-} intake_counts[] = {
-    { "fsm6_pct", "fsm6", { "1" } },
-    { "eal_pct", "eal", { "1" } },
-    { "sen_pct", "sen", { "K", "E" } },
-};
 
 static int counts_value(const char *const *match, const char *v)
 {
@@ -577,7 +584,7 @@ static int protect_context(sqlite3 *db, const struct pub_group *pg,
             " NOT EXISTS (SELECT 1 FROM g.agg_pupil a WHERE a.scope = school_context.urn"
             " AND a.year = school_context.year AND a.key_stage = school_context.key_stage"
             " AND a.fkey = 0);", (long)pg->group->policy.min_cohort);
-    for (size_t k = 0; k < sizeof intake_counts / sizeof intake_counts[0]; k++) {
+    for (size_t k = 0; k < NINTAKE; k++) {
         sb_addf(&sb, "UPDATE g.school_context SET %s = NULL WHERE %s IS NOT NULL AND"
                 " NOT (", intake_counts[k].pct, intake_counts[k].pct);
         intake_condition(pg, cube, k, &sb);
