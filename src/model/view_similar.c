@@ -78,21 +78,34 @@ static void standardise(struct intake *in, size_t n)
     }
 }
 
-/* Weighted distance over the measures both schools publish, scaled up to
- * the whole weight, so that a hidden figure neither counts (it must not
- * leak through the distance) nor makes a school look nearer; -1 when they
- * share no weighted measure. */
-static double distance(const struct intake *a, const struct intake *b, const double *w)
+/* Weighted distance between z-scores a and b over the n measures in
+ * `shared` (bit f) only, scaled up to the whole weight, so that a hidden
+ * figure neither counts (it must not leak through the distance) nor makes
+ * a school look nearer; -1 when no shared measure has a weight. */
+static double distance(const double *a, const double *b, unsigned shared, const double *w,
+                       int n)
 {
     double d2 = 0, used = 0, all = 0;
-    for (int f = 0; f < NFEAT; f++) {
+    for (int f = 0; f < n; f++) {
         all += w[f];
-        if (!(a->have & b->have & (1u << f)) || w[f] <= 0)
+        if (!(shared & (1u << f)) || w[f] <= 0)
             continue;
-        d2 += w[f] * (a->x[f] - b->x[f]) * (a->x[f] - b->x[f]);
+        d2 += w[f] * (a[f] - b[f]) * (a[f] - b[f]);
         used += w[f];
     }
     return used > 0 ? sqrt(d2 * all / used) : -1;
+}
+
+/* The n measures x into the row from column `first`, x where not in have. */
+static void measure_cells(struct model_row *r, int first, const double *x, unsigned have,
+                          int n)
+{
+    for (int f = 0; f < n; f++) {
+        if (have & (1u << f))
+            mdl_set_num(r, first + f, x[f]);
+        else
+            mdl_set_suppressed(r, first + f);
+    }
 }
 
 /* feat_cols order; a cfg not filled by the loader (all 0) weighs 1 each. */
@@ -136,12 +149,7 @@ static void add_row(struct model *m, struct model_table *t, const struct intake 
     mdl_set_text(r, 0, s->name);
     mdl_set_num(r, 1, (double)s->urn);
     mdl_set_num(r, 2, in->distance);
-    for (int f = 0; f < NFEAT; f++) {
-        if (have & (1u << f))
-            mdl_set_num(r, 3 + f, raw[f]);
-        else
-            mdl_set_suppressed(r, 3 + f);
-    }
+    measure_cells(r, 3, raw, have, NFEAT);
 }
 
 /* ---- among all England's schools (dfe_intake, written by publish) ---- */
@@ -273,12 +281,7 @@ static void national_row(struct model_table *t, long urn, const char *name, long
     if (la > 0)
         mdl_set_num(r, 2, (double)la);
     mdl_set_num(r, 3, distance);
-    for (int f = 0; f < NNAT; f++) {
-        if (have & (1u << f))
-            mdl_set_num(r, 4 + f, x[f]);
-        else
-            mdl_set_suppressed(r, 4 + f);
-    }
+    measure_cells(r, 4, x, have, NNAT);
 }
 
 static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t target,
@@ -309,16 +312,9 @@ static int view_national(struct model *m, const struct mdl_view_ctx *v, size_t t
             free(all[i].name);
             continue;
         }
-        /* over the target's measures, scaled to the whole weight */
-        double d2 = 0, used = 0, whole = 0;
-        for (int f = 0; f < NNAT; f++) {
-            whole += w[f];
-            if (!(have & (1u << f)))
-                continue;
-            d2 += w[f] * (all[i].z[f] - tz[f]) * (all[i].z[f] - tz[f]);
-            used += w[f];
-        }
-        all[i].distance = used > 0 ? sqrt(d2 * whole / used) : 0;
+        /* England's schools publish every measure: the target's count */
+        double d = distance(all[i].z, tz, have, w, NNAT);
+        all[i].distance = d < 0 ? 0 : d;
         all[k++] = all[i];
     }
     qsort(all, k, sizeof *all, by_nat_distance);
@@ -391,7 +387,8 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
     weights(m->cfg, w);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        in[i].distance = i == ti ? -1 : distance(&in[i], &in[ti], w);
+        in[i].distance = i == ti ? -1 : distance(in[i].x, in[ti].x, in[i].have & in[ti].have,
+                                                  w, NFEAT);
         if (i != ti && in[i].distance < 0) {
             sb_addf(&left_out, "%s%s", left_out.len ? ", " : "", m->schools[in[i].school].name);
             continue;
