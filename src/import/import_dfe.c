@@ -34,8 +34,8 @@ struct dfe_measure {
     double lo, hi;
     int whole;
     /* Where the file has no `col` column, the measure is taken from this
-     * one's (a column index + 1; 0: none), e.g. the KS4 cohort from the P8
-     * cohort in a file without TPUP. */
+     * column's (0: none; column 0 of every kind identifies the row), e.g.
+     * the KS4 cohort from the P8 cohort in a file without TPUP. */
     int fallback;
 };
 
@@ -239,7 +239,7 @@ static const struct imp_col ks4_cols[] = {
     { "P8_BANDING", IMP_OPTIONAL },
 };
 static const struct dfe_measure ks4_measures[] = {
-    { K4_TPUP, "ks4_pupils", 0, 1e7, 1, K4_P8PUP + 1 },
+    { K4_TPUP, "ks4_pupils", 0, 1e7, 1, K4_P8PUP },
     { K4_ATT8, "att8", 0, 90, 0, 0 },
     { K4_P8PUP, "p8_pupils", 0, 1e7, 1, 0 },
     { K4_P8, "p8", -10, 10, 0, 0 },
@@ -460,10 +460,10 @@ static int dfe_row(struct imp_ctx *c)
         const struct dfe_measure *m = &k->measures[i];
         const struct dfe_cell *cell = &cells[i];
         if (!s->present[m->col]) {
-            if (!m->fallback || !s->present[m->fallback - 1])
+            if (!m->fallback || !s->present[m->fallback])
                 continue;
             for (size_t f = 0; f < k->nmeasures; f++)
-                if (k->measures[f].col == m->fallback - 1)
+                if (k->measures[f].col == m->fallback)
                     cell = &cells[f];
         }
         if (write_cell(c, id.urn, m->name, cell) != 0)

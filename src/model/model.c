@@ -573,24 +573,6 @@ const char *model_group_name(const struct model *m) { return m->group_name; }
 const char *model_user_id(const struct model *m) { return m->user->id; }
 const char *model_warning(const struct model *m) { return m->warning; }
 int model_min_cohort(const struct model *m) { return m->min_cohort; }
-
-void model_x_legend(const struct model *m, int brief, char *buf, size_t size)
-{
-    if (brief)
-        snprintf(buf, size, "x: under %d pupils, or hiding such a group", m->min_cohort);
-    else
-        snprintf(buf, size, "x: fewer than %d pupils, or hidden so a group that small "
-                 "cannot be worked out", m->min_cohort);
-}
-
-static int table_has_x(const struct model_table *t)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        for (size_t c = 0; c < t->ncols; c++)
-            if (t->rows[r].cells[c].flags & CELL_SUPPRESSED)
-                return 1;
-    return 0;
-}
 int model_league_tables(const struct model *m) { return m->league_tables; }
 
 long model_user_school(const struct model *m)
@@ -684,6 +666,24 @@ static int query(struct model *m, const struct model_query *q, struct model_tabl
     int rc = views[q->view](m, &v, out, err);
     free(v.filter_text);
     return rc;
+}
+
+void model_x_legend(const struct model *m, int brief, char *buf, size_t size)
+{
+    if (brief)
+        snprintf(buf, size, "x: under %d pupils, or hiding such a group", m->min_cohort);
+    else
+        snprintf(buf, size, "x: fewer than %d pupils, or hidden so a group that small "
+                 "cannot be worked out", m->min_cohort);
+}
+
+static int table_has_x(const struct model_table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++)
+            if (t->rows[r].cells[c].flags & CELL_SUPPRESSED)
+                return 1;
+    return 0;
 }
 
 int model_query(struct model *m, const struct model_query *q,
