@@ -20,18 +20,25 @@ static int action_at(const struct ui *ui, int i)
     return i < ACT_COUNT - 1 ? i + 1 : ACT_FILTER + (i - (ACT_COUNT - 1));
 }
 
+/* The rows above the keys in a body h rows high: the title and, with a
+ * group open and room for it, what an x in a table means (it stays there
+ * however the keys scroll). */
+static int head_rows(const struct ui *ui, int h)
+{
+    return ui->model && h > 3 ? 2 : 1;
+}
+
 void ui_help_draw(struct ui *ui, WINDOW *w)
 {
     int h, wd;
     getmaxyx(w, h, wd);
     ui_put(&ui->glyphs, w, 0, 0, "Keys in effect (? or Esc closes; keys.yaml rebinds)", wd,
            UI_LEFT, ui->attr[THEME_TITLE]);
-    /* What an x in a table means stays above the keys, however scrolled. */
-    int top = 1;
-    if (ui->model && h > 3) {
+    int top = head_rows(ui, h);
+    if (top > 1) {
         char legend[256];
         model_x_legend(ui->model, 0, legend, sizeof legend);
-        ui_put(&ui->glyphs, w, top++, 1, legend, wd - 1, UI_LEFT, ui->attr[THEME_SUPPRESSED]);
+        ui_put(&ui->glyphs, w, 1, 1, legend, wd - 1, UI_LEFT, ui->attr[THEME_SUPPRESSED]);
     }
     int n = help_lines(ui), rows = h - top;
     if (ui->help_top > n - rows)
@@ -50,7 +57,9 @@ void ui_help_draw(struct ui *ui, WINDOW *w)
 
 int ui_help_key(struct ui *ui, int action, int key)
 {
-    int h = ui->rows - 4, n = help_lines(ui);
+    /* a page is the keys the body shows: its rows (all but the top line,
+     * the tabs and the hint line) less those above the keys */
+    int body = ui->rows - 3, h = body - head_rows(ui, body), n = help_lines(ui);
     if (action == ACT_HELP || action == ACT_QUIT || key == UI_KEY_ESC) {
         ui->help_open = 0;
     } else if (action == ACT_MOVE_DOWN || action == ACT_PAGE_DOWN) {

@@ -140,6 +140,16 @@ screen 80x24 '?'
 like "$scr" 'pane-overview' "? lists every action"
 is "$(line 4)" ' x: fewer than 6 pupils, or hidden so a group that small cannot be worked out' \
    "? says what x means first"
+# A page down in ? moves by exactly the keys shown: the first key of the
+# second page is the one after the last of the first (every key listed at
+# 80x60 gives the order).
+last=$(line 23)
+screen 80x24 '?<PgDn>'
+first=$(line 5)
+screen 80x60 '?'
+want=$(printf '%s\n' "$scr" | grep -A1 -xF -- "$last" | sed -n 2p)
+ok "$([ -n "$want" ]; echo $?)" "(the last key of the first page is listed at 80x60)"
+is "$first" "$want" "? pages by the keys it shows, with the x line above them"
 screen 80x24 '?G'
 like "$scr" 'f +filter-fsm6' "? lists the filter keys"
 
