@@ -52,20 +52,38 @@ gone() {
     ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]
 }
 
-# held_kill AT CMD...: run collab's CMD in the background held mid-work at
-# its AT-th progress report (the test hook COLLAB_TEST_HOLD), SIGKILL it
-# there and wait; 0 when it was killed while held, 1 when it ended first.
-held_kill() {
+# hold AT CMD...: start collab's CMD in the background (its output in
+# $T/.out and $T/.err), held mid-work at its AT-th progress report by the
+# test hook COLLAB_TEST_HOLD; $held_pid is its pid. 0 once it holds, 1 when
+# it ended first.
+hold() {
     _at=$1
     shift
     rm -f "$T/.held"
-    COLLAB_TEST_HOLD="$T/.held" COLLAB_TEST_HOLD_AT=$_at "$@" > /dev/null 2>&1 &
-    _pid=$!
-    _held_or_done() { [ -e "$T/.held" ] || gone "$_pid"; }
+    COLLAB_TEST_HOLD="$T/.held" COLLAB_TEST_HOLD_AT=$_at "$@" >"$T/.out" 2>"$T/.err" &
+    held_pid=$!
+    _held_or_done() { [ -e "$T/.held" ] || gone "$held_pid"; }
     wait_until _held_or_done
-    kill -9 "$_pid" 2>/dev/null
-    wait "$_pid" 2>/dev/null
     [ -e "$T/.held" ]
+}
+# held_kill AT CMD...: hold CMD, SIGKILL it there and wait; 0 when it was
+# killed while held, 1 when it ended first.
+held_kill() {
+    hold "$@"
+    _held=$?
+    kill -9 "$held_pid" 2>/dev/null
+    wait "$held_pid" 2>/dev/null
+    return $_held
+}
+
+# csv_cell CSV KEY COLUMN: the cell of COLUMN (by header) in the first row
+# of CSV with a field equal to KEY (quoted fields, which may hold commas,
+# never match).
+csv_cell() {
+    printf '%s\n' "$1" | tr -d '\r' | awk -F, -v key="$2" -v col="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+        { line = $0; gsub(/"[^"]*"/, "Q", line); split(line, f, ",")
+          for (i = 1; i <= NF; i++) if (f[i] == key) { print f[c]; exit } }'
 }
 
 # generated DIR GEN-OPTION...: a data set from `collab gen` imported into

@@ -13,13 +13,6 @@ is "$rc" 0 "demo builds with the DfE files"
 
 R() { "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user nadia \
       --group camden-secondary "$@" 2>"$T/rerr" | tr -d '\r'; }
-# field CSV URN COLUMN: a cell of the report's CSV by URN and column id.
-field() {
-    printf '%s\n' "$1" | awk -F, -v urn="$2" -v col="$3" '
-        NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-        { line = $0; gsub(/"[^"]*"/, "Q", line); split(line, f, ",")
-          for (i = 1; i <= NF; i++) if (f[i] == urn) { print f[c]; exit } }'
-}
 # ks4 URN COLUMN: a cell of the DfE's KS4 file (names may hold quoted commas).
 ks4() {
     awk -F, -v urn="$1" -v col="$2" '
@@ -52,32 +45,32 @@ for urn in 100053 100054; do
     for pair in att8:ATT8SCR p8:P8MEA p8_lo:P8CILOW p8_hi:P8CIUPP basics4:PTL2BASICS_94 \
                 basics5:PTL2BASICS_95 cohort:TPUP; do
         col=${pair%%:*} dfe=${pair#*:}
-        is "$(num "$(field "$out" $urn $col)")" "$(num "$(ks4 $urn $dfe)")" \
+        is "$(num "$(csv_cell "$out" $urn $col)")" "$(num "$(ks4 $urn $dfe)")" \
            "$urn: $col is the published $dfe ($(ks4 $urn $dfe))"
     done
     for pair in att8:ATT8SCR p8:P8MEA basics4:PTL2BASICS_94; do
         col=${pair%%:*} dfe=${pair#*:}
-        is "$(field "$out" $urn ${col}_pctl)" "$(pctl $dfe "$(ks4 $urn $dfe)")" \
+        is "$(csv_cell "$out" $urn ${col}_pctl)" "$(pctl $dfe "$(ks4 $urn $dfe)")" \
            "$urn: ${col} percentile is the count over the KS4 file"
     done
 done
-is "$(field "$out" 100053 att8)/$(field "$out" 100053 p8)/$(field "$out" 100053 p8_lo)/$(field "$out" 100053 p8_hi)" \
+is "$(csv_cell "$out" 100053 att8)/$(csv_cell "$out" 100053 p8)/$(csv_cell "$out" 100053 p8_lo)/$(csv_cell "$out" 100053 p8_hi)" \
    "47.2/-0.08/-0.30/0.14" "Acland Burghley: A8 47.2, P8 -0.08 (-0.30 to 0.14)"
-is "$(field "$out" 100053 p8_band)" "Average" "Acland Burghley: band average (P8_BANDING 3)"
-is "$(field "$out" 100054 att8)/$(field "$out" 100054 p8)" "63.4/0.74" \
+is "$(csv_cell "$out" 100053 p8_band)" "Average" "Acland Burghley: band average (P8_BANDING 3)"
+is "$(csv_cell "$out" 100054 att8)/$(csv_cell "$out" 100054 p8)" "63.4/0.74" \
    "The Camden School for Girls: A8 63.4, P8 0.74"
-is "$(field "$out" 100054 p8_band)" "Well above average" \
+is "$(csv_cell "$out" 100054 p8_band)" "Well above average" \
    "The Camden School for Girls: well above average (P8_BANDING 1)"
-is "$(field "$out" 100054 p8_sig)" "above" "The Camden School for Girls: P8 significantly above"
-is "$(field "$out" 100053 absence)/$(field "$out" 100053 fsm6_pct)/$(field "$out" 100053 eal_pct)" \
+is "$(csv_cell "$out" 100054 p8_sig)" "above" "The Camden School for Girls: P8 significantly above"
+is "$(csv_cell "$out" 100053 absence)/$(csv_cell "$out" 100053 fsm6_pct)/$(csv_cell "$out" 100053 eal_pct)" \
    "6.3/47.1/28.2" "Acland Burghley: absence, FSM6 % and EAL % from the census and absence files"
-is "$(field "$out" 100053 sen_pct)" "19.6" "Acland Burghley: SEN % is support 17.3 + EHC 2.3"
+is "$(csv_cell "$out" 100053 sen_pct)" "19.6" "Acland Burghley: SEN % is support 17.3 + EHC 2.3"
 
 out=$(R --format csv --filter fsm6=yes schools)
 for urn in 100053 100054; do
-    is "$(field "$out" $urn att8)/$(field "$out" $urn p8)/$(field "$out" $urn basics4)" "n/a/n/a/n/a" \
+    is "$(csv_cell "$out" $urn att8)/$(csv_cell "$out" $urn p8)/$(csv_cell "$out" $urn basics4)" "n/a/n/a/n/a" \
        "$urn with fsm6=yes: n/a, not 0"
-    is "$(field "$out" $urn rank)" "" "$urn with fsm6=yes: not ranked"
+    is "$(csv_cell "$out" $urn rank)" "" "$urn with fsm6=yes: not ranked"
 done
 out=$(R --filter fsm6=yes schools)
 like "$out" "pupil-group filters do not apply" "filtered schools view: the note says why"

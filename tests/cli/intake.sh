@@ -70,7 +70,7 @@ for g in "$T/d/data"/group-*.db; do
 done
 ok "$([ "$hidden" -gt 0 ]; echo $?)" "sample: some intake figures are hidden ($hidden)"
 
-# The source behind one of them: Westfield's 3 EAL pupils of 111 in 2019.
+# The source behind one of them: Westfield's 4 EAL pupils of 111 in 2019.
 src() { sqlite "$T/d/source.db" "$1"; }
 is "$(src "SELECT sum(eal) FROM pupil WHERE school = 900006 AND year = 2019 AND key_stage = 4")" 4 \
    "(Westfield has 4 EAL pupils in 2019)"
@@ -78,14 +78,9 @@ G="$T/d/data/group-northmoor-secondary.db"
 is "$(sqlite "$G" "SELECT eal_pct IS NULL FROM school_context WHERE urn = 900006 AND year = 2019")" 1 \
    "Westfield's EAL % is not in the store"
 R() { "$COLLAB" report --data "$T/d/data" --config "$T/d/config" "$@"; }
-field() {   # field URN COLUMN < csv
-    awk -F, -v urn="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-        { line = $0; gsub(/"[^"]*"/, "Q", line); split(line, f, ",")
-          for (i = 1; i <= NF; i++) if (f[i] == urn) { print f[c]; exit } }' | tr -d '\r'
-}
 out=$(R --format csv schools)
-is "$(printf '%s\n' "$out" | field 900006 eal_pct)" x "schools: Westfield's EAL % is x"
-is "$(printf '%s\n' "$out" | field 900006 cohort)" \
+is "$(csv_cell "$out" 900006 eal_pct)" x "schools: Westfield's EAL % is x"
+is "$(csv_cell "$out" 900006 cohort)" \
    "$(src "SELECT count(*) FROM pupil WHERE school = 900006 AND year = 2019 AND key_stage = 4")" \
    "schools: Westfield's cohort is shown"
 # Every figure shown is the source's (a KS4 school of the LA group); every figure whose count or complement
@@ -99,7 +94,7 @@ for urn in $(src "SELECT DISTINCT school FROM pupil WHERE year = 2019 AND key_st
         set -- $(src "SELECT count(*), sum($cond), printf('%.1f', 100.0 * sum($cond) / count(*))
                       FROM pupil WHERE school = $urn AND year = 2019 AND key_stage = $ks" | tr '|' ' ')
         n=$1 k=$2 pct=$3
-        got=$(printf '%s\n' "$out" | field "$urn" "$col")
+        got=$(csv_cell "$out" "$urn" "$col")
         if [ "$k" -lt 6 ] || [ $((n - k)) -lt 6 ]; then
             [ "$got" = x ] || { bad=$((bad + 1)); diag "$urn $col: $k of $n shown as $got"; }
         elif [ "$got" != x ]; then
@@ -116,10 +111,10 @@ ok "$([ "$shown" -gt 0 ]; echo $?)" "schools: intake figures are still shown ($s
 # across England, and its hidden figures stay x.
 run R --format csv similar 900006
 is "$rc" 0 "similar 900006 in the group works"
-is "$(printf '%s\n' "$out" | field 900006 eal_pct)" x "and shows its EAL % as x"
+is "$(csv_cell "$out" 900006 eal_pct)" x "and shows its EAL % as x"
 run R --format csv similar 900006 --national
 is "$rc" 0 "similar 900006 across England works"
-is "$(printf '%s\n' "$out" | field 900006 eal_pct),$(printf '%s\n' "$out" | field 900006 sen_pct)" \
+is "$(csv_cell "$out" 900006 eal_pct),$(csv_cell "$out" 900006 sen_pct)" \
    "x,x" "and shows its hidden figures as x"
 run R similar 900006 --national
 like "$out" "Its figures hidden to protect a small group \(x\) count for nothing" \

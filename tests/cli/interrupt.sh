@@ -27,22 +27,15 @@ is "$err" "" "without a terminal an import prints no progress"
 ok "$([ "$before" != "$(digest "$T/after.db")" ]; echo $?)" \
    "the import changes the digest (so the test can tell)"
 
-# interrupt SIGNAL AT CMD...: start CMD in the background, held mid-work at
-# its AT-th progress report by the test hook (COLLAB_TEST_HOLD), send it
-# SIGNAL once it holds, and leave $rc and $err of the run. $prepare resets
-# the state first.
+# interrupt SIGNAL AT CMD...: $prepare, then hold CMD at its AT-th progress
+# report (tests/lib.sh), send it SIGNAL there, and leave $rc and $err.
 interrupt() {
     sig=$1 at=$2
     shift 2
     $prepare
-    rm -f "$T/held"
-    COLLAB_TEST_HOLD="$T/held" COLLAB_TEST_HOLD_AT=$at "$@" > "$T/.out" 2> "$T/.err" &
-    pid=$!
-    held_or_done() { [ -e "$T/held" ] || gone "$pid"; }
-    wait_until held_or_done
-    [ -e "$T/held" ] || diag "SIG$sig: the run ended before it held at report $at"
-    kill "-$sig" "$pid" 2>/dev/null
-    wait "$pid"
+    hold "$at" "$@" || diag "SIG$sig: the run ended before it held at report $at"
+    kill "-$sig" "$held_pid" 2>/dev/null
+    wait "$held_pid"
     rc=$?
     err=$(cat "$T/.err")
 }
