@@ -116,9 +116,13 @@ enum publish_sup {
  * suppressed cell, the smallest published part (ties: lowest scope, then
  * fkey) is suppressed too, or the total when no part is left; this repeats
  * until nothing changes. Cells with n = 0 are never suppressed and never
- * chosen. Returns the number of secondary suppressions. */
+ * chosen. A cell where force (same layout; NULL: none) is non-zero is
+ * hidden from the start, as SECONDARY unless it is PRIMARY: publish hides
+ * so a school's cell hidden in another store that holds the school.
+ * Returns the number of secondary suppressions, the forced ones included. */
 long publish_suppress(const struct publish_cube *c, size_t nscopes,
-                      const long *n, unsigned char *sup, long min_cohort);
+                      const long *n, const unsigned char *force, unsigned char *sup,
+                      long min_cohort);
 
 /* The same for one indicator, whose own count in each cell is cnt (same
  * layout; cnt <= n): its (n, s1, s2) are published only in a published cell
@@ -129,9 +133,11 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
  * SECONDARY or NONE. Where cnt and n agree in every cell of a margin the
  * margin is already safe, so only the scopes and fkeys holding a cell where
  * they differ are examined: cheap for the usual indicator every pupil has.
- * Returns the number of secondary suppressions. */
+ * force (NULL: none) hides an indicator from the start as for
+ * publish_suppress. Returns the number of secondary suppressions. */
 long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
                                 const long *n, const unsigned char *cell_sup,
-                                const long *cnt, unsigned char *sup, long min_cohort);
+                                const long *cnt, const unsigned char *force,
+                                unsigned char *sup, long min_cohort);
 
 #endif

@@ -56,6 +56,8 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
     b->small_has = util_xcalloc((nscopes * ncells * nind + 7) / 8 + 1, 1);
     b->cnt = util_xcalloc(nscopes * ncells, sizeof(long));
     b->ind_sup = util_xcalloc(nscopes * ncells, 1);
+    b->force = util_xcalloc(nscopes * ncells, 1);
+    b->ind_force = util_xcalloc(nscopes * ncells, 1);
 }
 
 void pub_block_reset(struct pub_block *b)
@@ -65,6 +67,8 @@ void pub_block_reset(struct pub_block *b)
     memset(b->group, 0, ncells * b->width * sizeof(double));
     memset(b->n, 0, b->nscopes * ncells * sizeof(long));
     memset(b->sup, 0, b->nscopes * ncells);
+    memset(b->force, 0, b->nscopes * ncells);
+    b->nforce_ind = 0;
     b->cur_scope = 0;
     b->nkept = 0;
     b->touched = 0;
@@ -157,6 +161,33 @@ void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
     }
 }
 
+void pub_block_force(struct pub_block *b, size_t scope, long fkey, int ind)
+{
+    size_t idx = scope * (size_t)b->cube->ncells + (size_t)fkey;
+    if (ind < 0) {
+        b->force[idx] = 1;
+        return;
+    }
+    if (b->nforce_ind == b->capforce_ind) {
+        b->capforce_ind = b->capforce_ind ? 2 * b->capforce_ind : 64;
+        b->force_ind = util_xrealloc(b->force_ind, b->capforce_ind * sizeof *b->force_ind);
+    }
+    b->force_ind[b->nforce_ind++] = idx * b->nind + (size_t)ind;
+}
+
+/* Mark (on 1) or clear (on 0) indicator i's forced cells in ind_force; NULL
+ * when it has none. */
+static const unsigned char *indicator_force(struct pub_block *b, size_t i, int on)
+{
+    const unsigned char *any = NULL;
+    for (size_t k = 0; k < b->nforce_ind; k++)
+        if (b->force_ind[k] % b->nind == i) {
+            b->ind_force[b->force_ind[k] / b->nind] = (unsigned char)on;
+            any = b->ind_force;
+        }
+    return any;
+}
+
 /* Indicator i's own suppression (publish_suppress_indicator); where it hides
  * the indicator of a published cell, its count becomes -1, which the writer
  * leaves NULL as it does any count under min_cohort. */
@@ -177,8 +208,9 @@ static void suppress_indicator(struct pub_block *b, size_t i)
     for (size_t k = 0; k < b->nkept; k++)
         b->cnt[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] =
             (long)b->kept_vals[k * w + off];
-    publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt, b->ind_sup,
-                               b->min_cohort);
+    publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt,
+                               indicator_force(b, i, 1), b->ind_sup, b->min_cohort);
+    indicator_force(b, i, 0);
     for (size_t f = 0; f < ncells; f++)
         if (b->ind_sup[f] == PUBLISH_SUP_SECONDARY)
             b->group[f * w + off] = -1;
@@ -194,7 +226,7 @@ void pub_block_finish(struct pub_block *b)
     close_school(b);
     for (size_t f = 0; f < ncells; f++)
         b->n[f] = (long)b->group[f * b->width];
-    publish_suppress(b->cube, b->nscopes, b->n, b->sup, b->min_cohort);
+    publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
     for (size_t i = 0; i < b->nind; i++)
         suppress_indicator(b, i);
 }
@@ -211,5 +243,8 @@ void pub_block_free(struct pub_block *b)
     free(b->kept_scope);
     free(b->kept_fkey);
     free(b->kept_vals);
+    free(b->force);
+    free(b->ind_force);
+    free(b->force_ind);
     memset(b, 0, sizeof *b);
 }

@@ -410,22 +410,31 @@ static void pub_group_free(struct pub_group *pg)
     free(pg->missing);
 }
 
-struct group_job {
-    struct pub_group *pg;
-    const char *final;
+/* A group store being built. A scratch build is one `publish --group`
+ * needs to decide what its group hides, of a group sharing a school with it;
+ * it is thrown away. */
+struct group_build {
+    struct pub_group pg;
+    char *final;
+    char *tmp;                  /* owned by r->pending unless scratch */
+    int scratch;
+    int built;
+    unsigned long stamp;        /* pub_shared_stamp when last built */
+    size_t file;                /* its entry in res->files */
+    struct strbuf what;
 };
 
 static int fill_group(struct run *r, void *ctx, struct collab_err *err)
 {
-    struct group_job *job = ctx;
+    struct group_build *gb = ctx;
     char *warning = NULL;
-    if (pub_write_group(r->db, job->pg, err) != 0 ||
-        pub_write_changes(r->db, job->pg, job->final, &warning, err) != 0) {
+    if (pub_write_group(r->db, &gb->pg, err) != 0 ||
+        pub_write_changes(r->db, &gb->pg, gb->final, &warning, err) != 0) {
         free(warning);
         return -1;
     }
     if (warning) {
-        warn(r, "%s: %s", job->pg->group->id, warning);
+        warn(r, "%s: %s", gb->pg.group->id, warning);
         free(warning);
     }
     return 0;
@@ -442,34 +451,166 @@ static const char *group_unix_group(const struct run *r, const struct pub_group 
     return g->unix_group;
 }
 
-static int publish_group(struct run *r, const struct cfg_group *g, struct collab_err *err)
+static void group_build_init(struct run *r, struct group_build *gb, const struct cfg_group *g,
+                             int scratch)
 {
-    struct pub_group pg = { .cfg = r->cfg, .group = g, .today = r->today };
-    char *final = store_group_path(r->opts->data_dir, g->id);
-    char *tmp = tmp_path(r, final);
-    struct group_job job = { &pg, final };
-    struct strbuf what = STRBUF_INIT;
-    int rc = -1;
+    memset(gb, 0, sizeof *gb);
+    gb->pg = (struct pub_group){ .cfg = r->cfg, .group = g, .today = r->today,
+                                 .job = r->opts->job };
+    gb->final = store_group_path(r->opts->data_dir, g->id);
+    gb->tmp = tmp_path(r, gb->final);
+    gb->scratch = scratch;
+    sb_addf(&gb->what, "publishing group %s", g->id);
+    gb->pg.what = sb_str(&gb->what);
+    members(r, g, &gb->pg);
+    if (!scratch)
+        keep_pending(r, gb->tmp, gb->final);
+}
 
-    sb_addf(&what, "publishing group %s", g->id);
-    pg.job = r->opts->job;
-    pg.what = sb_str(&what);
-
-    members(r, g, &pg);
-    keep_pending(r, tmp, final);
-    if (build(r, tmp, STORE_GROUP, "g", fill_group, &job, err) != 0) {
-        collab_err_prefix(err, g->id);
-        goto out;
+static void group_build_free(struct group_build *gb)
+{
+    if (gb->scratch) {
+        unlink(gb->tmp);
+        free(gb->tmp);
+        free(gb->final);
     }
-    if (set_access(r, tmp, group_unix_group(r, &pg), 0640, err) != 0)
-        goto out;
-    struct publish_file *f = add_file(r, PUBLISH_GROUP, final);
-    f->schools = (long)pg.nschools;
-    f->cells = pg.cells;
-    rc = 0;
-out:
-    pub_group_free(&pg);
-    sb_free(&what);
+    pub_group_free(&gb->pg);
+    sb_free(&gb->what);
+}
+
+/* Build (again, when a group sharing a school has since hidden more) the
+ * store of one group at its temporary name. */
+static int build_group(struct run *r, struct group_build *gb, struct collab_err *err)
+{
+    if (gb->built)
+        unlink(gb->tmp);
+    if (build(r, gb->tmp, STORE_GROUP, "g", fill_group, gb, err) != 0)
+        return collab_err_prefix(err, gb->pg.group->id);
+    gb->stamp = pub_shared_stamp(gb->pg.shared);
+    if (gb->scratch) {
+        gb->built = 1;
+        return 0;
+    }
+    if (set_access(r, gb->tmp, group_unix_group(r, &gb->pg), 0640, err) != 0)
+        return -1;
+    if (!gb->built)
+        gb->file = add_file(r, PUBLISH_GROUP, gb->final) - r->res->files;
+    gb->built = 1;
+    r->res->files[gb->file].schools = (long)gb->pg.nschools;
+    r->res->files[gb->file].cells = gb->pg.cells;
+    return 0;
+}
+
+/* Whether a group that shares a school with g hid more of it after g was
+ * built. */
+static int group_stale(const struct group_build *gb)
+{
+    for (size_t i = 0; i < gb->pg.nschools; i++)
+        if (gb->pg.schools[i].shared &&
+            pub_shared_changed_since(gb->pg.shared, gb->pg.schools[i].urn, gb->stamp))
+            return 1;
+    return 0;
+}
+
+static int shares_school(const struct pub_group *a, const struct pub_group *b)
+{
+    for (size_t i = 0, j = 0; i < a->nschools && j < b->nschools;) {
+        if (a->schools[i].urn == b->schools[j].urn)
+            return 1;
+        if (a->schools[i].urn < b->schools[j].urn)
+            i++;
+        else
+            j++;
+    }
+    return 0;
+}
+
+static int by_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The schools more than one of the builds holds, marked in each and kept
+ * in one pub_shared. */
+static struct pub_shared *shared_schools(struct group_build *gbs, size_t n)
+{
+    size_t total = 0, nshared = 0;
+    for (size_t i = 0; i < n; i++)
+        total += gbs[i].pg.nschools;
+    long *all = util_xcalloc(total + 1, sizeof *all), *shared = util_xcalloc(total + 1, sizeof *shared);
+    for (size_t i = 0, k = 0; i < n; i++)
+        for (size_t j = 0; j < gbs[i].pg.nschools; j++)
+            all[k++] = gbs[i].pg.schools[j].urn;
+    qsort(all, total, sizeof *all, by_long);
+    for (size_t k = 1; k < total; k++)
+        if (all[k] == all[k - 1] && (nshared == 0 || shared[nshared - 1] != all[k]))
+            shared[nshared++] = all[k];
+    struct pub_shared *s = pub_shared_new(shared, nshared);
+    for (size_t i = 0; i < n; i++) {
+        gbs[i].pg.shared = s;
+        for (size_t j = 0; j < gbs[i].pg.nschools; j++)
+            gbs[i].pg.schools[j].shared = pub_shared_has(s, gbs[i].pg.schools[j].urn);
+    }
+    free(all);
+    free(shared);
+    return s;
+}
+
+/* The groups to build: all of them, or the one asked for and every group
+ * joined to it through shared schools (as scratch builds). */
+static size_t groups_to_build(struct run *r, const struct cfg_group *only,
+                              struct group_build *gbs)
+{
+    const struct cfg *cfg = r->cfg;
+    unsigned char *in = util_xcalloc(cfg->ngroups + 1, 1);
+    struct group_build *all = util_xcalloc(cfg->ngroups + 1, sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->ngroups; i++) {
+        group_build_init(r, &all[i], &cfg->groups[i], only && only != &cfg->groups[i]);
+        in[i] = !only || only == &cfg->groups[i];
+    }
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (size_t i = 0; i < cfg->ngroups; i++)
+            for (size_t j = 0; !in[i] && j < cfg->ngroups; j++)
+                if (in[j] && shares_school(&all[i].pg, &all[j].pg))
+                    in[i] = grew = 1;
+    }
+    for (size_t i = 0; i < cfg->ngroups; i++) {
+        if (in[i])
+            gbs[n++] = all[i];
+        else
+            group_build_free(&all[i]);
+    }
+    free(in);
+    free(all);
+    return n;
+}
+
+/* Build every group, then again each one a later build made stale, until
+ * every group hides what any other hides of the schools they share. The
+ * hidden cells only grow, so this ends; it usually takes one more round. */
+static int build_groups(struct run *r, const struct cfg_group *only, struct collab_err *err)
+{
+    struct group_build *gbs = util_xcalloc(r->cfg->ngroups + 1, sizeof *gbs);
+    size_t n = groups_to_build(r, only, gbs);
+    struct pub_shared *shared = shared_schools(gbs, n);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = build_group(r, &gbs[i], err);
+    for (int again = 1; rc == 0 && again;) {
+        again = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            if (group_stale(&gbs[i])) {
+                rc = build_group(r, &gbs[i], err);
+                again = 1;
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        group_build_free(&gbs[i]);
+    free(gbs);
+    pub_shared_free(shared);
     return rc;
 }
 
@@ -564,9 +705,8 @@ static int build_all(struct run *r, struct collab_err *err)
         if (!only)
             return collab_err_set(err, "no group '%s' in groups.yaml", r->opts->group_id);
     }
-    for (size_t i = 0; i < cfg->ngroups; i++)
-        if ((!only || only == &cfg->groups[i]) && publish_group(r, &cfg->groups[i], err) != 0)
-            return -1;
+    if (build_groups(r, only, err) != 0)
+        return -1;
     if (school_urns(r, only, &urns, &nurns, err) != 0)
         return -1;
     for (size_t i = 0; i < nurns; i++) {

@@ -5,6 +5,7 @@
 #define COLLAB_PUBLISH_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "collab/config.h"
@@ -37,6 +38,11 @@ struct pub_block {
     long *kept_fkey;
     double *kept_vals;          /* nkept * width */
     size_t nkept, capkept;
+    /* hidden in another store that holds the school (pub_block_force) */
+    unsigned char *force;       /* nscopes * ncells: cells */
+    unsigned char *ind_force;   /* nscopes * ncells: one indicator's, in turn */
+    size_t *force_ind;          /* (scope * ncells + fkey) * nind + indicator */
+    size_t nforce_ind, capforce_ind;
 };
 
 void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
@@ -50,6 +56,10 @@ void pub_block_reset(struct pub_block *b);
  * s2 accumulate. */
 void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
                    const unsigned char *has, const double *v1, const double *v2);
+/* Hide a cell of school `scope` (ind -1) or one indicator of it from the
+ * start of suppression, whatever its count: another store that holds the
+ * school hides it. Until the next reset. */
+void pub_block_force(struct pub_block *b, size_t scope, long fkey, int ind);
 /* Close the last school and run suppression, of the cells and then of each
  * indicator (an indicator hidden in a published cell gets the count -1);
  * then rows can be written. */
@@ -61,7 +71,32 @@ struct pub_school {
     long urn;
     int ord;                    /* position in groups.yaml */
     char *name;                 /* from the source school table, else config */
+    int shared;                 /* another group published with it holds it too */
 };
+
+/* The cells hidden in any group of a publish, of the schools more than one
+ * group holds (shared_cells.c): each group hides what any other hides, so
+ * that no reader of two stores learns a cell by comparing them. An entry is
+ * a cell's key in the cube of every filter with its unknown choice (the
+ * same in every group's cube) shifted left 16 bits, plus 1 + the indicator's
+ * place in its table, or 0 for the cell itself. */
+struct pub_shared;
+
+/* urns: the shared schools, ascending. */
+struct pub_shared *pub_shared_new(const long *urns, size_t n);
+void pub_shared_free(struct pub_shared *s);
+int pub_shared_has(const struct pub_shared *s, long urn);
+/* The entries of one school's block (pass 0: agg_pupil, key the key stage;
+ * 1: agg_subject, key the subject), ascending; *n = 0 when none. */
+const uint64_t *pub_shared_get(const struct pub_shared *s, long urn, int pass, int year,
+                               const char *key, size_t *n);
+/* Add entries (e is sorted in place); the number that were not there. */
+size_t pub_shared_add(struct pub_shared *s, long urn, int pass, int year, const char *key,
+                      uint64_t *e, size_t n);
+/* A counter that grows with every addition of a new entry, and whether the
+ * entries of a school grew after a given count. */
+unsigned long pub_shared_stamp(const struct pub_shared *s);
+int pub_shared_changed_since(const struct pub_shared *s, long urn, unsigned long stamp);
 
 /* Everything needed to write one group store. */
 struct pub_group {
@@ -75,6 +110,7 @@ struct pub_group {
     long *missing;              /* members with no signed consent */
     size_t nmissing;
     long cells;                 /* out: aggregate rows written */
+    struct pub_shared *shared;      /* hidden cells of shared schools; may be NULL */
     const struct collab_job *job;   /* progress while rows are read; may be NULL */
     const char *what;               /* "publishing GROUP", for progress */
 };

@@ -133,8 +133,17 @@ static void state_free(struct sup_state *st)
     free(st->fkey_next);
 }
 
+/* Hide the forced cells that are not hidden yet; they count as added. */
+static void apply_force(struct sup_state *st, const unsigned char *force, size_t total)
+{
+    for (size_t i = 0; force && i < total; i++)
+        if (force[i] && st->n[i] > 0 && !st->sup[i])
+            mark(st, i);
+}
+
 long publish_suppress(const struct publish_cube *c, size_t nscopes,
-                      const long *n, unsigned char *sup, long min_cohort)
+                      const long *n, const unsigned char *force, unsigned char *sup,
+                      long min_cohort)
 {
     size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
     struct sup_state st;
@@ -142,6 +151,7 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
     state_init(&st, c, nscopes, n, sup);
     for (size_t i = 0; i < total; i++)
         sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
+    apply_force(&st, force, total);
     /* a scope with no pupils in the block has nothing to protect */
     for (size_t i = 0; i < total; i++)
         if (n[i] > 0)
@@ -154,7 +164,8 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
 
 long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
                                 const long *n, const unsigned char *cell_sup,
-                                const long *cnt, unsigned char *sup, long min_cohort)
+                                const long *cnt, const unsigned char *force,
+                                unsigned char *sup, long min_cohort)
 {
     size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
     struct sup_state st;
@@ -174,6 +185,7 @@ long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
             st.fkey_next[i % ncells] = 1;
         }
     }
+    apply_force(&st, force, total);
     fixed_point(&st);
     state_free(&st);
     return st.added;

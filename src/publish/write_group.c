@@ -4,6 +4,7 @@
  * qualified (main. or g.) because both files have tables of the same names. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,8 @@ struct pass_run {
     sqlite3_stmt *subj;         /* g.subject from main.subject, by code */
     int year;
     char *key;                  /* key stage or subject of the open block */
+    uint64_t *entries;          /* shared_note's buffer */
+    size_t nentries, capentries;
 };
 
 static int write_cell(struct pass_run *pr, long urn, long fkey, const double *cell,
@@ -227,13 +230,101 @@ static int write_cell(struct pass_run *pr, long urn, long fkey, const double *ce
     return step_done(pr->db, st, err);
 }
 
+/* A cell's key in the cube of every filter with its unknown choice: a
+ * group's cube lacks the unknown choice only where none of its pupils has
+ * it, so the same cell of a school has this key in every group. */
+static uint64_t shared_entry(const struct publish_cube *c, long fkey, int ind)
+{
+    uint64_t key = 0, stride = 1;
+    for (int d = 0; d < c->ndims; d++) {
+        key += (uint64_t)publish_cube_choice(c, fkey, d) * stride;
+        stride *= (uint64_t)(c->radix[d] + !c->unknown[d]);
+    }
+    return key << 16 | (uint64_t)(ind + 1);
+}
+
+/* The cell of c an entry names, and its indicator (-1: the cell); -1 when
+ * c has no such cell. */
+static long shared_fkey(const struct publish_cube *c, uint64_t e, int *ind)
+{
+    uint64_t key = e >> 16;
+    long fkey = 0;
+    *ind = (int)(e & 0xffff) - 1;
+    for (int d = 0; d < c->ndims; d++) {
+        uint64_t radix = (uint64_t)(c->radix[d] + !c->unknown[d]);
+        int choice = (int)(key % radix);
+        key /= radix;
+        if (choice >= c->radix[d])
+            return -1;
+        fkey += choice * c->stride[d];
+    }
+    return fkey;
+}
+
+/* Hide in this block what another group hides of the schools it shares. */
+static void shared_force(struct pass_run *pr)
+{
+    const struct pub_group *pg = pr->pg;
+    for (size_t s = 0; pg->shared && s < pg->nschools; s++) {
+        size_t n;
+        if (!pg->schools[s].shared)
+            continue;
+        const uint64_t *e = pub_shared_get(pg->shared, pg->schools[s].urn,
+                                           pr->ps->by_subject, pr->year, pr->key, &n);
+        for (size_t k = 0; k < n; k++) {
+            int ind;
+            long fkey = shared_fkey(pr->block.cube, e[k], &ind);
+            if (fkey >= 0 && ind < (int)pr->ps->nind)
+                pub_block_force(&pr->block, s + 1, fkey, ind);
+        }
+    }
+}
+
+static void entry_add(struct pass_run *pr, uint64_t e)
+{
+    if (pr->nentries == pr->capentries) {
+        pr->capentries = pr->capentries ? 2 * pr->capentries : 256;
+        pr->entries = util_xrealloc(pr->entries, pr->capentries * sizeof *pr->entries);
+    }
+    pr->entries[pr->nentries++] = e;
+}
+
+/* Tell the other groups what this block hid of the shared schools beyond
+ * what their counts alone hide: the cells and the indicators of published
+ * cells suppressed to protect others. */
+static void shared_note(struct pass_run *pr)
+{
+    const struct pub_group *pg = pr->pg;
+    const struct pub_block *b = &pr->block;
+    size_t ncells = (size_t)b->cube->ncells, k = 0;
+    for (size_t scope = 1; pg->shared && scope <= pg->nschools; scope++) {
+        if (!pg->schools[scope - 1].shared)
+            continue;
+        pr->nentries = 0;
+        for (size_t f = 0; f < ncells; f++)
+            if (b->sup[scope * ncells + f] == PUBLISH_SUP_SECONDARY)
+                entry_add(pr, shared_entry(b->cube, (long)f, -1));
+        for (; k < b->nkept && b->kept_scope[k] < scope; k++)
+            ;
+        for (; k < b->nkept && b->kept_scope[k] == scope; k++)
+            for (size_t i = 0; i < b->nind; i++)
+                if (b->kept_vals[k * b->width + 1 + 3 * i] < 0 &&
+                    !b->sup[scope * ncells + (size_t)b->kept_fkey[k]])
+                    entry_add(pr, shared_entry(b->cube, b->kept_fkey[k], (int)i));
+        pub_shared_add(pg->shared, pg->schools[scope - 1].urn, pr->ps->by_subject, pr->year,
+                       pr->key, pr->entries, pr->nentries);
+    }
+}
+
 /* Suppress the finished block and write it, scope 0 first, in key order. */
 static int flush_block(struct pass_run *pr, struct collab_err *err)
 {
     struct pub_block *b = &pr->block;
     if (!pr->key || !b->touched)
         return 0;
+    shared_force(pr);
     pub_block_finish(b);
+    shared_note(pr);
     long ncells = b->cube->ncells;
     for (long f = 0; f < ncells; f++)
         if (b->n[f] > 0 && !b->sup[f] &&
@@ -353,6 +444,7 @@ out:
     sqlite3_finalize(pr.subj);
     pub_block_free(&pr.block);
     free(pr.key);
+    free(pr.entries);
     free(has);
     free(v1);
     free(v2);

@@ -98,6 +98,59 @@ for p in sys.argv[1:]:
     attack(p)
 EOF
 
+# Two stores that hold the same school, read together: a cell of the
+# school published in one and hidden in the other gives it away by plain
+# subtraction from nothing. Cells are compared by their choice of each
+# filter (fkeys differ where one store's cube has an unknown choice).
+cat >"$T/cross.py" <<'EOF'
+import sqlite3, sys
+from itertools import combinations
+
+def load(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    unknown = db.execute("SELECT value FROM meta WHERE key = 'unknown_dimensions'").fetchone()
+    unknown = set(unknown[0].split(",")) if unknown and unknown[0] else set()
+    dims = [(st, nv + 1 + (i in unknown)) for (i, st, nv) in db.execute(
+        "SELECT d.id, d.stride, (SELECT count(*) FROM dim_value v WHERE v.dimension = d.id)"
+        " FROM dimension d ORDER BY d.ord")]
+    schools = {r[0] for r in db.execute("SELECT urn FROM school")}
+    cells = {}
+    for table in ("agg_pupil", "agg_subject"):
+        cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % table)]
+        counts = [i for i, c in enumerate(cols) if c.endswith("_n")]
+        for row in db.execute("SELECT * FROM %s WHERE scope > 0" % table):
+            choices = tuple((row[3] // st) % radix for st, radix in dims)
+            cells[(table, row[0], row[1], row[2], choices)] = tuple(row[i] for i in counts)
+    return path.rsplit("/", 1)[-1], schools, cells
+
+stores = [load(p) for p in sys.argv[1:]]
+for (a, sa, ca), (b, sb, cb) in combinations(stores, 2):
+    shared = sa & sb
+    if not shared:
+        continue
+    ka = {k for k in ca if k[1] in shared}
+    kb = {k for k in cb if k[1] in shared}
+    one = sorted(ka ^ kb)
+    ind = sorted(k for k in ka & kb if ca[k] != cb[k])
+    print("%s %s %d %d %d %d" % (a, b, len(shared), len(ka | kb), len(one), len(ind)))
+    for k in (one + ind)[:3]:
+        print("# %s" % (k,))
+EOF
+
+cross_stores() {   # cross_stores NAME STORE...
+    name=$1; shift
+    python3 "$T/cross.py" "$@" >"$T/cross" || fail "$name: cross-store check ran"
+    pairs=0
+    while read -r a b shared cells one ind; do
+        case $a in "#") continue ;; esac
+        pairs=$((pairs + 1))
+        is "$one $ind" "0 0" \
+           "$name $a and $b: each of their $shared schools' $cells cells published in both or neither, its indicators alike"
+        [ "$one $ind" = "0 0" ] || diag "$(grep '^#' "$T/cross")"
+    done <"$T/cross"
+    ok "$([ "$pairs" -gt 0 ] && echo 0 || echo 1)" "$name: some stores share schools ($pairs pairs)"
+}
+
 check_stores() {   # check_stores NAME DIR
     for g in "$2"/group-*.db; do
         python3 "$T/attack.py" "$g" >"$T/result" || fail "$1: attack ran on $(basename "$g")"
@@ -120,6 +173,7 @@ check_stores() {   # check_stores NAME DIR
 
 "$COLLAB" demo --data "$T/demo" >/dev/null 2>&1 </dev/null || fail "setup: demo"
 check_stores sample "$T/demo/data"
+cross_stores sample "$T/demo/data"/group-*.db
 
 # A generated group of 20 schools, published with the sample's filters and
 # indicators for one group of all its schools.
@@ -138,11 +192,24 @@ urns=$(tail -n +2 "$T/gen/schools.csv" | cut -d, -f1 | tr '\n' ',' | sed 's/,$//
     for u in $(echo "$urns" | tr ',' ' '); do echo "  - { id: s$u, name: School $u, kind: school, urn: $u }"; done
     echo "groups:"
     echo "  - { id: generated, name: Generated group, owner: la, visibility: la_only, schools: [$urns], users: [a] }"
+    # a trust of seven of its schools: a reader of both stores compares them
+    echo "  - { id: trust, name: Generated trust, owner: la, visibility: la_only, schools: [$(echo "$urns" | cut -d, -f1-7)], users: [a] }"
     echo "users:"
     echo "  - { id: a, login: a-nobody, name: A, organisation: la, role: analyst, global: true, access: [school_level] }"
 } >"$T/gcfg/groups.yaml"
 "$COLLAB" publish --db "$T/gen.db" --config "$T/gcfg" --data "$T/gdata" --group generated >/dev/null 2>"$T/perr" ||
     fail "setup: publish the generated group" "$(cat "$T/perr")"
 check_stores "gen --scale group" "$T/gdata"
+"$COLLAB" publish --db "$T/gen.db" --config "$T/gcfg" --data "$T/gall" >/dev/null 2>"$T/perr" ||
+    fail "setup: publish every generated group" "$(cat "$T/perr")"
+cross_stores "gen --scale group" "$T/gall"/group-*.db
+# publish --group decides what to hide with every group that shares a
+# school, so one group published alone is the same as in a full publish
+agg() { sqlite3 "$1" "SELECT * FROM agg_pupil ORDER BY 1,2,3,4; SELECT * FROM agg_subject ORDER BY 1,2,3,4" | md5sum; }
+is "$(agg "$T/gdata/group-generated.db")" "$(agg "$T/gall/group-generated.db")" \
+   "publish --group generated hides what a publish of every group hides"
+ok "$([ ! -e "$T/gdata/group-trust.db" ] && echo 0 || echo 1)" \
+   "and writes no store of the group it only consulted"
+is "$(ls -a "$T/gdata" | grep -c tmp)" 0 "nor leaves a temporary file"
 
 done_testing

@@ -22,7 +22,7 @@ static void one_small_part(void)
     struct publish_cube c = cube1(3);
     long n[] = { 30, 3, 10, 17 };          /* all, a, b, c */
     unsigned char sup[4];
-    long added = publish_suppress(&c, 1, n, sup, MIN);
+    long added = publish_suppress(&c, 1, n, NULL, sup, MIN);
     is_int(sup[1], PUBLISH_SUP_PRIMARY, "a part of 3 is suppressed");
     is_int(sup[2], PUBLISH_SUP_SECONDARY, "the next smallest part (10) is suppressed too");
     is_int(sup[3], PUBLISH_SUP_NONE, "the largest part stays");
@@ -35,7 +35,7 @@ static void two_small_parts(void)
     struct publish_cube c = cube1(3);
     long n[] = { 20, 3, 4, 13 };
     unsigned char sup[4];
-    long added = publish_suppress(&c, 1, n, sup, MIN);
+    long added = publish_suppress(&c, 1, n, NULL, sup, MIN);
     ok(sup[1] == PUBLISH_SUP_PRIMARY && sup[2] == PUBLISH_SUP_PRIMARY,
        "two small parts are both suppressed");
     is_int(sup[3], PUBLISH_SUP_NONE, "the third part stays: two unknowns cannot be split");
@@ -47,7 +47,7 @@ static void empty_parts_ignored(void)
     struct publish_cube c = cube1(2);
     long n[] = { 9, 0, 9 };                /* every pupil in one part */
     unsigned char sup[3];
-    publish_suppress(&c, 1, n, sup, MIN);
+    publish_suppress(&c, 1, n, NULL, sup, MIN);
     ok(sup[0] == 0 && sup[1] == 0 && sup[2] == 0, "an empty part is neither suppressed nor counted");
 }
 
@@ -59,7 +59,7 @@ static void school_in_group_margin(void)
     publish_cube_init(&c, NULL, NULL, 0, &err);
     long n[] = { 100, 97, 3 };
     unsigned char sup[3];
-    publish_suppress(&c, 3, n, sup, MIN);
+    publish_suppress(&c, 3, n, NULL, sup, MIN);
     is_int(sup[2], PUBLISH_SUP_PRIMARY, "a school of 3 is suppressed");
     is_int(sup[1], PUBLISH_SUP_SECONDARY,
            "the other school is suppressed, or the group total would give it away");
@@ -67,7 +67,7 @@ static void school_in_group_margin(void)
 
     long n3[] = { 100, 60, 37, 3 };
     unsigned char sup3[4];
-    publish_suppress(&c, 4, n3, sup3, MIN);
+    publish_suppress(&c, 4, n3, NULL, sup3, MIN);
     ok(sup3[3] == PUBLISH_SUP_PRIMARY && sup3[2] == PUBLISH_SUP_SECONDARY &&
        sup3[1] == PUBLISH_SUP_NONE, "with three schools the smaller other one goes");
 }
@@ -85,7 +85,7 @@ static void chain_needs_more_rounds(void)
         3, 0, 0, 0,         /* school B */
     };
     unsigned char sup[12];
-    long added = publish_suppress(&c, 3, n, sup, MIN);
+    long added = publish_suppress(&c, 3, n, NULL, sup, MIN);
     is_int(sup[8], PUBLISH_SUP_PRIMARY, "B's total (3) is suppressed");
     is_int(sup[4], PUBLISH_SUP_SECONDARY, "A's total follows through the group margin");
     is_int(sup[5], PUBLISH_SUP_SECONDARY, "then A's smallest part (a, 10)");
@@ -131,7 +131,7 @@ static void unknown_remainder_forces_second(void)
     struct publish_cube c = cube1u(3);
     long n[] = { 23, 9, 13, 0, 1 };         /* all, low, middle, high, unknown */
     unsigned char sup[5];
-    long added = publish_suppress(&c, 1, n, sup, MIN);
+    long added = publish_suppress(&c, 1, n, NULL, sup, MIN);
     is_int(sup[4], PUBLISH_SUP_PRIMARY, "the one pupil with no prior band is suppressed");
     is_int(sup[1], PUBLISH_SUP_SECONDARY,
            "and the smallest band (low, 9): total minus the bands would give the one");
@@ -145,13 +145,13 @@ static void unknown_remainder_zero(void)
     struct publish_cube c = cube1u(3);
     long n[] = { 22, 9, 13, 0, 0 };         /* every pupil has a band */
     unsigned char sup[5];
-    long added = publish_suppress(&c, 1, n, sup, MIN);
+    long added = publish_suppress(&c, 1, n, NULL, sup, MIN);
     ok(sup[0] == 0 && sup[1] == 0 && sup[2] == 0 && sup[3] == 0 && sup[4] == 0,
        "no pupil without a band: nothing is suppressed");
     is_int(added, 0, "no secondary suppression");
 
     long big[] = { 30, 9, 13, 0, 8 };       /* eight with no band: a cohort */
-    publish_suppress(&c, 1, big, sup, MIN);
+    publish_suppress(&c, 1, big, NULL, sup, MIN);
     ok(sup[1] == 0 && sup[2] == 0 && sup[4] == 0,
        "eight pupils with no band are a cohort like any other: nothing hidden");
 }
@@ -166,7 +166,7 @@ static void unknown_in_group_margin(void)
         12, 5, 5, 2,        /* school B */
     };
     unsigned char sup[12];
-    publish_suppress(&c, 3, n, sup, MIN);
+    publish_suppress(&c, 3, n, NULL, sup, MIN);
     is_int(sup[11], PUBLISH_SUP_PRIMARY, "B's 2 pupils with no value are suppressed");
     is_int(sup[7], PUBLISH_SUP_SECONDARY, "and A's (8): the group's 10 would give B's");
     is_int(sup[3], PUBLISH_SUP_NONE, "the group's unknown cell stays");
@@ -181,8 +181,8 @@ static void indicator_chain(void)
     long n[] = { 40, 20, 20, 20, 10, 10, 20, 10, 10 };
     long cnt[] = { 35, 18, 17, 15, 5, 10, 20, 13, 7 };
     unsigned char sup[9], isup[9];
-    is_int(publish_suppress(&c, 3, n, sup, MIN), 0, "every cell is published");
-    long added = publish_suppress_indicator(&c, 3, n, sup, cnt, isup, MIN);
+    is_int(publish_suppress(&c, 3, n, NULL, sup, MIN), 0, "every cell is published");
+    long added = publish_suppress_indicator(&c, 3, n, sup, cnt, NULL, isup, MIN);
     is_int(isup[4], PUBLISH_SUP_PRIMARY, "A's yes: Progress 8 of 5 pupils is blanked");
     is_int(isup[5], PUBLISH_SUP_SECONDARY, "A's no too, or A's total would give it");
     is_int(isup[7], PUBLISH_SUP_SECONDARY, "B's yes too, or the group's yes would give it");
@@ -202,10 +202,10 @@ static void indicator_of_hidden_cells(void)
     long n[] = { 30, 3, 7, 20 };
     long cnt[] = { 25, 3, 0, 22 };
     unsigned char sup[4], isup[4];
-    publish_suppress(&c, 1, n, sup, MIN);
+    publish_suppress(&c, 1, n, NULL, sup, MIN);
     ok(sup[1] == PUBLISH_SUP_PRIMARY && sup[2] == PUBLISH_SUP_SECONDARY,
        "cells of 3 and 7 are hidden together");
-    publish_suppress_indicator(&c, 1, n, sup, cnt, isup, MIN);
+    publish_suppress_indicator(&c, 1, n, sup, cnt, NULL, isup, MIN);
     is_int(isup[1], PUBLISH_SUP_CELL, "the indicator of the hidden cell of 3 is hidden with it");
     is_int(isup[2], PUBLISH_SUP_NONE, "the cell of 7 has no pupil with the indicator");
     is_int(isup[3], PUBLISH_SUP_SECONDARY,
@@ -218,11 +218,40 @@ static void indicator_like_cells(void)
     struct publish_cube c = cube1(3);
     long n[] = { 30, 3, 10, 17 };
     unsigned char sup[4], isup[4];
-    publish_suppress(&c, 1, n, sup, MIN);
-    long added = publish_suppress_indicator(&c, 1, n, sup, n, isup, MIN);
+    publish_suppress(&c, 1, n, NULL, sup, MIN);
+    long added = publish_suppress_indicator(&c, 1, n, sup, n, NULL, isup, MIN);
     is_int(added, 0, "an indicator every pupil has needs nothing more");
     ok(isup[1] == PUBLISH_SUP_CELL && isup[2] == PUBLISH_SUP_CELL && isup[0] == 0 && isup[3] == 0,
        "it is hidden where its cell is");
+}
+
+/* A school's cell hidden in another store that holds the school is forced
+ * hidden here: its margin then needs a second hidden cell, as for a small
+ * one, and a forced cell already small stays primary. */
+static void forced_cells(void)
+{
+    struct publish_cube c = cube1(3);
+    long n[] = { 40, 3, 17, 20 };
+    unsigned char force[4] = { 0, 1, 0, 1 }, sup[4];
+    long added = publish_suppress(&c, 1, n, force, sup, MIN);
+    is_int(sup[1], PUBLISH_SUP_PRIMARY, "a forced cell of 3 stays primary");
+    is_int(sup[3], PUBLISH_SUP_SECONDARY, "the forced cell of 20 is hidden");
+    is_int(sup[2], PUBLISH_SUP_NONE, "two hidden parts protect each other: 17 stays");
+    is_int(sup[0], PUBLISH_SUP_NONE, "and the total stays");
+    is_int(added, 1, "the forced cell counts as one secondary suppression");
+
+    long big[] = { 40, 10, 10, 20 };
+    unsigned char one[4] = { 0, 0, 1, 0 }, isup[4];
+    publish_suppress(&c, 1, big, one, sup, MIN);
+    ok(sup[2] == PUBLISH_SUP_SECONDARY && sup[1] == PUBLISH_SUP_SECONDARY && sup[3] == 0,
+       "a forced cell alone in its margin takes the smallest other part with it");
+    unsigned char none[4] = { 0 };
+    publish_suppress(&c, 1, big, none, sup, MIN);
+    long cnt[] = { 40, 10, 10, 20 };
+    long iadded = publish_suppress_indicator(&c, 1, big, sup, cnt, one, isup, MIN);
+    ok(isup[2] == PUBLISH_SUP_SECONDARY && isup[1] == PUBLISH_SUP_SECONDARY &&
+       isup[3] == 0 && isup[0] == 0, "a forced indicator takes the smallest other part's");
+    is_int(iadded, 2, "two indicator suppressions");
 }
 
 /* Invariant on a larger random block: no margin is left with exactly one
@@ -300,8 +329,8 @@ static void random_blocks(void)
                             cnt[(size_t)f] += u;
                         }
                 }
-        publish_suppress(&c, nscopes, n, sup, MIN);
-        publish_suppress_indicator(&c, nscopes, n, sup, cnt, isup, MIN);
+        publish_suppress(&c, nscopes, n, NULL, sup, MIN);
+        publish_suppress_indicator(&c, nscopes, n, sup, cnt, NULL, isup, MIN);
         bad += block_bad(&c, nscopes, n, sup, NULL);
         ibad += block_bad(&c, nscopes, cnt, isup, sup);
         for (size_t i = 0; i < total; i++) {
@@ -328,6 +357,7 @@ int main(void)
     empty_parts_ignored();
     school_in_group_margin();
     chain_needs_more_rounds();
+    forced_cells();
     unknown_choice();
     unknown_remainder_forces_second();
     unknown_remainder_zero();
