@@ -19,8 +19,9 @@
  *     them); a dimension a store publishes without the unknown choice has
  *     no pupil of unknown value in its schools.
  * A hidden cell whose bounds [L, H] come to L = H is pinned; one that could
- * be a small count (L < min_cohort, H >= 1) and is bounded to fewer than W
- * values (H - L < W) is narrowed. Pinned zeros are counted apart: they
+ * be a small count (L < min_cohort, H >= 1) and whose bounds are less than
+ * W apart (H - L < W: with W = 3, [0, 2] is narrowed, [0, 3] is not) is
+ * narrowed. Pinned zeros are counted apart: they
  * disclose no pupil. With the source store and the config it was published
  * with, only hidden cells truly holding 1 to min_cohort - 1 pupils are
  * judged, which is the test itself and much faster. Prints a line per
@@ -88,6 +89,7 @@ struct problem {
 
 struct totals {
     long cells, hidden, sensitive, pinned_small, pinned_zero, pinned_large, narrowed;
+    long chained;   /* of the small pinned or narrowed, by single equations */
 };
 
 static int verbose;
@@ -607,6 +609,7 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
             continue;
         b.sensitive++;
         int j = p->var[i];
+        b.chained += lb[j] < min && ub[j] >= 1 && ub[j] - lb[j] < width;
         if (p->nrows && lb[j] < ub[j] && !unsettled(seen_lo, seen_hi, j))
             continue;
         double lo = lb[j], hi = ub[j];
@@ -638,11 +641,11 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
     free(ub);
     if (p->truth)
         printf("%s: %ld cells, %ld hidden, %ld of 1-%d pupils; of those pinned: %ld, "
-               "bounded to under %d values: %ld\n", label, b.cells, b.hidden, b.sensitive,
-               min - 1, b.pinned_small, width, b.narrowed);
+               "bounded less than %d apart: %ld; by single equations: %ld\n", label, b.cells,
+               b.hidden, b.sensitive, min - 1, b.pinned_small, width, b.narrowed, b.chained);
     else
         printf("%s: %ld cells, %ld hidden; pinned: %ld small (1-%d), %ld zero, %ld larger; "
-               "small bounded to under %d values: %ld\n", label, b.cells, b.hidden,
+               "small bounded less than %d apart: %ld\n", label, b.cells, b.hidden,
                b.pinned_small, min - 1, b.pinned_zero, b.pinned_large, width, b.narrowed);
     fflush(stdout);
     t->cells += b.cells;
@@ -652,6 +655,7 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
     t->pinned_zero += b.pinned_zero;
     t->pinned_large += b.pinned_large;
     t->narrowed += b.narrowed;
+    t->chained += b.chained;
 }
 
 static void free_problem(struct problem *p)
@@ -743,11 +747,11 @@ static void audit_stores(struct store *s, int n, const char *name)
     }
     if (source)
         printf("%s: total %ld cells, %ld hidden, %ld small; of those pinned: %ld, bounded "
-               "to under %d values: %ld\n", name, t.cells, t.hidden, t.sensitive,
-               t.pinned_small, width, t.narrowed);
+               "less than %d apart: %ld; by single equations: %ld\n", name, t.cells, t.hidden,
+               t.sensitive, t.pinned_small, width, t.narrowed, t.chained);
     else
         printf("%s: total %ld cells, %ld hidden; pinned: %ld small, %ld zero, %ld larger; "
-               "small bounded to under %d values: %ld\n", name, t.cells, t.hidden,
+               "small bounded less than %d apart: %ld\n", name, t.cells, t.hidden,
                t.pinned_small, t.pinned_zero, t.pinned_large, width, t.narrowed);
 }
 

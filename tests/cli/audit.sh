@@ -51,7 +51,7 @@ like "$out" "school 1 fsm6=yes in \[3, 3\]" "--verbose names a pinned cell and i
 # (school 1's FSM6 count could be 0 to 7) ...
 store "$T/two.db" "0,0,20 0,1,7 0,2,13 1,0,12 2,0,8" "1,12, 2,8,"
 run "$AUDIT" "$T/two.db"
-like "$out" "^two.db 2019 KS4: 9 cells, 4 hidden; pinned: 0 small \(1-5\), 0 zero, 0 larger; small bounded to under 3 values: 0" \
+like "$out" "^two.db 2019 KS4: 9 cells, 4 hidden; pinned: 0 small \(1-5\), 0 zero, 0 larger; small bounded less than 3 apart: 0" \
      "totals alone pin nothing"
 # ... until an intake percentage says school 1 has 3 FSM6 pupils of 12.
 store "$T/three.db" "0,0,20 0,1,7 0,2,13 1,0,12 2,0,8" "1,12,25.0 2,8,"
@@ -77,7 +77,7 @@ generated "$T/g" --schools 3 --pupils 8 --primaries 0 --years 1
     fail "setup: publish"
 run "$AUDIT" --source "$T/g/src.db" --config "$T/g/cfg" "$T/p/group-all.db"
 is "$rc" 0 "the audit with the source runs"
-like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of 1-5 pupils; of those pinned: [0-9]+, bounded to under 3 values: [0-9]+$" \
+like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of 1-5 pupils; of those pinned: [0-9]+, bounded less than 3 apart: [0-9]+; by single equations: [0-9]+$" \
      "it counts the hidden cells of 1-5 pupils and judges those"
 # A source that is not the one published from is refused, not trusted.
 "$COLLAB" gen --out "$T/gen2" --schools 3 --pupils 8 --primaries 0 --years 1 --seed 7 --quiet ||
