@@ -114,7 +114,9 @@ enum publish_sup {
  * fixed); and for each fkey, the group's cell and its schools' cells. In a
  * margin whose total and parts (those with n > 0) include exactly one
  * suppressed cell, the smallest published part (ties: lowest scope, then
- * fkey) is suppressed too, or the total when no part is left; this repeats
+ * fkey) is suppressed too, one that holds every pupil of a coarser cell of
+ * its scope only when no other part is left, or the total when no part is
+ * left; this repeats
  * until nothing changes. Cells with n = 0 are never suppressed and never
  * chosen. A cell where force (same layout; NULL: none) is non-zero is
  * hidden from the start, as SECONDARY unless it is PRIMARY: publish hides

@@ -3,6 +3,7 @@
  * value: every combination of "all" and its own value. */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -60,6 +61,26 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
     b->ind_force = util_xcalloc(nscopes * ncells, 1);
 }
 
+void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, size_t n)
+{
+    size_t ncells = (size_t)b->cube->ncells;
+    b->subs = subs;
+    b->nsubs = n;
+    b->sub_n = util_xcalloc(n * ncells + 1, sizeof *b->sub_n);
+    b->sub_sup = util_xcalloc(n * ncells + 1, 1);
+    b->sub_new = util_xcalloc(n * ncells + 1, 1);
+    b->in_family = util_xcalloc(b->nscopes, 1);
+    b->in_sub = util_xcalloc(b->nscopes, 1);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < subs[k].nscopes; i++)
+            b->in_sub[subs[k].scopes[i]] = 1;
+}
+
+void pub_block_sub_hidden(struct pub_block *b, size_t k, long fkey)
+{
+    b->sub_sup[k * (size_t)b->cube->ncells + (size_t)fkey] = 1;
+}
+
 void pub_block_reset(struct pub_block *b)
 {
     size_t ncells = (size_t)b->cube->ncells;
@@ -69,6 +90,10 @@ void pub_block_reset(struct pub_block *b)
     memset(b->sup, 0, b->nscopes * ncells);
     memset(b->force, 0, b->nscopes * ncells);
     b->nforce_ind = 0;
+    if (b->nsubs) {
+        memset(b->sub_sup, 0, b->nsubs * ncells);
+        memset(b->sub_new, 0, b->nsubs * ncells);
+    }
     b->cur_scope = 0;
     b->nkept = 0;
     b->touched = 0;
@@ -220,13 +245,149 @@ static void suppress_indicator(struct pub_block *b, size_t i)
             b->kept_vals[k * w + off] = -1;
 }
 
+/* The subgroups' counts; a small one is hidden in its store as here. */
+static void subgroup_counts(struct pub_block *b)
+{
+    size_t ncells = (size_t)b->cube->ncells;
+    for (size_t k = 0; k < b->nsubs; k++)
+        for (size_t f = 0; f < ncells; f++) {
+            long n = 0;
+            for (size_t i = 0; i < b->subs[k].nscopes; i++)
+                n += b->n[b->subs[k].scopes[i] * ncells + f];
+            b->sub_n[k * ncells + f] = n;
+            if (n > 0 && n < b->min_cohort)
+                b->sub_sup[k * ncells + f] = 1;
+        }
+}
+
+/* Which member of a relation to hide first: a school of another subgroup,
+ * then a school in none (the next relation with every subgroup would
+ * otherwise be left with one hidden school and no school to add), then a
+ * group's own cell; a school's cell that holds every pupil of a coarser
+ * one after the others of its kind; the smallest within each. */
+static int relation_tier(const struct pub_block *b, size_t m, size_t f)
+{
+    if (m == 0 || m >= b->nscopes)
+        return 4;
+    size_t idx = m * (size_t)b->cube->ncells + f;
+    return (b->in_sub[m] ? 0 : 2) + pub_whole_of_total(b->cube, b->n, idx);
+}
+
+/* One relation: the group's cell f, the cells of the subgroups whose bit
+ * is set in family, and the cells of the schools in none of them. A
+ * relation with exactly one hidden member gives it away, as a margin
+ * does: another member is hidden too (relation_tier). */
+static long relation(struct pub_block *b, unsigned family, size_t f)
+{
+    size_t ncells = (size_t)b->cube->ncells, best = SIZE_MAX;
+    long best_n = 0;
+    int hidden = 0, best_tier = 5;
+    /* members as indices: scopes below nscopes, subgroup k at nscopes + k */
+    for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
+        long n;
+        int hid;
+        if (m < b->nscopes) {
+            if (m > 0 && b->in_family[m])
+                continue;
+            n = b->n[m * ncells + f];
+            hid = b->sup[m * ncells + f] != 0;
+        } else {
+            size_t k = m - b->nscopes;
+            if (!(family & (1u << k)))
+                continue;
+            n = b->sub_n[k * ncells + f];
+            hid = b->sub_sup[k * ncells + f];
+        }
+        if (n <= 0)
+            continue;
+        int tier = relation_tier(b, m, f);
+        if (hid)
+            hidden++;
+        else if (tier < best_tier || (tier == best_tier && n < best_n)) {
+            best = m;
+            best_n = n;
+            best_tier = tier;
+        }
+    }
+    if (hidden != 1 || best == SIZE_MAX)
+        return 0;
+    if (best < b->nscopes) {
+        b->sup[best * ncells + f] = PUBLISH_SUP_SECONDARY;
+    } else {
+        size_t i = (best - b->nscopes) * ncells + f;
+        b->sub_sup[i] = b->sub_new[i] = 1;
+    }
+    return 1;
+}
+
+static void mark_family(struct pub_block *b, unsigned family)
+{
+    memset(b->in_family, 0, b->nscopes);
+    for (size_t k = 0; k < b->nsubs; k++)
+        if (family & (1u << k))
+            for (size_t i = 0; i < b->subs[k].nscopes; i++)
+                b->in_family[b->subs[k].scopes[i]] = 1;
+}
+
+/* The families of subgroups a reader subtracts together: each subgroup
+ * alone, and the largest subgroups that share no school, taken greedily. */
+static size_t families(const struct pub_block *b, unsigned *fam)
+{
+    size_t n = 0;
+    unsigned disjoint = 0;
+    for (size_t k = 0; k < b->nsubs && k < 16; k++) {
+        fam[n++] = 1u << k;
+        int clash = 0;
+        for (size_t j = 0; j < k && !clash; j++)
+            if (disjoint & (1u << j))
+                for (size_t a = 0; a < b->subs[k].nscopes && !clash; a++)
+                    for (size_t c = 0; c < b->subs[j].nscopes && !clash; c++)
+                        clash = b->subs[k].scopes[a] == b->subs[j].scopes[c];
+        if (!clash)
+            disjoint |= 1u << k;
+    }
+    if (disjoint & (disjoint - 1))
+        fam[n++] = disjoint;
+    return n;
+}
+
+static long links_pass(struct pub_block *b)
+{
+    unsigned fam[17];
+    size_t nfam = families(b, fam);
+    long added = 0;
+    for (size_t i = 0; i < nfam; i++) {
+        mark_family(b, fam[i]);
+        for (size_t f = 0; f < (size_t)b->cube->ncells; f++)
+            added += relation(b, fam[i], f);
+    }
+    return added;
+}
+
+/* Margins, then the subgroup relations, each again around what the other
+ * hid, until neither hides more (ind_force is free scratch until the
+ * indicators' turn). */
+static void suppress_cells(struct pub_block *b)
+{
+    size_t total = b->nscopes * (size_t)b->cube->ncells;
+    publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
+    if (!b->nsubs)
+        return;
+    subgroup_counts(b);
+    while (links_pass(b) > 0) {
+        memcpy(b->ind_force, b->sup, total);
+        publish_suppress(b->cube, b->nscopes, b->n, b->ind_force, b->sup, b->min_cohort);
+    }
+    memset(b->ind_force, 0, total);
+}
+
 void pub_block_finish(struct pub_block *b)
 {
     size_t ncells = (size_t)b->cube->ncells;
     close_school(b);
     for (size_t f = 0; f < ncells; f++)
         b->n[f] = (long)b->group[f * b->width];
-    publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
+    suppress_cells(b);
     for (size_t i = 0; i < b->nind; i++)
         suppress_indicator(b, i);
 }
@@ -246,5 +407,10 @@ void pub_block_free(struct pub_block *b)
     free(b->force);
     free(b->ind_force);
     free(b->force_ind);
+    free(b->sub_n);
+    free(b->sub_sup);
+    free(b->sub_new);
+    free(b->in_family);
+    free(b->in_sub);
     memset(b, 0, sizeof *b);
 }

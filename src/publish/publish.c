@@ -408,6 +408,9 @@ static void pub_group_free(struct pub_group *pg)
     free(pg->schools);
     free(pg->withdrawn);
     free(pg->missing);
+    for (size_t i = 0; i < pg->nsubs; i++)
+        free(pg->subs[i].scopes);
+    free(pg->subs);
 }
 
 /* A group store being built. A scratch build is one `publish --group`
@@ -493,8 +496,6 @@ static int build_group(struct run *r, struct group_build *gb, struct collab_err 
     }
     if (set_access(r, gb->tmp, group_unix_group(r, &gb->pg), 0640, err) != 0)
         return -1;
-    if (!gb->built)
-        gb->file = add_file(r, PUBLISH_GROUP, gb->final) - r->res->files;
     gb->built = 1;
     r->res->files[gb->file].schools = (long)gb->pg.nschools;
     r->res->files[gb->file].cells = gb->pg.cells;
@@ -505,9 +506,15 @@ static int build_group(struct run *r, struct group_build *gb, struct collab_err 
  * built. */
 static int group_stale(const struct group_build *gb)
 {
-    for (size_t i = 0; i < gb->pg.nschools; i++)
-        if (gb->pg.schools[i].shared &&
-            pub_shared_changed_since(gb->pg.shared, gb->pg.schools[i].urn, gb->stamp))
+    const struct pub_group *pg = &gb->pg;
+    if (pub_shared_changed_since(pg->shared, pg->key, gb->stamp))
+        return 1;
+    for (size_t i = 0; i < pg->nsubs; i++)
+        if (pub_shared_changed_since(pg->shared, pg->subs[i].key, gb->stamp))
+            return 1;
+    for (size_t i = 0; i < pg->nschools; i++)
+        if (pg->schools[i].shared &&
+            pub_shared_changed_since(pg->shared, pg->schools[i].urn, gb->stamp))
             return 1;
     return 0;
 }
@@ -538,23 +545,63 @@ static struct pub_shared *shared_schools(struct group_build *gbs, size_t n)
     size_t total = 0, nshared = 0;
     for (size_t i = 0; i < n; i++)
         total += gbs[i].pg.nschools;
-    long *all = util_xcalloc(total + 1, sizeof *all), *shared = util_xcalloc(total + 1, sizeof *shared);
+    long *all = util_xcalloc(total + 1, sizeof *all);
+    long *shared = util_xcalloc(total + n + 1, sizeof *shared);
     for (size_t i = 0, k = 0; i < n; i++)
         for (size_t j = 0; j < gbs[i].pg.nschools; j++)
             all[k++] = gbs[i].pg.schools[j].urn;
     qsort(all, total, sizeof *all, by_long);
+    /* the groups' own keys, -n .. -1, first: ascending */
+    for (size_t i = n; i > 0; i--)
+        shared[nshared++] = -(long)i;
     for (size_t k = 1; k < total; k++)
-        if (all[k] == all[k - 1] && (nshared == 0 || shared[nshared - 1] != all[k]))
+        if (all[k] == all[k - 1] && (nshared == n || shared[nshared - 1] != all[k]))
             shared[nshared++] = all[k];
     struct pub_shared *s = pub_shared_new(shared, nshared);
     for (size_t i = 0; i < n; i++) {
         gbs[i].pg.shared = s;
+        gbs[i].pg.key = -(long)(i + 1);
         for (size_t j = 0; j < gbs[i].pg.nschools; j++)
             gbs[i].pg.schools[j].shared = pub_shared_has(s, gbs[i].pg.schools[j].urn);
     }
     free(all);
     free(shared);
     return s;
+}
+
+static int holds(const struct pub_group *pg, long urn)
+{
+    size_t lo = 0, hi = pg->nschools;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pg->schools[mid].urn < urn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < pg->nschools && pg->schools[lo].urn == urn;
+}
+
+/* Every other build whose schools are all among pg's is its subgroup. */
+static void subgroups_of(struct group_build *gbs, size_t n, size_t me)
+{
+    struct pub_group *pg = &gbs[me].pg;
+    for (size_t i = 0; i < n; i++) {
+        const struct pub_group *h = &gbs[i].pg;
+        size_t j = 0;
+        while (i != me && h->nschools > 0 && j < h->nschools && holds(pg, h->schools[j].urn))
+            j++;
+        if (i == me || h->nschools == 0 || j < h->nschools)
+            continue;
+        pg->subs = util_xrealloc(pg->subs, (pg->nsubs + 1) * sizeof *pg->subs);
+        struct pub_subgroup *sg = &pg->subs[pg->nsubs++];
+        sg->key = h->key;
+        sg->nscopes = h->nschools;
+        sg->scopes = util_xcalloc(h->nschools, sizeof *sg->scopes);
+        for (size_t k = 0, at = 0; k < pg->nschools; k++)
+            if (holds(h, pg->schools[k].urn))
+                sg->scopes[at++] = k + 1;
+    }
 }
 
 /* The groups to build: all of them, or the one asked for and every group
@@ -597,16 +644,31 @@ static int build_groups(struct run *r, const struct cfg_group *only, struct coll
     size_t n = groups_to_build(r, only, gbs);
     struct pub_shared *shared = shared_schools(gbs, n);
     int rc = 0;
+    size_t *order = util_xcalloc(n + 1, sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        subgroups_of(gbs, n, i);
+        if (!gbs[i].scratch)
+            gbs[i].file = add_file(r, PUBLISH_GROUP, gbs[i].final) - r->res->files;
+    }
+    /* smaller groups first: a group's relations then know what its
+     * subgroups hide instead of taking their cells as published */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && gbs[order[j - 1]].pg.nschools > gbs[i].pg.nschools; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = build_group(r, &gbs[i], err);
+        rc = build_group(r, &gbs[order[i]], err);
     for (int again = 1; rc == 0 && again;) {
         again = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
-            if (group_stale(&gbs[i])) {
-                rc = build_group(r, &gbs[i], err);
+            if (group_stale(&gbs[order[i]])) {
+                rc = build_group(r, &gbs[order[i]], err);
                 again = 1;
             }
     }
+    free(order);
     for (size_t i = 0; i < n; i++)
         group_build_free(&gbs[i]);
     free(gbs);

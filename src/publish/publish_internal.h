@@ -11,6 +11,20 @@
 #include "collab/config.h"
 #include "collab/publish.h"
 
+/* Whether cell idx (scope * ncells + fkey) holds every pupil of a coarser
+ * cell of its scope: hiding it would leave that margin with it as the only
+ * part, and the coarser cell (up to the school's total) would follow. */
+int pub_whole_of_total(const struct publish_cube *c, const long *n, size_t idx);
+
+/* Another group of the same publish whose schools are all this group's: a
+ * reader of both stores knows this group's cells less the subgroup's, the
+ * cells of the other schools. */
+struct pub_subgroup {
+    long key;                   /* its key in pub_shared */
+    size_t *scopes;             /* its schools' scopes in this group */
+    size_t nscopes;
+};
+
 /* Accumulators of one block (a year and key stage, or a year and subject)
  * for every scope. A cell is `width` doubles: the count n, then (n, s1, s2)
  * per indicator. The current school is accumulated densely; when it ends its
@@ -38,6 +52,14 @@ struct pub_block {
     long *kept_fkey;
     double *kept_vals;          /* nkept * width */
     size_t nkept, capkept;
+    /* the group's subgroups (pub_subgroup): their cells, and which are
+     * hidden in their stores (sub_new: hidden there by this block) */
+    size_t nsubs;
+    const struct pub_subgroup *subs;
+    long *sub_n;                /* nsubs * ncells */
+    unsigned char *sub_sup, *sub_new;
+    unsigned char *in_family;   /* nscopes: scratch of the links pass */
+    unsigned char *in_sub;      /* nscopes: the school is in a subgroup */
     /* hidden in another store that holds the school (pub_block_force) */
     unsigned char *force;       /* nscopes * ncells: cells */
     unsigned char *ind_force;   /* nscopes * ncells: one indicator's, in turn */
@@ -47,6 +69,11 @@ struct pub_block {
 
 void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
                     size_t nscopes, size_t nind, long min_cohort);
+/* The group's subgroups (they outlive the block), before the first row. */
+void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, size_t n);
+/* A cell of subgroup k hidden in its own store: hidden in this block's
+ * relations too. Until the next reset. */
+void pub_block_sub_hidden(struct pub_block *b, size_t k, long fkey);
 /* Start a new block: every accumulator back to zero. */
 void pub_block_reset(struct pub_block *b);
 /* Add one pupil or entry of school `scope` (>= 1; rows of a school must be
@@ -82,7 +109,8 @@ struct pub_school {
  * place in its table, or 0 for the cell itself. */
 struct pub_shared;
 
-/* urns: the shared schools, ascending. */
+/* urns: the shared schools, and the keys of the groups (negative: a
+ * group's own cells, which its supergroups' relations hide), ascending. */
 struct pub_shared *pub_shared_new(const long *urns, size_t n);
 void pub_shared_free(struct pub_shared *s);
 int pub_shared_has(const struct pub_shared *s, long urn);
@@ -111,6 +139,9 @@ struct pub_group {
     size_t nmissing;
     long cells;                 /* out: aggregate rows written */
     struct pub_shared *shared;      /* hidden cells of shared schools; may be NULL */
+    long key;                       /* the group's own key in shared (< 0) */
+    struct pub_subgroup *subs;      /* see pub_subgroup */
+    size_t nsubs;
     const struct collab_job *job;   /* progress while rows are read; may be NULL */
     const char *what;               /* "publishing GROUP", for progress */
 };

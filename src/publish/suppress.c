@@ -12,6 +12,7 @@
 
 #include "collab/publish.h"
 #include "collab/util.h"
+#include "publish_internal.h"
 
 struct sup_state {
     const struct publish_cube *c;
@@ -33,26 +34,47 @@ static void mark(struct sup_state *st, size_t idx)
     st->added++;
 }
 
+/* A part that holds every pupil of a total is chosen only when no other
+ * will do (publish_internal.h). */
+int pub_whole_of_total(const struct publish_cube *c, const long *n, size_t idx)
+{
+    long f = (long)(idx % (size_t)c->ncells);
+    for (int d = 0; d < c->ndims; d++) {
+        int ch = publish_cube_choice(c, f, d);
+        if (ch != 0 && n[idx - (size_t)ch * (size_t)c->stride[d]] == n[idx])
+            return 1;
+    }
+    return 0;
+}
+
 /* One margin: the total at `total`, parts at first + i * step, i < count. */
 static void margin(struct sup_state *st, size_t total, size_t first, size_t step,
                    size_t count)
 {
     const long *n = st->n;
     const unsigned char *sup = st->sup;
-    int hidden = n[total] > 0 && sup[total];
+    int hidden = n[total] > 0 && sup[total], best_whole = 1;
     size_t best = SIZE_MAX;
 
     for (size_t i = 0; i < count; i++) {
         size_t idx = first + i * step;
         if (n[idx] <= 0)
             continue;
-        if (sup[idx])
+        if (sup[idx]) {
             hidden++;
-        else if (best == SIZE_MAX || n[idx] < n[best])
+            continue;
+        }
+        if (best != SIZE_MAX && !best_whole && n[idx] >= n[best])
+            continue;
+        int whole = pub_whole_of_total(st->c, n, idx);
+        if (best == SIZE_MAX || whole < best_whole ||
+            (whole == best_whole && n[idx] < n[best])) {
             best = idx;
-        if (hidden > 1)
-            return;
+            best_whole = whole;
+        }
     }
+    if (hidden > 1)
+        return;
     if (hidden != 1)
         return;
     if (best != SIZE_MAX)

@@ -261,23 +261,39 @@ static long shared_fkey(const struct publish_cube *c, uint64_t e, int *ind)
     return fkey;
 }
 
-/* Hide in this block what another group hides of the schools it shares. */
+/* The cells (and indicators) other builds hid under key: forced hidden in
+ * scope, or, for a subgroup's key (sub >= 0), known hidden in its store. */
+static void take_entries(struct pass_run *pr, long key, size_t scope, long sub)
+{
+    size_t n;
+    const uint64_t *e = pub_shared_get(pr->pg->shared, key, pr->ps->by_subject, pr->year,
+                                       pr->key, &n);
+    for (size_t k = 0; k < n; k++) {
+        int ind;
+        long fkey = shared_fkey(pr->block.cube, e[k], &ind);
+        if (fkey < 0 || ind >= (int)pr->ps->nind)
+            continue;
+        if (sub < 0)
+            pub_block_force(&pr->block, scope, fkey, ind);
+        else if (ind < 0)
+            pub_block_sub_hidden(&pr->block, (size_t)sub, fkey);
+    }
+}
+
+/* Hide in this block what another group hides of the schools it shares,
+ * and of this group's own cells what a supergroup's relations hid; and
+ * know what the subgroups hide in theirs. */
 static void shared_force(struct pass_run *pr)
 {
     const struct pub_group *pg = pr->pg;
-    for (size_t s = 0; pg->shared && s < pg->nschools; s++) {
-        size_t n;
-        if (!pg->schools[s].shared)
-            continue;
-        const uint64_t *e = pub_shared_get(pg->shared, pg->schools[s].urn,
-                                           pr->ps->by_subject, pr->year, pr->key, &n);
-        for (size_t k = 0; k < n; k++) {
-            int ind;
-            long fkey = shared_fkey(pr->block.cube, e[k], &ind);
-            if (fkey >= 0 && ind < (int)pr->ps->nind)
-                pub_block_force(&pr->block, s + 1, fkey, ind);
-        }
-    }
+    if (!pg->shared)
+        return;
+    take_entries(pr, pg->key, 0, -1);
+    for (size_t g = 0; g < pg->nsubs; g++)
+        take_entries(pr, pg->subs[g].key, 0, (long)g);
+    for (size_t s = 0; s < pg->nschools; s++)
+        if (pg->schools[s].shared)
+            take_entries(pr, pg->schools[s].urn, s + 1, -1);
 }
 
 static void entry_add(struct pass_run *pr, uint64_t e)
@@ -289,6 +305,32 @@ static void entry_add(struct pass_run *pr, uint64_t e)
     pr->entries[pr->nentries++] = e;
 }
 
+/* Tell the other groups what this block hid of the group's own cells and
+ * the subgroups' (for the relations between them) beyond what their counts
+ * alone hide. */
+static void shared_note_groups(struct pass_run *pr)
+{
+    const struct pub_group *pg = pr->pg;
+    const struct pub_block *b = &pr->block;
+    size_t ncells = (size_t)b->cube->ncells;
+    if (!pg->shared)
+        return;
+    pr->nentries = 0;
+    for (size_t f = 0; f < ncells; f++)
+        if (b->sup[f] == PUBLISH_SUP_SECONDARY)
+            entry_add(pr, shared_entry(b->cube, (long)f, -1));
+    pub_shared_add(pg->shared, pg->key, pr->ps->by_subject, pr->year, pr->key, pr->entries,
+                   pr->nentries);
+    for (size_t g = 0; g < pg->nsubs; g++) {
+        pr->nentries = 0;
+        for (size_t f = 0; f < ncells; f++)
+            if (b->sub_new[g * ncells + f])
+                entry_add(pr, shared_entry(b->cube, (long)f, -1));
+        pub_shared_add(pg->shared, pg->subs[g].key, pr->ps->by_subject, pr->year, pr->key,
+                       pr->entries, pr->nentries);
+    }
+}
+
 /* Tell the other groups what this block hid of the shared schools beyond
  * what their counts alone hide: the cells and the indicators of published
  * cells suppressed to protect others. */
@@ -297,6 +339,7 @@ static void shared_note(struct pass_run *pr)
     const struct pub_group *pg = pr->pg;
     const struct pub_block *b = &pr->block;
     size_t ncells = (size_t)b->cube->ncells, k = 0;
+    shared_note_groups(pr);
     for (size_t scope = 1; pg->shared && scope <= pg->nschools; scope++) {
         if (!pg->schools[scope - 1].shared)
             continue;
@@ -404,6 +447,7 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
     double *v2 = util_xcalloc(nind, sizeof(double));
 
     pub_block_init(&pr.block, cube, pg->nschools + 1, ps->nind, pg->group->policy.min_cohort);
+    pub_block_subgroups(&pr.block, pg->subs, pg->nsubs);
     sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
     for (size_t i = 0; i < ps->nind; i++)
         sb_add(&sql, ",?,?,?");

@@ -114,8 +114,11 @@ is "$rc" 0 "similar 900006 in the group works"
 is "$(csv_cell "$out" 900006 eal_pct)" x "and shows its EAL % as x"
 run R --format csv similar 900006 --national
 is "$rc" 0 "similar 900006 across England works"
-is "$(csv_cell "$out" 900006 eal_pct),$(csv_cell "$out" 900006 sen_pct)" \
-   "x,x" "and shows its hidden figures as x"
+want=$(sqlite "$G" "SELECT iif(eal_pct IS NULL, 'x', printf('%.1f', eal_pct)) || ',' ||
+                           iif(sen_pct IS NULL, 'x', printf('%.1f', sen_pct))
+                    FROM school_context WHERE urn = 900006 AND year = 2019")
+is "$(csv_cell "$out" 900006 eal_pct),$(csv_cell "$out" 900006 sen_pct)" "$want" \
+   "and shows its figures as the store has them, x where hidden ($want)"
 run R similar 900006 --national
 like "$out" "Its figures hidden to protect a small group \(x\) count for nothing" \
      "the note says hidden figures count for nothing"

@@ -254,6 +254,25 @@ static void forced_cells(void)
     is_int(iadded, 2, "two indicator suppressions");
 }
 
+/* A part that holds every pupil of a coarser cell (a school whose pupils
+ * all have one value) would take that cell with it, up to the school's
+ * total: a larger part that does not is hidden instead. */
+static void whole_parts_last(void)
+{
+    struct publish_cube c = cube1(2);
+    long n[] = {
+        27, 17, 10,         /* group: all, a, b */
+        20, 10, 10,         /* school A */
+        7, 7, 0,            /* school B: every pupil is an a */
+    };
+    unsigned char force[9] = { 0, 1 }, sup[9];
+    publish_suppress(&c, 3, n, force, sup, MIN);
+    is_int(sup[4], PUBLISH_SUP_SECONDARY, "the group's a hidden: A's a (10) goes with it");
+    is_int(sup[7], PUBLISH_SUP_NONE, "not B's (7), which is all of B");
+    is_int(sup[6], PUBLISH_SUP_NONE, "so B's total stays");
+    is_int(sup[3], PUBLISH_SUP_NONE, "and A's");
+}
+
 /* Invariant on a larger random block: no margin is left with exactly one
  * hidden member (n > 0), for the cells and for an indicator. hidden2 (may be
  * NULL) hides a member too: the cell's suppression for an indicator's. */
@@ -358,6 +377,7 @@ int main(void)
     school_in_group_margin();
     chain_needs_more_rounds();
     forced_cells();
+    whole_parts_last();
     unknown_choice();
     unknown_remainder_forces_second();
     unknown_remainder_zero();
