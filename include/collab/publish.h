@@ -113,7 +113,9 @@ enum publish_sup {
  * with each other choice of d, the unknown one included (other dimensions
  * fixed); and for each fkey, the group's cell and its schools' cells. In a
  * margin whose total and parts (those with n > 0) include exactly one
- * suppressed cell, the smallest published part (ties: lowest scope, then
+ * suppressed cell, or whose total is published and whose suppressed parts
+ * hold 1 to min_cohort - 1 pupils together (the total less the published
+ * parts is a count too), the smallest published part (ties: lowest scope, then
  * fkey) is suppressed too, one that holds every pupil of a coarser cell of
  * its scope only when no other part is left, or the total when no part is
  * left; this repeats

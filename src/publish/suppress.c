@@ -22,6 +22,7 @@ struct sup_state {
     unsigned char *all_mask;     /* per fkey: bit d set when dimension d is "all" */
     unsigned char *scope_next;   /* scopes with a change in this round */
     unsigned char *fkey_next;    /* fkeys with a change in this round */
+    long min_cohort;
     long added;
 };
 
@@ -54,6 +55,7 @@ static void margin(struct sup_state *st, size_t total, size_t first, size_t step
     const long *n = st->n;
     const unsigned char *sup = st->sup;
     int hidden = n[total] > 0 && sup[total], best_whole = 1;
+    long rest = 0;
     size_t best = SIZE_MAX;
 
     for (size_t i = 0; i < count; i++) {
@@ -62,6 +64,7 @@ static void margin(struct sup_state *st, size_t total, size_t first, size_t step
             continue;
         if (sup[idx]) {
             hidden++;
+            rest += n[idx];
             continue;
         }
         if (best != SIZE_MAX && !best_whole && n[idx] >= n[best])
@@ -73,9 +76,10 @@ static void margin(struct sup_state *st, size_t total, size_t first, size_t step
             best_whole = whole;
         }
     }
-    if (hidden > 1)
-        return;
-    if (hidden != 1)
+    /* With the total published, its hidden parts together are a count a
+     * reader works out: it must not be small either. */
+    int shown = n[total] > 0 && !sup[total];
+    if (hidden != 1 && !(shown && rest > 0 && rest < st->min_cohort))
         return;
     if (best != SIZE_MAX)
         mark(st, best);
@@ -141,10 +145,10 @@ static void fixed_point(struct sup_state *st)
 }
 
 static void state_init(struct sup_state *st, const struct publish_cube *c, size_t nscopes,
-                       const long *n, unsigned char *sup)
+                       const long *n, unsigned char *sup, long min_cohort)
 {
     size_t ncells = (size_t)c->ncells;
-    *st = (struct sup_state){ c, nscopes, n, sup, NULL, NULL, NULL, 0 };
+    *st = (struct sup_state){ c, nscopes, n, sup, NULL, NULL, NULL, min_cohort, 0 };
     st->scope_next = util_xcalloc(nscopes ? nscopes : 1, 1);
     st->fkey_next = util_xcalloc(ncells ? ncells : 1, 1);
 }
@@ -170,7 +174,7 @@ long publish_suppress(const struct publish_cube *c, size_t nscopes,
     size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
     struct sup_state st;
 
-    state_init(&st, c, nscopes, n, sup);
+    state_init(&st, c, nscopes, n, sup, min_cohort);
     for (size_t i = 0; i < total; i++)
         sup[i] = (n[i] > 0 && n[i] < min_cohort) ? PUBLISH_SUP_PRIMARY : PUBLISH_SUP_NONE;
     apply_force(&st, force, total);
@@ -192,7 +196,7 @@ long publish_suppress_indicator(const struct publish_cube *c, size_t nscopes,
     size_t ncells = (size_t)c->ncells, total = nscopes * ncells;
     struct sup_state st;
 
-    state_init(&st, c, nscopes, cnt, sup);
+    state_init(&st, c, nscopes, cnt, sup, min_cohort);
     for (size_t i = 0; i < total; i++) {
         if (cnt[i] <= 0)
             sup[i] = PUBLISH_SUP_NONE;

@@ -30,7 +30,8 @@ def attack(path):
         " FROM dimension d ORDER BY d.ord")]
     schools = [r[0] for r in db.execute("SELECT urn FROM school")]
     margins = pairs = 0
-    leaks = {"cell": 0, "unknown-value": 0, "indicator": 0}
+    small = int(db.execute("SELECT value FROM meta WHERE key = 'min_cohort'").fetchone()[0])
+    leaks = {"cell": 0, "unknown-value": 0, "indicator": 0, "remainder": 0}
     worst = {k: [] for k in leaks}
     def leak(cls, what):
         leaks[cls] += 1
@@ -71,6 +72,13 @@ def attack(path):
                     continue
                 if len(vals) == 3 and len(hidden) == 1:
                     pairs += 1   # a total and one visible part give the other part
+                if vals[0] is not None and hidden:
+                    # the hidden parts together: a count of pupils too
+                    rest = vals[0] - sum(v for v in vals[1:] if v is not None)
+                    if 0 < rest < small:
+                        leak("remainder", "%s year %s %s scope %s fkey %s (%s): hidden parts %s hold %s"
+                             % (table, year, part, scope, total, counts[c],
+                                [members[i] for i in hidden], rest))
                 if len(hidden) != 1:
                     continue
                 h = hidden[0]
@@ -88,7 +96,8 @@ def attack(path):
                     cls = "cell"
                 leak(cls, "%s year %s %s scope %s fkey %s (%s): hidden cell %s is %s"
                      % (table, year, part, scope, total, counts[c], members[h], got))
-    print("%d %d %d %d %d" % (margins, pairs, leaks["cell"], leaks["unknown-value"], leaks["indicator"]))
+    print("%d %d %d %d %d %d" % (margins, pairs, leaks["cell"], leaks["unknown-value"],
+                                 leaks["indicator"], leaks["remainder"]))
     print("%d %s" % (len(unknown), ",".join(sorted(unknown)) or "-"))
     for k in worst:
         for w in worst[k]:
@@ -210,7 +219,11 @@ check_stores() {   # check_stores NAME DIR
         # its margin, is protected like a cell
         is "$7" 0 "$1 $b: no indicator count recovered by subtraction"
         [ "$7" = 0 ] || diag "$(grep '^indicator ' "$T/result")"
-        echo "# $1 $b: $3 margins checked ($4 two-part), unknown choice in: $(sed -n '2s/^[0-9]* //p' "$T/result"); recoveries: cell $5, unknown-value $6, indicator $7"
+        # the hidden parts of a margin whose total is published add up to a
+        # count too (and their sums to an aggregate): never a small one
+        is "$8" 0 "$1 $b: no margin's hidden parts together hold 1 to min_cohort - 1 pupils"
+        [ "$8" = 0 ] || diag "$(grep '^remainder ' "$T/result")"
+        echo "# $1 $b: $3 margins checked ($4 two-part), unknown choice in: $(sed -n '2s/^[0-9]* //p' "$T/result"); recoveries: cell $5, unknown-value $6, indicator $7, small remainder $8"
         set -- "$1" "$2"
     done
 }

@@ -42,6 +42,20 @@ static void two_small_parts(void)
     is_int(added, 0, "nothing more is suppressed");
 }
 
+/* Two hidden parts protect each other, but together they are the total
+ * less the published parts: 2 + 3 = 5 pupils, a small count too. */
+static void small_remainder(void)
+{
+    struct publish_cube c = cube1(3);
+    long n[] = { 30, 2, 3, 25 };
+    unsigned char sup[4];
+    long added = publish_suppress(&c, 1, n, NULL, sup, MIN);
+    ok(sup[1] == PUBLISH_SUP_PRIMARY && sup[2] == PUBLISH_SUP_PRIMARY, "the parts of 2 and 3 are hidden");
+    is_int(sup[3], PUBLISH_SUP_SECONDARY, "and the 25, or 30 - 25 would say 5 pupils are in them");
+    is_int(sup[0], PUBLISH_SUP_NONE, "the total stays");
+    is_int(added, 1, "one secondary suppression");
+}
+
 static void empty_parts_ignored(void)
 {
     struct publish_cube c = cube1(2);
@@ -373,6 +387,7 @@ int main(void)
 {
     one_small_part();
     two_small_parts();
+    small_remainder();
     empty_parts_ignored();
     school_in_group_margin();
     chain_needs_more_rounds();
