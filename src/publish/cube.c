@@ -276,11 +276,13 @@ static int relation_tier(const struct pub_block *b, size_t m, size_t f)
 /* One relation: the group's cell f, the cells of the subgroups whose bit
  * is set in family, and the cells of the schools in none of them. A
  * relation with exactly one hidden member gives it away, as a margin
- * does: another member is hidden too (relation_tier). */
+ * does, and so does one whose hidden members hold 1 to min_cohort - 1
+ * pupils under a published group cell: another member is hidden too
+ * (relation_tier). */
 static long relation(struct pub_block *b, unsigned family, size_t f)
 {
     size_t ncells = (size_t)b->cube->ncells, best = SIZE_MAX;
-    long best_n = 0;
+    long best_n = 0, rest = 0;
     int hidden = 0, best_tier = 5;
     /* members as indices: scopes below nscopes, subgroup k at nscopes + k */
     for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
@@ -301,15 +303,19 @@ static long relation(struct pub_block *b, unsigned family, size_t f)
         if (n <= 0)
             continue;
         int tier = relation_tier(b, m, f);
-        if (hid)
+        if (hid) {
             hidden++;
-        else if (tier < best_tier || (tier == best_tier && n < best_n)) {
+            rest += m > 0 ? n : 0;
+        } else if (tier < best_tier || (tier == best_tier && n < best_n)) {
             best = m;
             best_n = n;
             best_tier = tier;
         }
     }
-    if (hidden != 1 || best == SIZE_MAX)
+    /* with the group's cell published, the hidden members together are a
+     * count a reader works out, as in a margin */
+    int shown = b->n[f] > 0 && !b->sup[f];
+    if ((hidden != 1 && !(shown && rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
         return 0;
     if (best < b->nscopes) {
         b->sup[best * ncells + f] = PUBLISH_SUP_SECONDARY;

@@ -123,14 +123,15 @@ def load(path):
         "SELECT d.id, d.stride, (SELECT count(*) FROM dim_value v WHERE v.dimension = d.id)"
         " FROM dimension d ORDER BY d.ord")]
     schools = {r[0] for r in db.execute("SELECT urn FROM school")}
+    small = int(db.execute("SELECT value FROM meta WHERE key = 'min_cohort'").fetchone()[0])
     cells = {}
     for table in ("agg_pupil", "agg_subject"):
         cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % table)]
-        counts = [i for i, c in enumerate(cols) if c.endswith("_n")]
+        counts = [cols.index("n")] + [i for i, c in enumerate(cols) if c.endswith("_n")]
         for row in db.execute("SELECT * FROM %s" % table):
             choices = tuple((row[3] // st) % radix for st, radix in dims)
             cells[(table, row[0], row[1], row[2], choices)] = tuple(row[i] for i in counts)
-    return path.rsplit("/", 1)[-1], schools, cells
+    return path.rsplit("/", 1)[-1], schools, cells, small
 
 def relations(stores):
     """A store G and stores whose schools are all G's (its subgroups): G's
@@ -138,8 +139,8 @@ def relations(stores):
     and the largest that share no school (as a reader would take them): a
     relation with one absent member that comes out above 0 gives it away."""
     leaks, seen, example = 0, 0, []
-    for g, sg, cg in stores:
-        subs = [(h, sh, ch) for h, sh, ch in stores if h != g and sh and sh <= sg]
+    for g, sg, cg, small in stores:
+        subs = [(h, sh, ch) for h, sh, ch, _ in stores if h != g and sh and sh <= sg]
         fams = [[x] for x in subs]
         disjoint = []
         for x in subs:
@@ -157,11 +158,16 @@ def relations(stores):
                 members = [total] + parts
                 absent = [i for i, m in enumerate(members) if m is None]
                 seen += 1
-                if len(absent) != 1:
-                    continue
                 known = [m[0] for m in members if m is not None]
-                got = sum(known[1:]) if absent[0] == 0 else known[0] - sum(known[1:])
-                if got > 0:
+                if len(absent) == 1:
+                    got = sum(known[1:]) if absent[0] == 0 else known[0] - sum(known[1:])
+                    bad = got > 0
+                elif absent and total is not None:
+                    got = known[0] - sum(known[1:])    # the absent members together
+                    bad = 0 < got < small
+                else:
+                    continue
+                if bad:
                     leaks += 1
                     if len(example) < 3:
                         example.append("%s less %s: %s %s %s %s member %d is %d"
@@ -173,7 +179,7 @@ def relations(stores):
 
 stores = [load(p) for p in sys.argv[1:]]
 relations(stores)
-stores = [(a, sa, {k: v for k, v in ca.items() if k[1] > 0}) for a, sa, ca in stores]
+stores = [(a, sa, {k: v for k, v in ca.items() if k[1] > 0}) for a, sa, ca, _ in stores]
 for (a, sa, ca), (b, sb, cb) in combinations(stores, 2):
     shared = sa & sb
     if not shared:
