@@ -98,7 +98,10 @@ enum cfg_role { CFG_ROLE_ANALYST, CFG_ROLE_LEADER, CFG_ROLE_SUBJECT_LEADER,
 struct cfg_policy {
     int min_cohort;       /* default 6 */
     int league_tables;    /* default 1 */
+    int protection_width; /* default 3: how far apart a hidden small count's
+                           * bounds stay (docs/DISCLOSURE.md) */
 };
+#define CFG_POLICY_DEFAULTS { 6, 1, 3 }
 
 struct cfg_org {
     char *id;

@@ -47,7 +47,7 @@ int cfg_load_dir(const char *dir, struct cfg *cfg, struct collab_err *err)
 {
     struct stat sb;
     memset(cfg, 0, sizeof *cfg);
-    cfg->policy = (struct cfg_policy){ 6, 1 };
+    cfg->policy = (struct cfg_policy)CFG_POLICY_DEFAULTS;
     if (stat(dir, &sb) != 0)
         return collab_err_at(err, dir, 0, 0, "cannot open config directory: %s",
                              strerror(errno));

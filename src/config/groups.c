@@ -29,6 +29,8 @@ static const struct cfg_field policy_fields[] = {
     { CFG_FIELD("min_cohort", FT_INT, offsetof(struct cfg_policy, min_cohort), 0), .min = 1,
       .max = 1000 },
     { CFG_FIELD("league_tables", FT_BOOL, offsetof(struct cfg_policy, league_tables), 0) },
+    { CFG_FIELD("protection_width", FT_INT, offsetof(struct cfg_policy, protection_width), 0),
+      .min = 1, .max = 100 },
 };
 
 static const char *const kind_names[] = { "la", "trust", "school", "partnership", NULL };
@@ -348,7 +350,7 @@ void cfg_free_groups(struct cfg *cfg)
     cfg->users = NULL;
     cfg->consents = NULL;
     cfg->norgs = cfg->ngroups = cfg->nusers = cfg->nconsents = 0;
-    cfg->policy = (struct cfg_policy){ 6, 1 };
+    cfg->policy = (struct cfg_policy)CFG_POLICY_DEFAULTS;
 }
 
 static int load_sections(struct cfg_ctx *c, const struct groups_file *f, struct cfg *cfg)

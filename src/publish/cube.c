@@ -370,17 +370,20 @@ static long links_pass(struct pub_block *b)
     return added;
 }
 
-/* Margins, then the subgroup relations, each again around what the other
- * hid, until neither hides more (ind_force is free scratch until the
+/* Margins, then the subgroup relations, then the bounds, each again
+ * around what the others hid, until none hides more (ind_force is free scratch until the
  * indicators' turn). */
 static void suppress_cells(struct pub_block *b)
 {
     size_t total = b->nscopes * (size_t)b->cube->ncells;
     publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
-    if (!b->nsubs)
-        return;
     subgroup_counts(b);
-    while (links_pass(b) > 0) {
+    for (;;) {
+        long more = b->nsubs ? links_pass(b) : 0;
+        if (!more)
+            more = pub_bounds_repair(b);
+        if (!more)
+            break;
         memcpy(b->ind_force, b->sup, total);
         publish_suppress(b->cube, b->nscopes, b->n, b->ind_force, b->sup, b->min_cohort);
     }
@@ -418,5 +421,6 @@ void pub_block_free(struct pub_block *b)
     free(b->sub_new);
     free(b->in_family);
     free(b->in_sub);
+    pub_bounds_free(b->bounds);
     memset(b, 0, sizeof *b);
 }

@@ -25,6 +25,8 @@ struct pub_subgroup {
     size_t nscopes;
 };
 
+struct pub_bounds;
+
 /* Accumulators of one block (a year and key stage, or a year and subject)
  * for every scope. A cell is `width` doubles: the count n, then (n, s1, s2)
  * per indicator. The current school is accumulated densely; when it ends its
@@ -36,6 +38,8 @@ struct pub_block {
     size_t nind;
     size_t width;               /* 1 + 3 * nind */
     long min_cohort;
+    int protect_width;          /* policy.protection_width (bounds.c) */
+    struct pub_bounds *bounds;  /* bounds.c's equations of this block shape */
     double *school;             /* ncells * width, the current school */
     double *group;              /* ncells * width, scope 0 */
     long *n;                    /* nscopes * ncells */
@@ -92,6 +96,13 @@ void pub_block_force(struct pub_block *b, size_t scope, long fkey, int ind);
  * then rows can be written. */
 void pub_block_finish(struct pub_block *b);
 void pub_block_free(struct pub_block *b);
+
+/* Bound propagation over the block's equations (bounds.c): where a hidden
+ * count of 1 to min_cohort - 1 pupils is bounded less than protect_width
+ * apart, hide a published member of the equation that bounded it. Returns
+ * the number hidden; the caller suppresses the block again around them. */
+long pub_bounds_repair(struct pub_block *b);
+void pub_bounds_free(struct pub_bounds *bd);
 
 /* A member school of a group being published. */
 struct pub_school {

@@ -448,6 +448,7 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
 
     pub_block_init(&pr.block, cube, pg->nschools + 1, ps->nind, pg->group->policy.min_cohort);
     pub_block_subgroups(&pr.block, pg->subs, pg->nsubs);
+    pr.block.protect_width = pg->group->policy.protection_width;
     sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
     for (size_t i = 0; i < ps->nind; i++)
         sb_add(&sql, ",?,?,?");
@@ -919,12 +920,13 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
                       const struct publish_cube *cube, struct collab_err *err)
 {
     const struct cfg_group *g = pg->group;
-    char min[32], when[64];
+    char min[32], width[32], when[64];
     struct strbuf missing = STRBUF_INIT, withdrawn = STRBUF_INIT, unknown = STRBUF_INIT;
     time_t now = time(NULL);
     struct tm tm;
 
     snprintf(min, sizeof min, "%d", g->policy.min_cohort);
+    snprintf(width, sizeof width, "%d", g->policy.protection_width);
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     urn_list(&missing, pg->missing, pg->nmissing);
@@ -939,6 +941,7 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
         { "owner", g->owner ? g->owner : "" },
         { "visibility", g->visibility == CFG_VIS_SCHOOLS ? "schools" : "la_only" },
         { "min_cohort", min },
+        { "protection_width", width },
         { "league_tables", g->policy.league_tables ? "1" : "0" },
         { "published_at", when },
         { "published_on", pg->today },

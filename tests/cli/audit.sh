@@ -79,6 +79,25 @@ run "$AUDIT" --source "$T/g/src.db" --config "$T/g/cfg" "$T/p/group-all.db"
 is "$rc" 0 "the audit with the source runs"
 like "$out" "^group-all.db 2019 KS4: [0-9]+ cells, [0-9]+ hidden, [1-9][0-9]* of 1-5 pupils; of those pinned: [0-9]+, bounded less than 3 apart: [0-9]+; by single equations: [0-9]+$" \
      "it counts the hidden cells of 1-5 pupils and judges those"
+# The audit as a test: a generated group (three schools of about a dozen
+# pupils, one year: most cells small) published with the default protection
+# width leaves no hidden small count pinned or bounded less than 3 apart;
+# published with protection_width 1 (only pins repaired) it does, which the
+# audit sees.
+for w in 3 1; do
+    generated "$T/w$w" --schools 3 --pupils 12 --primaries 0 --years 1
+    [ "$w" = 3 ] || sed -i "s/^policy: { /policy: { protection_width: $w, /" "$T/w$w/cfg/groups.yaml"
+    "$COLLAB" publish --db "$T/w$w/src.db" --config "$T/w$w/cfg" --data "$T/w$w/p" >/dev/null ||
+        fail "setup: publish with width $w"
+    is "$(sqlite "$T/w$w/p/group-all.db" "SELECT value FROM meta WHERE key = 'protection_width'")" "$w" \
+       "the store says its protection width ($w)"
+    run "$AUDIT" --source "$T/w$w/src.db" --config "$T/w$w/cfg" "$T/w$w/p/group-all.db"
+    eval "audit$w=\$(printf '%s\n' \"\$out\" | tail -1)"
+done
+like "$audit3" "of those pinned: 0, bounded less than 3 apart: 0;" \
+     "width 3: no hidden small count pinned or bounded less than 3 apart ($audit3)"
+like "$audit1" "bounded less than 3 apart: [1-9][0-9]*; by single equations: [1-9]" \
+     "width 1: the audit finds counts bounded closer, by single equations too ($audit1)"
 # A source that is not the one published from is refused, not trusted.
 "$COLLAB" gen --out "$T/gen2" --schools 3 --pupils 8 --primaries 0 --years 1 --seed 7 --quiet ||
     fail "setup: collab gen (another seed)"
