@@ -237,16 +237,20 @@ static int import_one(sqlite3 *db, const char *sample, const char *kind_name,
 
 /* The DfE's published 2019 school-level files (sample-data/dfe/, trimmed
  * copies): England's schools for percentiles and similar schools, and the
- * Camden group's real figures. A sample without them builds without. */
-static const struct { const char *kind, *file; } dfe_files[] = {
-    { "dfe-ks4", "england_ks4provisional.csv" },
-    { "dfe-census", "england_census.csv" },
-    { "dfe-absence", "england_abs.csv" },
+ * Camden group's real figures; and England's figures per pupil group of
+ * 2017 and 2018, the national comparators of a filtered view. A sample
+ * without them builds without. */
+static const struct { const char *kind, *file; int year; } dfe_files[] = {
+    { "dfe-ks4", "england_ks4provisional.csv", 2019 },
+    { "dfe-census", "england_census.csv", 2019 },
+    { "dfe-absence", "england_abs.csv", 2019 },
+    { "dfe-ks4", "england_ks4_groups_2017.csv", 2017 },
+    { "dfe-ks4", "england_ks4_groups_2018.csv", 2018 },
 };
 
 static int import_dfe(sqlite3 *db, const char *sample, size_t i, struct collab_err *err)
 {
-    static const struct imp_opts opts = { .year = 2019 };
+    const struct imp_opts opts = { .year = dfe_files[i].year };
     struct strbuf file = STRBUF_INIT;
     sb_addf(&file, "%s/dfe/%s", sample, dfe_files[i].file);
     int rc = import_file(db, sb_str(&file), dfe_files[i].kind, &opts, err);

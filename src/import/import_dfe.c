@@ -49,16 +49,25 @@ struct dfe_ident {
     char namebuf[48];
 };
 
+/* A measure of one pupil group: stored in dfe_group with the pupil column
+ * and value the group is (a filter with that column and match is it). */
+struct dfe_group_measure {
+    struct dfe_measure m;
+    const char *column, *value;
+};
+
 struct dfe_kind {
     struct imp_kind_def def;    /* first, so c->def leads back to the kind */
     const struct dfe_measure *measures;
     size_t nmeasures;
+    const struct dfe_group_measure *groups;
+    size_t ngroups;
     /* Fill id from the row; 1, or 0 after recording a problem. */
     int (*identify)(struct imp_ctx *c, struct dfe_ident *id);
 };
 
 struct dfe_state {
-    sqlite3_stmt *put, *del, *info;
+    sqlite3_stmt *put, *del, *info, *put_group, *del_group;
     int mapped;
     unsigned char present[IMP_MAX_COLS];
 };
@@ -129,6 +138,8 @@ static void dfe_end(struct imp_ctx *c)
     sqlite3_finalize(s->put);
     sqlite3_finalize(s->del);
     sqlite3_finalize(s->info);
+    sqlite3_finalize(s->put_group);
+    sqlite3_finalize(s->del_group);
     free(s);
     c->state = NULL;
 }
@@ -150,7 +161,18 @@ static int dfe_begin(struct imp_ctx *c)
         "VALUES (?1, ?2, coalesce(?3, 'URN ' || ?1), ?4, ?5) ON CONFLICT(urn) DO UPDATE SET "
         "dfe_number = coalesce(?2, dfe_number), name = coalesce(?3, name), "
         "la_code = coalesce(?4, la_code), nftype = coalesce(?5, nftype)", c->err);
-    return s->put && s->del && s->info ? 0 : -1;
+    if (!s->put || !s->del || !s->info)
+        return -1;
+    if (!kind_of(c)->ngroups)
+        return 0;
+    s->put_group = store_prepare(c->db,
+        "INSERT INTO dfe_group(year, urn, measure, pupil_column, pupil_value, value, marker) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(year, urn, measure, pupil_column, "
+        "pupil_value) DO UPDATE SET value = excluded.value, marker = excluded.marker", c->err);
+    s->del_group = store_prepare(c->db,
+        "DELETE FROM dfe_group WHERE year = ?1 AND urn = ?2 AND measure = ?3 AND "
+        "pupil_column = ?4 AND pupil_value = ?5", c->err);
+    return s->put_group && s->del_group ? 0 : -1;
 }
 
 /* Which of the kind's columns the header named (vals cannot tell an absent
@@ -222,10 +244,68 @@ static int school_urn(struct imp_ctx *c, int col, struct dfe_ident *id, const ch
 
 /* ---- dfe-ks4 ---- */
 
+/* The headline measures split by pupil group (docs/DFE.md): column, measure,
+ * the pupil column and value of the group (as a filter matches them), range,
+ * whole. The DfE names the groups by suffix, and for some percentages by
+ * infix: FSM6CLA1A disadvantaged, NFSM6CLA1A / NOTFSM6CLA1A not, EAL first
+ * language other than English, LO / AV / HI prior attainment, GIRLS, BOYS. */
+#define KS4_GROUP_COLS(X) \
+    X(P8MEA_FSM6CLA1A, "p8", "fsm6", "1", -10, 10, 0) \
+    X(P8MEA_NFSM6CLA1A, "p8", "fsm6", "0", -10, 10, 0) \
+    X(P8MEA_EAL, "p8", "eal", "1", -10, 10, 0) \
+    X(P8MEA_LO, "p8", "prior_band", "L", -10, 10, 0) \
+    X(P8MEA_AV, "p8", "prior_band", "M", -10, 10, 0) \
+    X(P8MEA_HI, "p8", "prior_band", "H", -10, 10, 0) \
+    X(P8MEA_GIRLS, "p8", "gender", "F", -10, 10, 0) \
+    X(P8MEA_BOYS, "p8", "gender", "M", -10, 10, 0) \
+    X(P8PUP_FSM6CLA1A, "p8_pupils", "fsm6", "1", 0, 1e7, 1) \
+    X(P8PUP_NFSM6CLA1A, "p8_pupils", "fsm6", "0", 0, 1e7, 1) \
+    X(P8PUP_EAL, "p8_pupils", "eal", "1", 0, 1e7, 1) \
+    X(P8PUP_LO, "p8_pupils", "prior_band", "L", 0, 1e7, 1) \
+    X(P8PUP_AV, "p8_pupils", "prior_band", "M", 0, 1e7, 1) \
+    X(P8PUP_HI, "p8_pupils", "prior_band", "H", 0, 1e7, 1) \
+    X(P8PUP_GIRLS, "p8_pupils", "gender", "F", 0, 1e7, 1) \
+    X(P8PUP_BOYS, "p8_pupils", "gender", "M", 0, 1e7, 1) \
+    X(ATT8SCR_FSM6CLA1A, "att8", "fsm6", "1", 0, 90, 0) \
+    X(ATT8SCR_NFSM6CLA1A, "att8", "fsm6", "0", 0, 90, 0) \
+    X(ATT8SCR_EAL, "att8", "eal", "1", 0, 90, 0) \
+    X(ATT8SCR_LO, "att8", "prior_band", "L", 0, 90, 0) \
+    X(ATT8SCR_AV, "att8", "prior_band", "M", 0, 90, 0) \
+    X(ATT8SCR_HI, "att8", "prior_band", "H", 0, 90, 0) \
+    X(ATT8SCR_GIRLS, "att8", "gender", "F", 0, 90, 0) \
+    X(ATT8SCR_BOYS, "att8", "gender", "M", 0, 90, 0) \
+    X(EBACCAPS_FSM6CLA1A, "ebacc_aps", "fsm6", "1", 0, 9, 0) \
+    X(EBACCAPS_NFSM6CLA1A, "ebacc_aps", "fsm6", "0", 0, 9, 0) \
+    X(EBACCAPS_EAL, "ebacc_aps", "eal", "1", 0, 9, 0) \
+    X(EBACCAPS_LO, "ebacc_aps", "prior_band", "L", 0, 9, 0) \
+    X(EBACCAPS_AV, "ebacc_aps", "prior_band", "M", 0, 9, 0) \
+    X(EBACCAPS_HI, "ebacc_aps", "prior_band", "H", 0, 9, 0) \
+    X(EBACCAPS_GIRLS, "ebacc_aps", "gender", "F", 0, 9, 0) \
+    X(EBACCAPS_BOYS, "ebacc_aps", "gender", "M", 0, 9, 0) \
+    X(PTFSM6CLA1ABASICS_94, "basics4", "fsm6", "1", 0, 100, 0) \
+    X(PTNOTFSM6CLA1ABASICS_94, "basics4", "fsm6", "0", 0, 100, 0) \
+    X(PTL2BASICSEAL_94, "basics4", "eal", "1", 0, 100, 0) \
+    X(PTFSM6CLA1ABASICS_95, "basics5", "fsm6", "1", 0, 100, 0) \
+    X(PTNOTFSM6CLA1ABASICS_95, "basics5", "fsm6", "0", 0, 100, 0) \
+    X(PTL2BASICSEAL_95, "basics5", "eal", "1", 0, 100, 0) \
+    X(PTEBACC_EFSM6CLA1A_PTQ_EE, "ebacc_entry", "fsm6", "1", 0, 100, 0) \
+    X(PTEBACC_ENFSM6CLA1A_PTQ_EE, "ebacc_entry", "fsm6", "0", 0, 100, 0) \
+    X(PTEBACC_EEAL_PTQ_EE, "ebacc_entry", "eal", "1", 0, 100, 0) \
+    X(PTEBACC_94_FSM6CLA1A, "ebacc4", "fsm6", "1", 0, 100, 0) \
+    X(PTEBACC_94_NFSM6CLA1A, "ebacc4", "fsm6", "0", 0, 100, 0) \
+    X(PTEBACCEAL_94, "ebacc4", "eal", "1", 0, 100, 0) \
+    X(PTEBACC_95_FSM6CLA1A, "ebacc5", "fsm6", "1", 0, 100, 0) \
+    X(PTEBACC_95_NFSM6CLA1A, "ebacc5", "fsm6", "0", 0, 100, 0) \
+    X(PTEBACCEAL_95, "ebacc5", "eal", "1", 0, 100, 0)
+
+#define GROUP_ENUM(col, m, pc, pv, lo, hi, whole) K4G_##col,
+#define GROUP_COL(col, m, pc, pv, lo, hi, whole) { #col, IMP_OPTIONAL },
+#define GROUP_MEASURE(col, m, pc, pv, lo, hi, whole) { { K4G_##col, m, lo, hi, whole, 0 }, pc, pv },
+
 enum {
     K4_RECTYPE, K4_URN, K4_LEA, K4_ESTAB, K4_SCHNAME, K4_NFTYPE, K4_TPUP, K4_ATT8,
     K4_P8PUP, K4_P8, K4_P8LOW, K4_P8UPP, K4_BASICS4, K4_BASICS5, K4_EBACC_APS,
-    K4_EBACC_ENTRY, K4_EBACC4, K4_EBACC5, K4_BAND,
+    K4_EBACC_ENTRY, K4_EBACC4, K4_EBACC5, K4_BAND, KS4_GROUP_COLS(GROUP_ENUM)
 };
 static const struct imp_col ks4_cols[] = {
     { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
@@ -236,7 +316,7 @@ static const struct imp_col ks4_cols[] = {
     { "PTL2BASICS_94", IMP_OPTIONAL }, { "PTL2BASICS_95", IMP_OPTIONAL },
     { "EBACCAPS", IMP_OPTIONAL }, { "PTEBACC_E_PTQ_EE", IMP_OPTIONAL },
     { "PTEBACC_94", IMP_OPTIONAL }, { "PTEBACC_95", IMP_OPTIONAL },
-    { "P8_BANDING", IMP_OPTIONAL },
+    { "P8_BANDING", IMP_OPTIONAL }, KS4_GROUP_COLS(GROUP_COL)
 };
 static const struct dfe_measure ks4_measures[] = {
     { K4_TPUP, "ks4_pupils", 0, 1e7, 1, K4_P8PUP },
@@ -254,6 +334,12 @@ static const struct dfe_measure ks4_measures[] = {
     { K4_BAND, "p8_band", 1, 5, 1, 0 },
 };
 _Static_assert(COUNT(ks4_measures) <= MAX_MEASURES, "MAX_MEASURES too small");
+
+static const struct dfe_group_measure ks4_group_measures[] = {
+    KS4_GROUP_COLS(GROUP_MEASURE)
+};
+#define MAX_GROUP_MEASURES 64
+_Static_assert(COUNT(ks4_group_measures) <= MAX_GROUP_MEASURES, "MAX_GROUP_MEASURES too small");
 _Static_assert(COUNT(ks4_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
 
 /* A school row needs its URN; LEA, ESTAB and SCHNAME only where the file
@@ -440,6 +526,46 @@ static int write_cell(struct imp_ctx *c, long urn, const char *measure,
     return imp_step(c, st);
 }
 
+static int write_group_cell(struct imp_ctx *c, long urn, const struct dfe_group_measure *g,
+                            const struct dfe_cell *cell)
+{
+    struct dfe_state *s = state(c);
+    sqlite3_stmt *st = cell->what == CELL_EMPTY ? s->del_group : s->put_group;
+    sqlite3_bind_int64(st, 1, year_of(c));
+    sqlite3_bind_int64(st, 2, urn);
+    sqlite3_bind_text(st, 3, g->m.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, g->column, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, g->value, -1, SQLITE_STATIC);
+    if (cell->what == CELL_NUMBER) {
+        sqlite3_bind_double(st, 6, cell->value);
+        sqlite3_bind_null(st, 7);
+    } else if (cell->what == CELL_MARKER) {
+        sqlite3_bind_null(st, 6);
+        sqlite3_bind_text(st, 7, cell->marker, -1, SQLITE_STATIC);
+    }
+    return imp_step(c, st);
+}
+
+/* The pupil-group cells the file has, read (all, so that every problem of
+ * the row is reported) and then written. */
+static int group_cells(struct imp_ctx *c, const struct dfe_ident *id, int write)
+{
+    const struct dfe_kind *k = kind_of(c);
+    struct dfe_state *s = state(c);
+    struct dfe_cell cells[MAX_GROUP_MEASURES];
+    int ok = 1;
+    for (size_t i = 0; i < k->ngroups; i++)
+        if (s->present[k->groups[i].m.col])
+            ok &= read_cell(c, &k->groups[i].m, &cells[i]);
+    if (!write || !ok)
+        return ok ? 0 : 1;
+    for (size_t i = 0; i < k->ngroups; i++)
+        if (s->present[k->groups[i].m.col] &&
+            write_group_cell(c, id->urn, &k->groups[i], &cells[i]) != 0)
+            return -1;
+    return 0;
+}
+
 static int dfe_row(struct imp_ctx *c)
 {
     const struct dfe_kind *k = kind_of(c);
@@ -452,6 +578,7 @@ static int dfe_row(struct imp_ctx *c)
     int ok = k->identify(c, &id) && new_key(c, &id);
     for (size_t i = 0; i < k->nmeasures; i++)
         ok &= read_cell(c, &k->measures[i], &cells[i]);
+    ok &= group_cells(c, &id, 0) == 0;
     if (!ok || c->rep->total > 0)
         return 0;
     if (id.info && write_info(c, &id) != 0)
@@ -469,7 +596,7 @@ static int dfe_row(struct imp_ctx *c)
         if (write_cell(c, id.urn, m->name, cell) != 0)
             return -1;
     }
-    return 0;
+    return group_cells(c, &id, 1);
 }
 
 /* A file that names none of the measures would import nothing but names:
@@ -495,14 +622,15 @@ static int dfe_finish(struct imp_ctx *c)
 }
 
 #define COLS(a) a, COUNT(a)
-#define DFE_KIND(kname, cols, measures, identify) { \
+#define DFE_KIND(kname, cols, measures, groups, ngroups, identify) { \
     { kname, COLS(cols), 0, dfe_begin, dfe_row, dfe_finish, dfe_end, 1 }, \
-    COLS(measures), identify }
+    COLS(measures), groups, ngroups, identify }
 
 static const struct dfe_kind dfe_kinds[] = {
-    DFE_KIND("dfe-ks4", ks4_cols, ks4_measures, ks4_identify),
-    DFE_KIND("dfe-census", census_cols, census_measures, census_identify),
-    DFE_KIND("dfe-absence", absence_cols, absence_measures, absence_identify),
+    DFE_KIND("dfe-ks4", ks4_cols, ks4_measures, ks4_group_measures,
+             COUNT(ks4_group_measures), ks4_identify),
+    DFE_KIND("dfe-census", census_cols, census_measures, NULL, 0, census_identify),
+    DFE_KIND("dfe-absence", absence_cols, absence_measures, NULL, 0, absence_identify),
 };
 
 const struct imp_kind_def *imp_dfe_kind_def(enum imp_kind kind)

@@ -15,7 +15,7 @@
 #include "collab/ks4.h"
 #include "collab/util.h"
 
-#define IMP_MAX_COLS 32
+#define IMP_MAX_COLS 80
 #define IMP_YEAR_MIN 2000
 #define IMP_YEAR_MAX 2100
 

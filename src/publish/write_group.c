@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collab/import_dfe.h"
 #include "collab/store.h"
 #include "collab/util.h"
 #include "publish_internal.h"
@@ -910,6 +911,49 @@ static int write_national(sqlite3 *db, const struct cfg *cfg, const struct publi
     return rc;
 }
 
+/* The DfE's England figures (RECTYPE 7) are the national comparators where
+ * they exist: all pupils from dfe_school, each pupil group from dfe_group,
+ * the group found as the filter value with the same pupil column and
+ * match. They replace national.csv's value and keep its sd. */
+static int write_national_dfe(sqlite3 *db, const struct cfg *cfg,
+                              const struct publish_cube *cube, struct collab_err *err)
+{
+    static const char upsert[] =
+        " ON CONFLICT(year, indicator, fkey) DO UPDATE SET value = excluded.value";
+    struct strbuf sql = STRBUF_INIT;
+    sb_addf(&sql, "INSERT INTO g.national(year, indicator, fkey, value) SELECT year, ?1, 0,"
+            " value FROM main.dfe_school WHERE urn = %d AND measure = ?2 AND value IS NOT"
+            " NULL%s", IMP_DFE_ENGLAND, upsert);
+    sqlite3_stmt *all = prepare(db, sb_str(&sql), err);
+    sb_reset(&sql);
+    sb_addf(&sql, "INSERT INTO g.national(year, indicator, fkey, value) SELECT year, ?1, ?3,"
+            " value FROM main.dfe_group WHERE urn = %d AND measure = ?2 AND pupil_column = ?4"
+            " AND pupil_value = ?5 AND value IS NOT NULL%s", IMP_DFE_ENGLAND, upsert);
+    sqlite3_stmt *grp = all ? prepare(db, sb_str(&sql), err) : NULL;
+    int rc = grp ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < cfg->nindicators; i++) {
+        const struct cfg_indicator *ind = &cfg->indicators[i];
+        if (!ind->dfe_measure)
+            continue;
+        sqlite3_bind_text(all, 1, ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(all, 2, ind->dfe_measure, -1, SQLITE_STATIC);
+        rc = step_done(db, all, err);
+        for (size_t d = 0; rc == 0 && d < cfg->nfilters && (int)d < cube->ndims; d++)
+            for (size_t v = 0; rc == 0 && v < cfg->filters[d].nvalues; v++) {
+                sqlite3_bind_text(grp, 1, ind->id, -1, SQLITE_STATIC);
+                sqlite3_bind_text(grp, 2, ind->dfe_measure, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(grp, 3, ((long)v + 1) * cube->stride[d]);
+                sqlite3_bind_text(grp, 4, cfg->filters[d].column, -1, SQLITE_STATIC);
+                sqlite3_bind_text(grp, 5, cfg->filters[d].values[v].match, -1, SQLITE_STATIC);
+                rc = step_done(db, grp, err);
+            }
+    }
+    sqlite3_finalize(all);
+    sqlite3_finalize(grp);
+    sb_free(&sql);
+    return rc;
+}
+
 static void urn_list(struct strbuf *sb, const long *urns, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -972,6 +1016,7 @@ int pub_write_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
         write_dimensions(db, pg->cfg, &cube, err) != 0 || write_schools(db, pg, err) != 0 ||
         write_consent_users(db, pg, err) != 0 || write_context(db, pg, err) != 0 ||
         write_national(db, pg->cfg, &cube, err) != 0 ||
+        write_national_dfe(db, pg->cfg, &cube, err) != 0 ||
         write_aggregates(db, pg, &cube, err) != 0 || protect_context(db, pg, &cube, err) != 0)
         return -1;
     return 0;

@@ -185,7 +185,15 @@ static const char eval_v1[] =
     "  author TEXT NOT NULL, saved_at TEXT NOT NULL,\n"
     "  PRIMARY KEY (term, urn, theme)) WITHOUT ROWID;\n";
 
-static const char *const source_migrations[] = { source_v1 };
+/* v2: the DfE's figures per pupil group (dfe-ks4's _FSM6CLA1A, _EAL ...
+ * columns), by the pupil column and value the group is. */
+static const char source_v2[] =
+    "CREATE TABLE dfe_group(\n"
+    "  year INTEGER NOT NULL, urn INTEGER NOT NULL, measure TEXT NOT NULL,\n"
+    "  pupil_column TEXT NOT NULL, pupil_value TEXT NOT NULL, value REAL, marker TEXT,\n"
+    "  PRIMARY KEY (year, urn, measure, pupil_column, pupil_value)) WITHOUT ROWID;\n";
+
+static const char *const source_migrations[] = { source_v1, source_v2 };
 static const char *const group_migrations[] = { group_v1 };
 static const char *const school_migrations[] = { school_v1 };
 static const char *const eval_migrations[] = { eval_v1 };

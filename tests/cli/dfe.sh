@@ -114,6 +114,42 @@ is "$rc" 1 "--year 1990 out of range"
 run "$COLLAB" import --help
 like "$out" "dfe-ks4, dfe-census, dfe-absence" "usage lists the DfE kinds"
 
+# England's figures per pupil group: the RECTYPE 7 row of the DfE's 2017/18
+# KS4 file (sample-data/dfe/groups.sh extracts it), the national comparator
+# of each group. The values are the published ones (2017/18 revised).
+G18="$top_srcdir/sample-data/dfe/england_ks4_groups_2018.csv"
+run "$COLLAB" import --db "$T/groups.db" --year 2018 dfe-ks4 "$G18"
+is "$rc" 0 "pupil-group England row imports"
+grp() { sqlite "$T/groups.db" "SELECT value FROM dfe_group WHERE year = 2018 AND urn = 0 AND $1"; }
+is "$(grp "measure = 'p8' AND pupil_column = 'fsm6' AND pupil_value = '1'")" -0.44 \
+   "P8 of disadvantaged pupils (P8MEA_FSM6CLA1A) -0.44"
+is "$(grp "measure = 'p8' AND pupil_column = 'fsm6' AND pupil_value = '0'")" 0.13 \
+   "of the others (P8MEA_NFSM6CLA1A) +0.13"
+is "$(grp "measure = 'p8' AND pupil_column = 'eal' AND pupil_value = '1'")" 0.49 \
+   "of EAL pupils (P8MEA_EAL) +0.49"
+is "$(grp "measure = 'att8' AND pupil_column = 'prior_band' AND pupil_value = 'L'")" 22.6 \
+   "Attainment 8 of low prior attainers (ATT8SCR_LO) 22.6"
+is "$(grp "measure = 'basics4' AND pupil_column = 'fsm6' AND pupil_value = '1'")" 44.5 \
+   "'44.50%' of disadvantaged pupils with grade 4+ (PTFSM6CLA1ABASICS_94) stored as 44.5"
+is "$(sqlite "$T/groups.db" "SELECT value FROM dfe_school WHERE urn = 0 AND measure = 'att8'")" \
+   46.5 "and the row's headline Attainment 8, 46.5"
+is "$(sqlite "$T/groups.db" "SELECT count(*) FROM dfe_group")" 47 \
+   "every pupil-group column of the row (47)"
+# a bad group cell names its column; nothing is imported
+sed 's/^7,,523626,46.5,494835,-0.02,64.20%,43.30%,4.04,38.40%,24.10%,16.70%,-0.44,/7,,523626,46.5,494835,-0.02,64.20%,43.30%,4.04,38.40%,24.10%,16.70%,minus,/' \
+    "$G18" >"$T/badgroup.csv"
+run "$COLLAB" import --db "$T/groups2.db" --year 2018 dfe-ks4 "$T/badgroup.csv"
+is "$rc" 1 "a bad pupil-group cell is refused"
+like "$err" "badgroup.csv:2: column P8MEA_FSM6CLA1A: 'minus' is neither a number" \
+     "naming the file, line and column"
+# A source store of schema 1 (before dfe_group) is brought up to date.
+run "$COLLAB" import --db "$T/old.db" --year 2018 dfe-ks4 "$D/ks4_trimmed.csv"
+sqlite "$T/old.db" "DROP TABLE dfe_group; PRAGMA user_version = 1"
+run "$COLLAB" import --db "$T/old.db" --year 2018 dfe-ks4 "$G18"
+is "$rc" 0 "a schema 1 store takes pupil-group rows"
+is "$(sqlite "$T/old.db" "PRAGMA user_version"),$(sqlite "$T/old.db" "SELECT count(*) FROM dfe_group")" \
+   "2,47" "after moving to schema 2"
+
 # The full census and absence files, when the shared data is there.
 S=/work/shared/data/dfe-2019
 for k in census:england_census absence:england_abs; do

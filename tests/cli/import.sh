@@ -200,7 +200,7 @@ sqlite "$T/newer.db" "PRAGMA user_version = 99"
 sum=$(sha256sum < "$T/newer.db")
 run "$COLLAB" import --db "$T/newer.db" schools "$G/schools.csv"
 is "$rc" 1 "newer schema: exit 1"
-is "$err" "collab: $T/newer.db: written by a newer collab (schema 99; this collab knows up to 1): upgrade collab" \
+is "$err" "collab: $T/newer.db: written by a newer collab (schema 99; this collab knows up to 2): upgrade collab" \
    "newer schema: message"
 is "$(sha256sum < "$T/newer.db")" "$sum" "newer schema: file unchanged"
 

@@ -55,6 +55,16 @@ check_overview() {   # check_overview NAME SQL-FILTER REPORT-ARGS...
 check_overview "all pupils" ""
 check_overview "FSM6" "AND p.fsm6 = 1" --filter fsm6=yes
 check_overview "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=yes --filter gender=female
+# 2018: the DfE's England row per pupil group (sample-data/dfe, 2017/18
+# revised) is the comparator, replacing national.csv's: published P8 of
+# disadvantaged pupils -0.44, of the others +0.13, of EAL pupils +0.49.
+for m in "fsm6=yes:p8:-0.44" "fsm6=no:p8:0.13" "eal=yes:p8:0.49" "fsm6=yes:att8:36.7" \
+         "prior=low:att8:22.6"; do
+    f=${m%%:*} rest=${m#*:}
+    out=$(R --format csv --year 2018 --filter "$f" overview)
+    is "$(printf '%s' "$out" | field indicator "${rest%%:*}" national)" "${rest#*:}" \
+       "overview 2018 $f: ${rest%%:*} against England's $f pupils (${rest#*:})"
+done
 # Attendance (issue 6): absence rate and persistent absence (10%+ of sessions
 # missed) on the overview and the schools view, filtered like the rest.
 att() { echo "FROM pupil p JOIN attendance a ON a.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }
