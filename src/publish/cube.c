@@ -70,6 +70,13 @@ void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, s
     b->sub_sup = util_xcalloc(n * ncells + 1, 1);
     b->sub_new = util_xcalloc(n * ncells + 1, 1);
     b->in_family = util_xcalloc(b->nscopes, 1);
+    b->sub_acc = util_xcalloc(n * ncells * (1 + b->nind) + 1, sizeof *b->sub_acc);
+    b->sub_ind = util_xcalloc(n * ncells * b->nind + 1, 1);
+    b->sub_ind_new = util_xcalloc(n * ncells * b->nind + 1, 1);
+    b->scope_subs = util_xcalloc(b->nscopes, sizeof *b->scope_subs);
+    for (size_t k = 0; k < n && k < 32; k++)
+        for (size_t i = 0; i < subs[k].nscopes; i++)
+            b->scope_subs[subs[k].scopes[i]] |= 1u << k;
     b->in_sub = util_xcalloc(b->nscopes, 1);
     for (size_t k = 0; k < n; k++)
         for (size_t i = 0; i < subs[k].nscopes; i++)
@@ -79,6 +86,12 @@ void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, s
 void pub_block_sub_hidden(struct pub_block *b, size_t k, long fkey)
 {
     b->sub_sup[k * (size_t)b->cube->ncells + (size_t)fkey] = 1;
+}
+
+void pub_block_sub_ind_hidden(struct pub_block *b, size_t k, long fkey, int ind)
+{
+    size_t at = (k * (size_t)b->cube->ncells + (size_t)fkey) * b->nind + (size_t)ind;
+    b->sub_ind[at] = 1;
 }
 
 void pub_block_reset(struct pub_block *b)
@@ -93,6 +106,9 @@ void pub_block_reset(struct pub_block *b)
     if (b->nsubs) {
         memset(b->sub_sup, 0, b->nsubs * ncells);
         memset(b->sub_new, 0, b->nsubs * ncells);
+        memset(b->sub_acc, 0, b->nsubs * ncells * (1 + b->nind) * sizeof *b->sub_acc);
+        memset(b->sub_ind, 0, b->nsubs * ncells * b->nind);
+        memset(b->sub_ind_new, 0, b->nsubs * ncells * b->nind);
     }
     b->cur_scope = 0;
     b->nkept = 0;
@@ -143,6 +159,14 @@ static void close_school(struct pub_block *b)
         for (size_t i = 0; i < w; i++)
             g[i] += cell[i];
         b->n[scope * ncells + f] = (long)cell[0];
+        for (size_t k = 0; k < b->nsubs && k < 32; k++) {
+            if (!(b->scope_subs[scope] & (1u << k)))
+                continue;
+            double *acc = b->sub_acc + (k * ncells + f) * (1 + b->nind);
+            acc[0] += cell[0];
+            for (size_t i = 0; i < b->nind; i++)
+                acc[1 + i] += cell[1 + 3 * i];
+        }
         if ((long)cell[0] >= b->min_cohort)
             keep(b, scope, (long)f, cell);
         else
@@ -213,47 +237,13 @@ static const unsigned char *indicator_force(struct pub_block *b, size_t i, int o
     return any;
 }
 
-/* Indicator i's own suppression (publish_suppress_indicator); where it hides
- * the indicator of a published cell, its count becomes -1, which the writer
- * leaves NULL as it does any count under min_cohort. */
-static void suppress_indicator(struct pub_block *b, size_t i)
-{
-    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
-    size_t total = b->nscopes * ncells;
-
-    if (b->group[off] <= 0)
-        return;     /* fkey 0 holds every pupil: none has this indicator */
-    for (size_t f = 0; f < ncells; f++)
-        b->cnt[f] = (long)b->group[f * w + off];
-    for (size_t idx = ncells; idx < total; idx++) {
-        size_t bit = idx * b->nind + i;
-        b->cnt[idx] = b->n[idx] > 0 && b->n[idx] < b->min_cohort &&
-                      (b->small_has[bit / 8] & (1u << (bit % 8)));
-    }
-    for (size_t k = 0; k < b->nkept; k++)
-        b->cnt[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] =
-            (long)b->kept_vals[k * w + off];
-    publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt,
-                               indicator_force(b, i, 1), b->ind_sup, b->min_cohort);
-    indicator_force(b, i, 0);
-    for (size_t f = 0; f < ncells; f++)
-        if (b->ind_sup[f] == PUBLISH_SUP_SECONDARY)
-            b->group[f * w + off] = -1;
-    for (size_t k = 0; k < b->nkept; k++)
-        if (b->ind_sup[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] ==
-            PUBLISH_SUP_SECONDARY)
-            b->kept_vals[k * w + off] = -1;
-}
-
 /* The subgroups' counts; a small one is hidden in its store as here. */
 static void subgroup_counts(struct pub_block *b)
 {
     size_t ncells = (size_t)b->cube->ncells;
     for (size_t k = 0; k < b->nsubs; k++)
         for (size_t f = 0; f < ncells; f++) {
-            long n = 0;
-            for (size_t i = 0; i < b->subs[k].nscopes; i++)
-                n += b->n[b->subs[k].scopes[i] * ncells + f];
+            long n = (long)b->sub_acc[(k * ncells + f) * (1 + b->nind)];
             b->sub_n[k * ncells + f] = n;
             if (n > 0 && n < b->min_cohort)
                 b->sub_sup[k * ncells + f] = 1;
@@ -370,6 +360,122 @@ static long links_pass(struct pub_block *b)
     return added;
 }
 
+/* Indicator i's count in every cell: exact where the cell is kept or is
+ * the group's, and 1 or 0 (has it or not) in a small school cell, which is
+ * hidden whatever its count. */
+static void indicator_counts(struct pub_block *b, size_t i)
+{
+    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
+    size_t total = b->nscopes * ncells;
+    for (size_t f = 0; f < ncells; f++)
+        b->cnt[f] = (long)b->group[f * w + off];
+    for (size_t idx = ncells; idx < total; idx++) {
+        size_t bit = idx * b->nind + i;
+        b->cnt[idx] = b->n[idx] > 0 && b->n[idx] < b->min_cohort &&
+                      (b->small_has[bit / 8] & (1u << (bit % 8)));
+    }
+    for (size_t k = 0; k < b->nkept; k++)
+        b->cnt[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] =
+            (long)b->kept_vals[k * w + off];
+}
+
+/* One relation of indicator i's counts, as relation() for the cells: the
+ * group's count less its subgroups' is the other schools'. A school's
+ * indicator is hidden by marking it SECONDARY (the caller suppresses again
+ * around it), a subgroup's in sub_ind. */
+static long indicator_relation(struct pub_block *b, size_t i, unsigned family, size_t f)
+{
+    size_t ncells = (size_t)b->cube->ncells, best = SIZE_MAX;
+    long best_n = 0, shown_sum = 0;
+    int hidden = 0, best_tier = 6;
+    for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
+        long n;
+        int hid;
+        if (m < b->nscopes) {
+            if (m > 0 && b->in_family[m])
+                continue;
+            n = b->cnt[m * ncells + f];
+            hid = b->ind_sup[m * ncells + f] != PUBLISH_SUP_NONE;
+        } else {
+            size_t k = m - b->nscopes;
+            if (!(family & (1u << k)))
+                continue;
+            n = (long)b->sub_acc[(k * ncells + f) * (1 + b->nind) + 1 + i];
+            hid = b->sub_sup[k * ncells + f] || b->sub_ind[(k * ncells + f) * b->nind + i] ||
+                  n < b->min_cohort;
+        }
+        if (n <= 0)
+            continue;
+        if (hid) {
+            hidden++;
+            continue;
+        }
+        if (m > 0)
+            shown_sum += n;
+        int tier = m == 0 || m >= b->nscopes ? 4 : b->in_sub[m] ? 0 : 2;
+        if (tier < best_tier || (tier == best_tier && n < best_n)) {
+            best = m;
+            best_n = n;
+            best_tier = tier;
+        }
+    }
+    int shown = b->cnt[f] > 0 && b->ind_sup[f] == PUBLISH_SUP_NONE;
+    long rest = shown ? b->cnt[f] - shown_sum : 0;
+    if ((hidden != 1 && !(rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
+        return 0;
+    if (best < b->nscopes) {
+        b->ind_sup[best * ncells + f] = PUBLISH_SUP_SECONDARY;
+    } else {
+        size_t at = ((best - b->nscopes) * ncells + f) * b->nind + i;
+        b->sub_ind[at] = b->sub_ind_new[at] = 1;
+    }
+    return 1;
+}
+
+static long indicator_links(struct pub_block *b, size_t i)
+{
+    unsigned fam[17];
+    size_t nfam = families(b, fam);
+    long added = 0;
+    for (size_t k = 0; k < nfam; k++) {
+        mark_family(b, fam[k]);
+        for (size_t f = 0; f < (size_t)b->cube->ncells; f++)
+            added += indicator_relation(b, i, fam[k], f);
+    }
+    return added;
+}
+
+/* Indicator i's own suppression (publish_suppress_indicator), then its
+ * relations with the subgroups, each again around the other; where it
+ * hides the indicator of a published cell, its count becomes -1, which the
+ * writer leaves NULL as it does any count under min_cohort. */
+static void suppress_indicator(struct pub_block *b, size_t i)
+{
+    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
+    size_t total = b->nscopes * ncells;
+
+    if (b->group[off] <= 0)
+        return;     /* fkey 0 holds every pupil: none has this indicator */
+    indicator_counts(b, i);
+    publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt,
+                               indicator_force(b, i, 1), b->ind_sup, b->min_cohort);
+    while (b->nsubs && indicator_links(b, i) > 0) {
+        for (size_t idx = 0; idx < total; idx++)
+            if (b->ind_sup[idx] == PUBLISH_SUP_SECONDARY)
+                b->ind_force[idx] = 1;
+        publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt, b->ind_force,
+                                   b->ind_sup, b->min_cohort);
+    }
+    memset(b->ind_force, 0, total);
+    for (size_t f = 0; f < ncells; f++)
+        if (b->ind_sup[f] == PUBLISH_SUP_SECONDARY)
+            b->group[f * w + off] = -1;
+    for (size_t k = 0; k < b->nkept; k++)
+        if (b->ind_sup[b->kept_scope[k] * ncells + (size_t)b->kept_fkey[k]] ==
+            PUBLISH_SUP_SECONDARY)
+            b->kept_vals[k * w + off] = -1;
+}
+
 /* Margins, then the subgroup relations, then the bounds, each again
  * around what the others hid, until none hides more (ind_force is free scratch until the
  * indicators' turn). */
@@ -420,6 +526,10 @@ void pub_block_free(struct pub_block *b)
     free(b->sub_sup);
     free(b->sub_new);
     free(b->in_family);
+    free(b->sub_acc);
+    free(b->sub_ind);
+    free(b->sub_ind_new);
+    free(b->scope_subs);
     free(b->in_sub);
     pub_bounds_free(b->bounds);
     memset(b, 0, sizeof *b);

@@ -62,6 +62,11 @@ struct pub_block {
     const struct pub_subgroup *subs;
     long *sub_n;                /* nsubs * ncells */
     unsigned char *sub_sup, *sub_new;
+    /* the subgroups' counts, n then each indicator's: (k * ncells + fkey)
+     * * (1 + nind); and which indicators are hidden in their stores */
+    double *sub_acc;
+    unsigned char *sub_ind, *sub_ind_new;   /* (k * ncells + fkey) * nind + i */
+    unsigned *scope_subs;       /* nscopes: bit k set when subgroup k holds it */
     unsigned char *in_family;   /* nscopes: scratch of the links pass */
     unsigned char *in_sub;      /* nscopes: the school is in a subgroup */
     /* hidden in another store that holds the school (pub_block_force) */
@@ -78,6 +83,8 @@ void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, s
 /* A cell of subgroup k hidden in its own store: hidden in this block's
  * relations too. Until the next reset. */
 void pub_block_sub_hidden(struct pub_block *b, size_t k, long fkey);
+/* The same for indicator ind of subgroup k's cell. */
+void pub_block_sub_ind_hidden(struct pub_block *b, size_t k, long fkey, int ind);
 /* Start a new block: every accumulator back to zero. */
 void pub_block_reset(struct pub_block *b);
 /* Add one pupil or entry of school `scope` (>= 1; rows of a school must be

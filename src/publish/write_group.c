@@ -278,6 +278,8 @@ static void take_entries(struct pass_run *pr, long key, size_t scope, long sub)
             pub_block_force(&pr->block, scope, fkey, ind);
         else if (ind < 0)
             pub_block_sub_hidden(&pr->block, (size_t)sub, fkey);
+        else
+            pub_block_sub_ind_hidden(&pr->block, (size_t)sub, fkey, ind);
     }
 }
 
@@ -317,16 +319,24 @@ static void shared_note_groups(struct pass_run *pr)
     if (!pg->shared)
         return;
     pr->nentries = 0;
-    for (size_t f = 0; f < ncells; f++)
+    for (size_t f = 0; f < ncells; f++) {
         if (b->sup[f] == PUBLISH_SUP_SECONDARY)
             entry_add(pr, shared_entry(b->cube, (long)f, -1));
+        for (size_t i = 0; !b->sup[f] && i < b->nind; i++)
+            if (b->group[f * b->width + 1 + 3 * i] < 0)
+                entry_add(pr, shared_entry(b->cube, (long)f, (int)i));
+    }
     pub_shared_add(pg->shared, pg->key, pr->ps->by_subject, pr->year, pr->key, pr->entries,
                    pr->nentries);
     for (size_t g = 0; g < pg->nsubs; g++) {
         pr->nentries = 0;
-        for (size_t f = 0; f < ncells; f++)
+        for (size_t f = 0; f < ncells; f++) {
             if (b->sub_new[g * ncells + f])
                 entry_add(pr, shared_entry(b->cube, (long)f, -1));
+            for (size_t i = 0; i < b->nind; i++)
+                if (b->sub_ind_new[(g * ncells + f) * b->nind + i])
+                    entry_add(pr, shared_entry(b->cube, (long)f, (int)i));
+        }
         pub_shared_add(pg->shared, pg->subs[g].key, pr->ps->by_subject, pr->year, pr->key,
                        pr->entries, pr->nentries);
     }
