@@ -257,6 +257,30 @@ static void dfe_only_note(struct model_table *t, const struct mdl_view_ctx *v)
                      "state-funded. See each school in the schools view.", v->year);
 }
 
+/* Under a filter, say what National is (England's pupils of the same
+ * group) and which indicators have no national figure for it, so that an
+ * empty cell is read as "not compared", not as a missing figure. */
+static void comparator_note(struct model *m, struct model_table *t,
+                            const struct mdl_view_ctx *v)
+{
+    struct strbuf none = STRBUF_INIT;
+    for (size_t i = 0; i < m->ninds; i++) {
+        double nat, sd;
+        if (!is_headline(&m->inds[i], v->ks) ||
+            mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd))
+            continue;
+        sb_addf(&none, "%s%s", none.len ? ", " : "", m->inds[i].label);
+    }
+    if (none.len)
+        mdl_set_note(t, "National: the same pupils (%s) in England's state-funded schools. "
+                     "None published for them, so not compared: %s.", v->filter_text,
+                     sb_str(&none));
+    else
+        mdl_set_note(t, "National: the same pupils (%s) in England's state-funded schools.",
+                     v->filter_text);
+    sb_free(&none);
+}
+
 int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
                       struct model_table *t, struct collab_err *err)
 {
@@ -290,6 +314,8 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
             mdl_set_note(t, "no headline indicators for key stage %d", v->ks);
         else if (dfe_only)
             dfe_only_note(t, v);
+        else if (v->fkey != 0)
+            comparator_note(m, t, v);
         rc = add_findings(m, t, v, err);
     }
     for (int y = 0; y < ny; y++)
