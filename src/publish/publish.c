@@ -502,6 +502,29 @@ static int build_group(struct run *r, struct group_build *gb, struct collab_err 
     return 0;
 }
 
+/* A group none of whose schools is in another (nor, then, a subgroup or
+ * a supergroup) is decided and written in one go. */
+static int shares_any(const struct pub_group *pg)
+{
+    for (size_t i = 0; i < pg->nschools; i++)
+        if (pg->schools[i].shared)
+            return 1;
+    return 0;
+}
+
+/* Decide what a group hides without writing its store (pub_decide_group),
+ * stoppable like a build. */
+static int decide_group(struct run *r, struct group_build *gb, struct collab_err *err)
+{
+    sqlite3_progress_handler(r->db, 10000, stop_requested, (void *)r->opts->job);
+    int rc = pub_decide_group(r->db, &gb->pg, err);
+    sqlite3_progress_handler(r->db, 0, NULL, NULL);
+    if (rc != 0 || stopped(r, err))
+        return rc != 0 ? collab_err_prefix(err, gb->pg.group->id) : -1;
+    gb->stamp = pub_shared_stamp(gb->pg.shared);
+    return 0;
+}
+
 /* Whether a group that shares a school with g hid more of it after g was
  * built. */
 static int group_stale(const struct group_build *gb)
@@ -658,13 +681,31 @@ static int build_groups(struct run *r, const struct cfg_group *only, struct coll
             order[j] = order[j - 1];
         order[j] = i;
     }
+    /* Decide every group, again each one another has since made stale, until
+     * none is; then write each store once. Writing decides the same again
+     * (the inputs are the same), so it hides nothing new; should it, the
+     * stale ones are built again. Only groups that share schools need more
+     * than one round. */
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = build_group(r, &gbs[order[i]], err);
+        if (shares_any(&gbs[order[i]].pg))
+            rc = decide_group(r, &gbs[order[i]], err);
     for (int again = 1; rc == 0 && again;) {
         again = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
             if (group_stale(&gbs[order[i]])) {
-                rc = build_group(r, &gbs[order[i]], err);
+                rc = decide_group(r, &gbs[order[i]], err);
+                again = 1;
+            }
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (!gbs[order[i]].scratch)
+            rc = build_group(r, &gbs[order[i]], err);
+    for (int again = 1; rc == 0 && again;) {
+        again = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            if (group_stale(&gbs[order[i]])) {
+                rc = gbs[order[i]].scratch ? decide_group(r, &gbs[order[i]], err)
+                                           : build_group(r, &gbs[order[i]], err);
                 again = 1;
             }
     }

@@ -160,9 +160,16 @@ struct pub_group {
     long key;                       /* the group's own key in shared (< 0) */
     struct pub_subgroup *subs;      /* see pub_subgroup */
     size_t nsubs;
+    int decide_only;                /* pub_decide_group's passes: no store */
     const struct collab_job *job;   /* progress while rows are read; may be NULL */
     const char *what;               /* "publishing GROUP", for progress */
 };
+
+/* Run the aggregate passes of a group for their suppression alone: what
+ * it hides goes to pg->shared, nothing is written (no store is attached).
+ * Publish decides every group until none hides more, then writes each once.
+ * 0 or -1 with err. */
+int pub_decide_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err);
 
 /* Write the aggregates, context and config mirrors into the group store
  * attached as "g" on the source connection db, inside the caller's

@@ -379,6 +379,8 @@ static int flush_block(struct pass_run *pr, struct collab_err *err)
     shared_force(pr);
     pub_block_finish(b);
     shared_note(pr);
+    if (pr->pg->decide_only)
+        return 0;
     long ncells = b->cube->ncells;
     for (long f = 0; f < ncells; f++)
         if (b->n[f] > 0 && !b->sup[f] &&
@@ -464,9 +466,9 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
     for (size_t i = 0; i < ps->nind; i++)
         sb_add(&sql, ",?,?,?");
     sb_add(&sql, ")");
-    if (!(pr.ins = prepare(db, sb_str(&sql), err)))
+    if (!pg->decide_only && !(pr.ins = prepare(db, sb_str(&sql), err)))
         goto out;
-    if (ps->by_subject &&
+    if (ps->by_subject && !pg->decide_only &&
         !(pr.subj = prepare(db, "INSERT OR IGNORE INTO g.subject(code, name, ebacc_pillar) "
                             "SELECT code, name, ebacc_pillar FROM main.subject WHERE code = ?", err)))
         goto out;
@@ -531,7 +533,7 @@ static int write_aggregates(sqlite3 *db, struct pub_group *pg,
         ps->inds[ps->nind++] = ind;
     }
     for (int k = 0; k < 2; k++)
-        if (create_agg_table(db, &passes[k], err) != 0 ||
+        if ((!pg->decide_only && create_agg_table(db, &passes[k], err) != 0) ||
             run_pass(db, pg, &passes[k], cube, err) != 0)
             goto out;
     rc = 0;
@@ -1014,6 +1016,17 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
     sb_free(&missing);
     sb_free(&withdrawn);
     sb_free(&unknown);
+    return rc;
+}
+
+int pub_decide_group(sqlite3 *db, struct pub_group *pg, struct collab_err *err)
+{
+    struct publish_cube cube;
+    if (build_cube(db, pg, &cube, err) != 0)
+        return -1;
+    pg->decide_only = 1;
+    int rc = write_aggregates(db, pg, &cube, err);
+    pg->decide_only = 0;
     return rc;
 }
 
