@@ -79,7 +79,9 @@ const size_t gen_nestimates = COUNT(gen_estimates);
 
 /* England, 2018/19, state-funded schools. KS4 all-pupil figures: the
  * England row (RECTYPE 7) of england_ks4provisional.csv; FSM6 splits of A8
- * and Basics 4+: DfE KS4 national characteristics 2018/19; absence: the
+ * and Basics 4+: DfE KS4 national characteristics 2018/19; of P8: the same
+ * release as the DfE's LA Interactive Tool gives it (DAP_KS4_Prog8,
+ * NonDAP_KS4_Prog8, 2019; ../shared/data/ks4-national-groups); absence: the
  * national secondary row of england_abs.csv; KS2: DfE National curriculum
  * assessments at KS2, 2019. Sources in sample-data/README.md. */
 const struct gen_national gen_national_rows[] = {
@@ -87,6 +89,8 @@ const struct gen_national gen_national_rows[] = {
     { "att8", "fsm6=yes", "36.7", 0 },
     { "att8", "fsm6=no", "50.3", 0 },
     { "p8", "", "-0.03", 1 },
+    { "p8", "fsm6=yes", "-0.45", 0 },
+    { "p8", "fsm6=no", "0.13", 0 },
     { "basics4", "", "64.4", 0 },
     { "basics4", "fsm6=yes", "44.7", 0 },
     { "basics4", "fsm6=no", "71.8", 0 },

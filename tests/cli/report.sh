@@ -58,6 +58,12 @@ check_overview "FSM6 girls" "AND p.fsm6 = 1 AND p.gender = 'F'" --filter fsm6=ye
 # 2018: the DfE's England row per pupil group (sample-data/dfe, 2017/18
 # revised) is the comparator, replacing national.csv's: published P8 of
 # disadvantaged pupils -0.44, of the others +0.13, of EAL pupils +0.49.
+# 2019 has no England row per group in the sample's DfE files; national.csv
+# gives disadvantaged pupils' P8 from the DfE's characteristics release
+# (LAIT DAP_KS4_Prog8 2019: -0.45), so P8 under FSM6 is compared in 2019 too.
+out=$(R --format csv --year 2019 --filter fsm6=yes overview)
+is "$(printf '%s' "$out" | field indicator p8 national)" -0.45 \
+   "overview 2019 fsm6=yes: p8 against England's disadvantaged pupils (-0.45)"
 # Under a filter the overview says what National is, and which indicators
 # have no national figure for those pupils (not compared, rather than blank).
 out=$(R --year 2018 --filter fsm6=yes overview)
