@@ -253,67 +253,14 @@ static void subgroup_counts(struct pub_block *b)
 /* Which member of a relation to hide first: a school of another subgroup,
  * then a school in none (the next relation with every subgroup would
  * otherwise be left with one hidden school and no school to add), then a
- * group's own cell; a school's cell that holds every pupil of a coarser
- * one after the others of its kind; the smallest within each. */
-static int relation_tier(const struct pub_block *b, size_t m, size_t f)
+ * group's own cell; for the cells, a school's cell that holds every pupil
+ * of a coarser one after the others of its kind; the smallest within each. */
+static int relation_tier(const struct pub_block *b, int ind, size_t m, size_t f)
 {
     if (m == 0 || m >= b->nscopes)
         return 4;
     size_t idx = m * (size_t)b->cube->ncells + f;
-    return (b->in_sub[m] ? 0 : 2) + pub_whole_of_total(b->cube, b->n, idx);
-}
-
-/* One relation: the group's cell f, the cells of the subgroups whose bit
- * is set in family, and the cells of the schools in none of them. A
- * relation with exactly one hidden member gives it away, as a margin
- * does, and so does one whose hidden members hold 1 to min_cohort - 1
- * pupils under a published group cell: another member is hidden too
- * (relation_tier). */
-static long relation(struct pub_block *b, unsigned family, size_t f)
-{
-    size_t ncells = (size_t)b->cube->ncells, best = SIZE_MAX;
-    long best_n = 0, rest = 0;
-    int hidden = 0, best_tier = 5;
-    /* members as indices: scopes below nscopes, subgroup k at nscopes + k */
-    for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
-        long n;
-        int hid;
-        if (m < b->nscopes) {
-            if (m > 0 && b->in_family[m])
-                continue;
-            n = b->n[m * ncells + f];
-            hid = b->sup[m * ncells + f] != 0;
-        } else {
-            size_t k = m - b->nscopes;
-            if (!(family & (1u << k)))
-                continue;
-            n = b->sub_n[k * ncells + f];
-            hid = b->sub_sup[k * ncells + f];
-        }
-        if (n <= 0)
-            continue;
-        int tier = relation_tier(b, m, f);
-        if (hid) {
-            hidden++;
-            rest += m > 0 ? n : 0;
-        } else if (tier < best_tier || (tier == best_tier && n < best_n)) {
-            best = m;
-            best_n = n;
-            best_tier = tier;
-        }
-    }
-    /* with the group's cell published, the hidden members together are a
-     * count a reader works out, as in a margin */
-    int shown = b->n[f] > 0 && !b->sup[f];
-    if ((hidden != 1 && !(shown && rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
-        return 0;
-    if (best < b->nscopes) {
-        b->sup[best * ncells + f] = PUBLISH_SUP_SECONDARY;
-    } else {
-        size_t i = (best - b->nscopes) * ncells + f;
-        b->sub_sup[i] = b->sub_new[i] = 1;
-    }
-    return 1;
+    return (b->in_sub[m] ? 0 : 2) + (ind < 0 && pub_whole_of_total(b->cube, b->n, idx));
 }
 
 static void mark_family(struct pub_block *b, unsigned family)
@@ -347,7 +294,94 @@ static size_t families(const struct pub_block *b, unsigned *fam)
     return n;
 }
 
-static long links_pass(struct pub_block *b)
+/* A member of a relation for the cells (ind -1) or indicator ind: its
+ * count and whether a reader sees it. Members are scopes below nscopes
+ * (the group's cell and its schools'), then subgroup k at nscopes + k.
+ * Where the cell is small an indicator's count is only 0 or 1 (has it or
+ * not): such a cell is hidden, and only published counts are summed. */
+static long member(const struct pub_block *b, int ind, size_t m, size_t f, int *hid)
+{
+    size_t ncells = (size_t)b->cube->ncells;
+    if (m < b->nscopes) {
+        size_t idx = m * ncells + f;
+        *hid = ind < 0 ? b->sup[idx] != 0 : b->ind_sup[idx] != PUBLISH_SUP_NONE;
+        return ind < 0 ? b->n[idx] : b->cnt[idx];
+    }
+    size_t k = m - b->nscopes, at = k * ncells + f;
+    long n = ind < 0 ? b->sub_n[at]
+                     : (long)b->sub_acc[at * (1 + b->nind) + 1 + (size_t)ind];
+    *hid = b->sub_sup[at] || (ind >= 0 && (b->sub_ind[at * b->nind + (size_t)ind] ||
+                                           n < b->min_cohort));
+    return n;
+}
+
+static void hide_member(struct pub_block *b, int ind, size_t m, size_t f)
+{
+    size_t ncells = (size_t)b->cube->ncells;
+    if (m < b->nscopes) {
+        if (ind < 0)
+            b->sup[m * ncells + f] = PUBLISH_SUP_SECONDARY;
+        else
+            b->ind_sup[m * ncells + f] = PUBLISH_SUP_SECONDARY;
+        return;
+    }
+    size_t at = (m - b->nscopes) * ncells + f;
+    if (ind < 0) {
+        b->sub_sup[at] = b->sub_new[at] = 1;
+    } else {
+        at = at * b->nind + (size_t)ind;
+        b->sub_ind[at] = b->sub_ind_new[at] = 1;
+    }
+}
+
+/* One relation, for the cells (ind -1) or indicator ind: the group's cell
+ * f, the cells of the subgroups whose bit is set in family, and the cells
+ * of the schools in none of them. A relation with exactly one hidden
+ * member gives it away, as a margin does, and so does one whose hidden
+ * members hold 1 to min_cohort - 1 pupils under a published group cell:
+ * another member is hidden too (relation_tier). A school's indicator is
+ * marked SECONDARY (the caller suppresses again around it). */
+static long relation(struct pub_block *b, int ind, unsigned family, size_t f)
+{
+    size_t best = SIZE_MAX;
+    long best_n = 0, shown_sum = 0, total = 0;
+    int hidden = 0, best_tier = 5, total_shown = 0;
+    for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
+        if ((m > 0 && m < b->nscopes && b->in_family[m]) ||
+            (m >= b->nscopes && !(family & (1u << (m - b->nscopes)))))
+            continue;
+        int hid;
+        long n = member(b, ind, m, f, &hid);
+        if (m == 0) {
+            total = n;
+            total_shown = n > 0 && !hid;
+        }
+        if (n <= 0)
+            continue;
+        if (hid) {
+            hidden++;
+            continue;
+        }
+        if (m > 0)
+            shown_sum += n;
+        int tier = relation_tier(b, ind, m, f);
+        if (tier < best_tier || (tier == best_tier && n < best_n)) {
+            best = m;
+            best_n = n;
+            best_tier = tier;
+        }
+    }
+    /* with the group's cell published, the hidden members together are a
+     * count a reader works out, as in a margin */
+    long rest = total_shown ? total - shown_sum : 0;
+    if ((hidden != 1 && !(rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
+        return 0;
+    hide_member(b, ind, best, f);
+    return 1;
+}
+
+/* Every relation of the block for the cells (ind -1) or indicator ind. */
+static long links_pass(struct pub_block *b, int ind)
 {
     unsigned fam[17];
     size_t nfam = families(b, fam);
@@ -355,7 +389,7 @@ static long links_pass(struct pub_block *b)
     for (size_t i = 0; i < nfam; i++) {
         mark_family(b, fam[i]);
         for (size_t f = 0; f < (size_t)b->cube->ncells; f++)
-            added += relation(b, fam[i], f);
+            added += relation(b, ind, fam[i], f);
     }
     return added;
 }
@@ -379,72 +413,6 @@ static void indicator_counts(struct pub_block *b, size_t i)
             (long)b->kept_vals[k * w + off];
 }
 
-/* One relation of indicator i's counts, as relation() for the cells: the
- * group's count less its subgroups' is the other schools'. A school's
- * indicator is hidden by marking it SECONDARY (the caller suppresses again
- * around it), a subgroup's in sub_ind. */
-static long indicator_relation(struct pub_block *b, size_t i, unsigned family, size_t f)
-{
-    size_t ncells = (size_t)b->cube->ncells, best = SIZE_MAX;
-    long best_n = 0, shown_sum = 0;
-    int hidden = 0, best_tier = 6;
-    for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
-        long n;
-        int hid;
-        if (m < b->nscopes) {
-            if (m > 0 && b->in_family[m])
-                continue;
-            n = b->cnt[m * ncells + f];
-            hid = b->ind_sup[m * ncells + f] != PUBLISH_SUP_NONE;
-        } else {
-            size_t k = m - b->nscopes;
-            if (!(family & (1u << k)))
-                continue;
-            n = (long)b->sub_acc[(k * ncells + f) * (1 + b->nind) + 1 + i];
-            hid = b->sub_sup[k * ncells + f] || b->sub_ind[(k * ncells + f) * b->nind + i] ||
-                  n < b->min_cohort;
-        }
-        if (n <= 0)
-            continue;
-        if (hid) {
-            hidden++;
-            continue;
-        }
-        if (m > 0)
-            shown_sum += n;
-        int tier = m == 0 || m >= b->nscopes ? 4 : b->in_sub[m] ? 0 : 2;
-        if (tier < best_tier || (tier == best_tier && n < best_n)) {
-            best = m;
-            best_n = n;
-            best_tier = tier;
-        }
-    }
-    int shown = b->cnt[f] > 0 && b->ind_sup[f] == PUBLISH_SUP_NONE;
-    long rest = shown ? b->cnt[f] - shown_sum : 0;
-    if ((hidden != 1 && !(rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
-        return 0;
-    if (best < b->nscopes) {
-        b->ind_sup[best * ncells + f] = PUBLISH_SUP_SECONDARY;
-    } else {
-        size_t at = ((best - b->nscopes) * ncells + f) * b->nind + i;
-        b->sub_ind[at] = b->sub_ind_new[at] = 1;
-    }
-    return 1;
-}
-
-static long indicator_links(struct pub_block *b, size_t i)
-{
-    unsigned fam[17];
-    size_t nfam = families(b, fam);
-    long added = 0;
-    for (size_t k = 0; k < nfam; k++) {
-        mark_family(b, fam[k]);
-        for (size_t f = 0; f < (size_t)b->cube->ncells; f++)
-            added += indicator_relation(b, i, fam[k], f);
-    }
-    return added;
-}
-
 /* Indicator i's own suppression (publish_suppress_indicator), then its
  * relations with the subgroups, each again around the other; where it
  * hides the indicator of a published cell, its count becomes -1, which the
@@ -459,7 +427,7 @@ static void suppress_indicator(struct pub_block *b, size_t i)
     indicator_counts(b, i);
     publish_suppress_indicator(b->cube, b->nscopes, b->n, b->sup, b->cnt,
                                indicator_force(b, i, 1), b->ind_sup, b->min_cohort);
-    while (b->nsubs && indicator_links(b, i) > 0) {
+    while (b->nsubs && links_pass(b, (int)i) > 0) {
         for (size_t idx = 0; idx < total; idx++)
             if (b->ind_sup[idx] == PUBLISH_SUP_SECONDARY)
                 b->ind_force[idx] = 1;
@@ -485,7 +453,7 @@ static void suppress_cells(struct pub_block *b)
     publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
     subgroup_counts(b);
     for (;;) {
-        long more = b->nsubs ? links_pass(b) : 0;
+        long more = b->nsubs ? links_pass(b, -1) : 0;
         if (!more)
             more = pub_bounds_repair(b);
         if (!more)

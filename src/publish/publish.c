@@ -592,17 +592,13 @@ static struct pub_shared *shared_schools(struct group_build *gbs, size_t n)
     return s;
 }
 
-static int holds(const struct pub_group *pg, long urn)
+/* Whether h has schools and every one of them is pg's. */
+static int within(const struct pub_group *h, const struct pub_group *pg)
 {
-    size_t lo = 0, hi = pg->nschools;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (pg->schools[mid].urn < urn)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < pg->nschools && pg->schools[lo].urn == urn;
+    for (size_t j = 0; j < h->nschools; j++)
+        if (!pub_group_scope(pg, h->schools[j].urn))
+            return 0;
+    return h->nschools > 0;
 }
 
 /* Every other build whose schools are all among pg's is its subgroup. */
@@ -611,19 +607,15 @@ static void subgroups_of(struct group_build *gbs, size_t n, size_t me)
     struct pub_group *pg = &gbs[me].pg;
     for (size_t i = 0; i < n; i++) {
         const struct pub_group *h = &gbs[i].pg;
-        size_t j = 0;
-        while (i != me && h->nschools > 0 && j < h->nschools && holds(pg, h->schools[j].urn))
-            j++;
-        if (i == me || h->nschools == 0 || j < h->nschools)
+        if (i == me || !within(h, pg))
             continue;
         pg->subs = util_xrealloc(pg->subs, (pg->nsubs + 1) * sizeof *pg->subs);
         struct pub_subgroup *sg = &pg->subs[pg->nsubs++];
         sg->key = h->key;
         sg->nscopes = h->nschools;
         sg->scopes = util_xcalloc(h->nschools, sizeof *sg->scopes);
-        for (size_t k = 0, at = 0; k < pg->nschools; k++)
-            if (holds(h, pg->schools[k].urn))
-                sg->scopes[at++] = k + 1;
+        for (size_t k = 0; k < h->nschools; k++)
+            sg->scopes[k] = pub_group_scope(pg, h->schools[k].urn);
     }
 }
 

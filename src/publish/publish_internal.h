@@ -165,6 +165,10 @@ struct pub_group {
     const char *what;               /* "publishing GROUP", for progress */
 };
 
+/* The scope of school urn in the group (1 + its place among the schools,
+ * ascending URN), or 0 when the group does not hold it. */
+size_t pub_group_scope(const struct pub_group *pg, long urn);
+
 /* Run the aggregate passes of a group for their suppression alone: what
  * it hides goes to pg->shared, nothing is written (no store is attached).
  * Publish decides every group until none hides more, then writes each once.

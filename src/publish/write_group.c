@@ -175,7 +175,7 @@ static int pass_sql(const struct pub_group *pg, const struct pass *ps,
     return 0;
 }
 
-static size_t scope_of(const struct pub_group *pg, long urn)
+size_t pub_group_scope(const struct pub_group *pg, long urn)
 {
     size_t lo = 0, hi = pg->nschools;
     while (lo < hi) {
@@ -483,7 +483,7 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
                                 : "pupils");
         int year = sqlite3_column_int(sel, 1);
         const char *key = (const char *)sqlite3_column_text(sel, 2);
-        size_t scope = scope_of(pg, sqlite3_column_int64(sel, 0));
+        size_t scope = pub_group_scope(pg, sqlite3_column_int64(sel, 0));
         if (!key || scope == 0)
             continue;
         if ((!pr.key || year != pr.year || strcmp(key, pr.key) != 0) &&
