@@ -508,6 +508,19 @@ static int write_info(struct imp_ctx *c, const struct dfe_ident *id)
     return imp_step(c, st);
 }
 
+/* A cell's value and marker at parameters at and at + 1 (an empty cell
+ * goes to the delete statement, which has neither). */
+static void bind_cell(sqlite3_stmt *st, int at, const struct dfe_cell *cell)
+{
+    if (cell->what == CELL_NUMBER) {
+        sqlite3_bind_double(st, at, cell->value);
+        sqlite3_bind_null(st, at + 1);
+    } else if (cell->what == CELL_MARKER) {
+        sqlite3_bind_null(st, at);
+        sqlite3_bind_text(st, at + 1, cell->marker, -1, SQLITE_STATIC);
+    }
+}
+
 static int write_cell(struct imp_ctx *c, long urn, const char *measure,
                       const struct dfe_cell *cell)
 {
@@ -516,13 +529,7 @@ static int write_cell(struct imp_ctx *c, long urn, const char *measure,
     sqlite3_bind_int64(st, 1, year_of(c));
     sqlite3_bind_int64(st, 2, urn);
     sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
-    if (cell->what == CELL_NUMBER) {
-        sqlite3_bind_double(st, 4, cell->value);
-        sqlite3_bind_null(st, 5);
-    } else if (cell->what == CELL_MARKER) {
-        sqlite3_bind_null(st, 4);
-        sqlite3_bind_text(st, 5, cell->marker, -1, SQLITE_STATIC);
-    }
+    bind_cell(st, 4, cell);
     return imp_step(c, st);
 }
 
@@ -536,13 +543,7 @@ static int write_group_cell(struct imp_ctx *c, long urn, const struct dfe_group_
     sqlite3_bind_text(st, 3, g->m.name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, g->column, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, g->value, -1, SQLITE_STATIC);
-    if (cell->what == CELL_NUMBER) {
-        sqlite3_bind_double(st, 6, cell->value);
-        sqlite3_bind_null(st, 7);
-    } else if (cell->what == CELL_MARKER) {
-        sqlite3_bind_null(st, 6);
-        sqlite3_bind_text(st, 7, cell->marker, -1, SQLITE_STATIC);
-    }
+    bind_cell(st, 6, cell);
     return imp_step(c, st);
 }
 
