@@ -258,8 +258,9 @@ static void dfe_only_note(struct model_table *t, const struct mdl_view_ctx *v)
 }
 
 /* Under a filter, say what National is (England's pupils of the same
- * group) and which indicators have no national figure for it, so that an
- * empty cell is read as "not compared", not as a missing figure. */
+ * group, state-funded schools) and which indicators have no national figure
+ * for it, so that an empty cell is read as "not compared", not as a
+ * missing figure. */
 static void comparator_note(struct model *m, struct model_table *t,
                             const struct mdl_view_ctx *v)
 {
@@ -269,15 +270,15 @@ static void comparator_note(struct model *m, struct model_table *t,
         if (!is_headline(&m->inds[i], v->ks) ||
             mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd))
             continue;
-        sb_addf(&none, "%s%s", none.len ? ", " : "", m->inds[i].label);
+        const char *name = m->inds[i].short_label ? m->inds[i].short_label : m->inds[i].id;
+        sb_addf(&none, "%s%s", none.len ? ", " : "", name);
     }
+    /* short: the pane shows one line of it, as wide as the screen */
     if (none.len)
-        mdl_set_note(t, "National: the same pupils (%s) in England's state-funded schools. "
-                     "None published for them, so not compared: %s.", v->filter_text,
-                     sb_str(&none));
+        mdl_set_note(t, "National: England, same pupils (%s). Not compared, none "
+                     "published: %s.", v->filter_text, sb_str(&none));
     else
-        mdl_set_note(t, "National: the same pupils (%s) in England's state-funded schools.",
-                     v->filter_text);
+        mdl_set_note(t, "National: England, same pupils (%s).", v->filter_text);
     sb_free(&none);
 }
 

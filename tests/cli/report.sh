@@ -67,11 +67,11 @@ is "$(printf '%s' "$out" | field indicator p8 national)" -0.45 \
 # Under a filter the overview says what National is, and which indicators
 # have no national figure for those pupils (not compared, rather than blank).
 out=$(R --year 2018 --filter fsm6=yes overview)
-like "$out" "National: the same pupils \(FSM6\) in England's state-funded schools\. None published for them, so not compared: Overall absence rate, Persistent absence" \
+like "$out" "National: England, same pupils \(FSM6\)\. Not compared, none published: Absence, PA\." \
      "overview 2018 FSM6: the note names the comparator and what is not compared"
-unlike "$out" "not compared:[^.]*Progress 8" "Progress 8 is compared (England's FSM6 pupils: -0.44)"
+unlike "$out" "none published:[^.]*P8" "Progress 8 is compared (England's FSM6 pupils: -0.44)"
 out=$(R --year 2018 overview)
-unlike "$out" "National: the same pupils" "no such note without a filter"
+unlike "$out" "National: England, same pupils" "no such note without a filter"
 for m in "fsm6=yes:p8:-0.44" "fsm6=no:p8:0.13" "eal=yes:p8:0.49" "fsm6=yes:att8:36.7" \
          "prior=low:att8:22.6"; do
     f=${m%%:*} rest=${m#*:}
