@@ -79,39 +79,40 @@ static void margins(const struct pub_block *b, struct eqs *q)
     }
 }
 
-/* The group less each subgroup (the relations of the links pass). */
+/* The group less each subgroup (the single-subgroup families of the links
+ * pass, which come first). */
 static void relations(const struct pub_block *b, struct eqs *q)
 {
     size_t ncells = (size_t)b->cube->ncells, base = b->nscopes * ncells;
-    for (size_t k = 0; k < b->nsubs; k++) {
-        unsigned char *in = util_xcalloc(b->nscopes, 1);
-        for (size_t i = 0; i < b->subs[k].nscopes; i++)
-            in[b->subs[k].scopes[i]] = 1;
+    for (size_t k = 0; k < b->nsubs; k++)
         for (size_t f = 0; f < ncells; f++) {
             eq_begin(q);
             eq_add(q, f);
             eq_add(q, base + k * ncells + f);
             for (size_t s = 1; s < b->nscopes; s++)
-                if (!in[s])
+                if (!b->fam_scope[k * b->nscopes + s])
                     eq_add(q, s * ncells + f);
             eq_end(q);
         }
-        free(in);
-    }
 }
 
-/* A member's count, and whether a reader sees it. */
-static long member_n(const struct pub_block *b, size_t m, int *known)
+/* Variable v (a cell, scope * ncells + fkey, or at nscopes * ncells + k *
+ * ncells + fkey subgroup k's) as a member (pub_block_member). */
+static void member_of(const struct pub_block *b, size_t v, size_t *m, size_t *f)
 {
-    size_t total = b->nscopes * (size_t)b->cube->ncells;
-    long n;
-    if (m < total) {
-        n = b->n[m];
-        *known = n > 0 && !b->sup[m];
-    } else {
-        n = b->sub_n[m - total];
-        *known = n > 0 && !b->sub_sup[m - total];
-    }
+    size_t ncells = (size_t)b->cube->ncells, total = b->nscopes * ncells;
+    *m = v < total ? v / ncells : b->nscopes + (v - total) / ncells;
+    *f = v % ncells;
+}
+
+/* A variable's count, and whether a reader sees it. */
+static long member_n(const struct pub_block *b, size_t v, int *known)
+{
+    size_t m, f;
+    int hid;
+    member_of(b, v, &m, &f);
+    long n = pub_block_member(b, -1, m, f, &hid);
+    *known = n > 0 && !hid;
     return n;
 }
 
@@ -306,12 +307,9 @@ static int hide_in(struct pub_block *b, const struct eqs *q, size_t e)
     }
     if (best == SIZE_MAX)
         return 0;
-    if (best < total) {
-        b->sup[best] = PUBLISH_SUP_SECONDARY;
-    } else {
-        b->sub_sup[best - total] = 1;
-        b->sub_new[best - total] = 1;
-    }
+    size_t m, f;
+    member_of(b, best, &m, &f);
+    pub_block_hide(b, -1, m, f);
     return 1;
 }
 

@@ -61,26 +61,75 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
     b->ind_force = util_xcalloc(nscopes * ncells, 1);
 }
 
+/* Family j: the subgroups marked in subs (nsubs bytes) and their schools. */
+static void add_family(struct pub_block *b, const unsigned char *subs)
+{
+    size_t j = b->nfam++;
+    for (size_t k = 0; k < b->nsubs; k++) {
+        if (!subs[k])
+            continue;
+        b->fam_sub[j * b->nsubs + k] = 1;
+        for (size_t i = 0; i < b->subs[k].nscopes; i++)
+            b->fam_scope[j * b->nscopes + b->subs[k].scopes[i]] = 1;
+    }
+}
+
+/* The families of subgroups a reader subtracts together: each subgroup
+ * alone, and the largest subgroups that share no school, taken greedily. */
+static void plan_families(struct pub_block *b)
+{
+    size_t n = b->nsubs;
+    unsigned char *one = util_xcalloc(n + 1, 1), *disjoint = util_xcalloc(n + 1, 1);
+    unsigned char *taken = util_xcalloc(b->nscopes, 1);
+    size_t ndisjoint = 0;
+    b->fam_sub = util_xcalloc((n + 1) * n + 1, 1);
+    b->fam_scope = util_xcalloc((n + 1) * b->nscopes, 1);
+    for (size_t k = 0; k < n; k++) {
+        one[k] = 1;
+        add_family(b, one);
+        one[k] = 0;
+        int clash = 0;
+        for (size_t i = 0; i < b->subs[k].nscopes; i++)
+            clash |= taken[b->subs[k].scopes[i]];
+        if (clash)
+            continue;
+        for (size_t i = 0; i < b->subs[k].nscopes; i++)
+            taken[b->subs[k].scopes[i]] = 1;
+        disjoint[k] = 1;
+        ndisjoint++;
+    }
+    if (ndisjoint > 1)
+        add_family(b, disjoint);
+    free(one);
+    free(disjoint);
+    free(taken);
+}
+
 void pub_block_subgroups(struct pub_block *b, const struct pub_subgroup *subs, size_t n)
 {
     size_t ncells = (size_t)b->cube->ncells;
     b->subs = subs;
     b->nsubs = n;
-    b->sub_n = util_xcalloc(n * ncells + 1, sizeof *b->sub_n);
     b->sub_sup = util_xcalloc(n * ncells + 1, 1);
     b->sub_new = util_xcalloc(n * ncells + 1, 1);
-    b->in_family = util_xcalloc(b->nscopes, 1);
     b->sub_acc = util_xcalloc(n * ncells * (1 + b->nind) + 1, sizeof *b->sub_acc);
     b->sub_ind = util_xcalloc(n * ncells * b->nind + 1, 1);
     b->sub_ind_new = util_xcalloc(n * ncells * b->nind + 1, 1);
-    b->scope_subs = util_xcalloc(b->nscopes, sizeof *b->scope_subs);
-    for (size_t k = 0; k < n && k < 32; k++)
-        for (size_t i = 0; i < subs[k].nscopes; i++)
-            b->scope_subs[subs[k].scopes[i]] |= 1u << k;
-    b->in_sub = util_xcalloc(b->nscopes, 1);
+    b->holder_start = util_xcalloc(b->nscopes + 1, sizeof *b->holder_start);
     for (size_t k = 0; k < n; k++)
         for (size_t i = 0; i < subs[k].nscopes; i++)
-            b->in_sub[subs[k].scopes[i]] = 1;
+            b->holder_start[subs[k].scopes[i] + 1]++;
+    for (size_t s = 0; s < b->nscopes; s++)
+        b->holder_start[s + 1] += b->holder_start[s];
+    b->holder = util_xcalloc(b->holder_start[b->nscopes] + 1, sizeof *b->holder);
+    size_t *fill = util_xcalloc(b->nscopes, sizeof *fill);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < subs[k].nscopes; i++) {
+            size_t s = subs[k].scopes[i];
+            b->holder[b->holder_start[s] + fill[s]++] = k;
+        }
+    free(fill);
+    plan_families(b);
 }
 
 void pub_block_sub_hidden(struct pub_block *b, size_t k, long fkey)
@@ -159,10 +208,8 @@ static void close_school(struct pub_block *b)
         for (size_t i = 0; i < w; i++)
             g[i] += cell[i];
         b->n[scope * ncells + f] = (long)cell[0];
-        for (size_t k = 0; k < b->nsubs && k < 32; k++) {
-            if (!(b->scope_subs[scope] & (1u << k)))
-                continue;
-            double *acc = b->sub_acc + (k * ncells + f) * (1 + b->nind);
+        for (size_t h = b->holder_start[scope]; h < b->holder_start[scope + 1]; h++) {
+            double *acc = b->sub_acc + (b->holder[h] * ncells + f) * (1 + b->nind);
             acc[0] += cell[0];
             for (size_t i = 0; i < b->nind; i++)
                 acc[1 + i] += cell[1 + 3 * i];
@@ -237,17 +284,15 @@ static const unsigned char *indicator_force(struct pub_block *b, size_t i, int o
     return any;
 }
 
-/* The subgroups' counts; a small one is hidden in its store as here. */
-static void subgroup_counts(struct pub_block *b)
+/* A subgroup's small cell is hidden in its store as here. */
+static void subgroup_small(struct pub_block *b)
 {
     size_t ncells = (size_t)b->cube->ncells;
-    for (size_t k = 0; k < b->nsubs; k++)
-        for (size_t f = 0; f < ncells; f++) {
-            long n = (long)b->sub_acc[(k * ncells + f) * (1 + b->nind)];
-            b->sub_n[k * ncells + f] = n;
-            if (n > 0 && n < b->min_cohort)
-                b->sub_sup[k * ncells + f] = 1;
-        }
+    for (size_t at = 0; at < b->nsubs * ncells; at++) {
+        long n = (long)b->sub_acc[at * (1 + b->nind)];
+        if (n > 0 && n < b->min_cohort)
+            b->sub_sup[at] = 1;
+    }
 }
 
 /* Which member of a relation to hide first: a school of another subgroup,
@@ -260,38 +305,8 @@ static int relation_tier(const struct pub_block *b, int ind, size_t m, size_t f)
     if (m == 0 || m >= b->nscopes)
         return 4;
     size_t idx = m * (size_t)b->cube->ncells + f;
-    return (b->in_sub[m] ? 0 : 2) + (ind < 0 && pub_whole_of_total(b->cube, b->n, idx));
-}
-
-static void mark_family(struct pub_block *b, unsigned family)
-{
-    memset(b->in_family, 0, b->nscopes);
-    for (size_t k = 0; k < b->nsubs; k++)
-        if (family & (1u << k))
-            for (size_t i = 0; i < b->subs[k].nscopes; i++)
-                b->in_family[b->subs[k].scopes[i]] = 1;
-}
-
-/* The families of subgroups a reader subtracts together: each subgroup
- * alone, and the largest subgroups that share no school, taken greedily. */
-static size_t families(const struct pub_block *b, unsigned *fam)
-{
-    size_t n = 0;
-    unsigned disjoint = 0;
-    for (size_t k = 0; k < b->nsubs && k < 16; k++) {
-        fam[n++] = 1u << k;
-        int clash = 0;
-        for (size_t j = 0; j < k && !clash; j++)
-            if (disjoint & (1u << j))
-                for (size_t a = 0; a < b->subs[k].nscopes && !clash; a++)
-                    for (size_t c = 0; c < b->subs[j].nscopes && !clash; c++)
-                        clash = b->subs[k].scopes[a] == b->subs[j].scopes[c];
-        if (!clash)
-            disjoint |= 1u << k;
-    }
-    if (disjoint & (disjoint - 1))
-        fam[n++] = disjoint;
-    return n;
+    int in_sub = b->holder_start[m + 1] > b->holder_start[m];
+    return (in_sub ? 0 : 2) + (ind < 0 && pub_whole_of_total(b->cube, b->n, idx));
 }
 
 /* A member of a relation for the cells (ind -1) or indicator ind: its
@@ -299,7 +314,7 @@ static size_t families(const struct pub_block *b, unsigned *fam)
  * (the group's cell and its schools'), then subgroup k at nscopes + k.
  * Where the cell is small an indicator's count is only 0 or 1 (has it or
  * not): such a cell is hidden, and only published counts are summed. */
-static long member(const struct pub_block *b, int ind, size_t m, size_t f, int *hid)
+long pub_block_member(const struct pub_block *b, int ind, size_t m, size_t f, int *hid)
 {
     size_t ncells = (size_t)b->cube->ncells;
     if (m < b->nscopes) {
@@ -308,14 +323,13 @@ static long member(const struct pub_block *b, int ind, size_t m, size_t f, int *
         return ind < 0 ? b->n[idx] : b->cnt[idx];
     }
     size_t k = m - b->nscopes, at = k * ncells + f;
-    long n = ind < 0 ? b->sub_n[at]
-                     : (long)b->sub_acc[at * (1 + b->nind) + 1 + (size_t)ind];
+    long n = (long)b->sub_acc[at * (1 + b->nind) + (ind < 0 ? 0 : 1 + (size_t)ind)];
     *hid = b->sub_sup[at] || (ind >= 0 && (b->sub_ind[at * b->nind + (size_t)ind] ||
                                            n < b->min_cohort));
     return n;
 }
 
-static void hide_member(struct pub_block *b, int ind, size_t m, size_t f)
+void pub_block_hide(struct pub_block *b, int ind, size_t m, size_t f)
 {
     size_t ncells = (size_t)b->cube->ncells;
     if (m < b->nscopes) {
@@ -335,23 +349,23 @@ static void hide_member(struct pub_block *b, int ind, size_t m, size_t f)
 }
 
 /* One relation, for the cells (ind -1) or indicator ind: the group's cell
- * f, the cells of the subgroups whose bit is set in family, and the cells
- * of the schools in none of them. A relation with exactly one hidden
+ * f, the cells of the subgroups of family j, and the cells of the schools
+ * in none of them. A relation with exactly one hidden
  * member gives it away, as a margin does, and so does one whose hidden
  * members hold 1 to min_cohort - 1 pupils under a published group cell:
  * another member is hidden too (relation_tier). A school's indicator is
  * marked SECONDARY (the caller suppresses again around it). */
-static long relation(struct pub_block *b, int ind, unsigned family, size_t f)
+static long relation(struct pub_block *b, int ind, size_t j, size_t f)
 {
     size_t best = SIZE_MAX;
     long best_n = 0, shown_sum = 0, total = 0;
     int hidden = 0, best_tier = 5, total_shown = 0;
     for (size_t m = 0; m < b->nscopes + b->nsubs; m++) {
-        if ((m > 0 && m < b->nscopes && b->in_family[m]) ||
-            (m >= b->nscopes && !(family & (1u << (m - b->nscopes)))))
+        if ((m > 0 && m < b->nscopes && b->fam_scope[j * b->nscopes + m]) ||
+            (m >= b->nscopes && !b->fam_sub[j * b->nsubs + m - b->nscopes]))
             continue;
         int hid;
-        long n = member(b, ind, m, f, &hid);
+        long n = pub_block_member(b, ind, m, f, &hid);
         if (m == 0) {
             total = n;
             total_shown = n > 0 && !hid;
@@ -376,21 +390,17 @@ static long relation(struct pub_block *b, int ind, unsigned family, size_t f)
     long rest = total_shown ? total - shown_sum : 0;
     if ((hidden != 1 && !(rest > 0 && rest < b->min_cohort)) || best == SIZE_MAX)
         return 0;
-    hide_member(b, ind, best, f);
+    pub_block_hide(b, ind, best, f);
     return 1;
 }
 
 /* Every relation of the block for the cells (ind -1) or indicator ind. */
 static long links_pass(struct pub_block *b, int ind)
 {
-    unsigned fam[17];
-    size_t nfam = families(b, fam);
     long added = 0;
-    for (size_t i = 0; i < nfam; i++) {
-        mark_family(b, fam[i]);
+    for (size_t j = 0; j < b->nfam; j++)
         for (size_t f = 0; f < (size_t)b->cube->ncells; f++)
-            added += relation(b, ind, fam[i], f);
-    }
+            added += relation(b, ind, j, f);
     return added;
 }
 
@@ -451,7 +461,7 @@ static void suppress_cells(struct pub_block *b)
 {
     size_t total = b->nscopes * (size_t)b->cube->ncells;
     publish_suppress(b->cube, b->nscopes, b->n, b->force, b->sup, b->min_cohort);
-    subgroup_counts(b);
+    subgroup_small(b);
     for (;;) {
         long more = b->nsubs ? links_pass(b, -1) : 0;
         if (!more)
@@ -490,15 +500,15 @@ void pub_block_free(struct pub_block *b)
     free(b->force);
     free(b->ind_force);
     free(b->force_ind);
-    free(b->sub_n);
     free(b->sub_sup);
     free(b->sub_new);
-    free(b->in_family);
     free(b->sub_acc);
     free(b->sub_ind);
     free(b->sub_ind_new);
-    free(b->scope_subs);
-    free(b->in_sub);
+    free(b->holder_start);
+    free(b->holder);
+    free(b->fam_sub);
+    free(b->fam_scope);
     pub_bounds_free(b->bounds);
     memset(b, 0, sizeof *b);
 }

@@ -60,15 +60,17 @@ struct pub_block {
      * hidden in their stores (sub_new: hidden there by this block) */
     size_t nsubs;
     const struct pub_subgroup *subs;
-    long *sub_n;                /* nsubs * ncells */
-    unsigned char *sub_sup, *sub_new;
+    unsigned char *sub_sup, *sub_new;   /* nsubs * ncells */
     /* the subgroups' counts, n then each indicator's: (k * ncells + fkey)
      * * (1 + nind); and which indicators are hidden in their stores */
     double *sub_acc;
     unsigned char *sub_ind, *sub_ind_new;   /* (k * ncells + fkey) * nind + i */
-    unsigned *scope_subs;       /* nscopes: bit k set when subgroup k holds it */
-    unsigned char *in_family;   /* nscopes: scratch of the links pass */
-    unsigned char *in_sub;      /* nscopes: the school is in a subgroup */
+    size_t *holder_start, *holder;  /* subgroups holding scope s: holder[start[s] ..] */
+    /* the families of subgroups a reader subtracts together (each subgroup
+     * alone first, in order): fam_sub[j * nsubs + k] when subgroup k is in
+     * family j, fam_scope[j * nscopes + s] when school s is */
+    size_t nfam;
+    unsigned char *fam_sub, *fam_scope;
     /* hidden in another store that holds the school (pub_block_force) */
     unsigned char *force;       /* nscopes * ncells: cells */
     unsigned char *ind_force;   /* nscopes * ncells: one indicator's, in turn */
@@ -109,6 +111,13 @@ void pub_block_free(struct pub_block *b);
  * apart, hide a published member of the equation that bounded it. Returns
  * the number hidden; the caller suppresses the block again around them. */
 long pub_bounds_repair(struct pub_block *b);
+/* A member of a relation or margin, for the cells (ind -1) or indicator
+ * ind: m below nscopes is that scope's cell f, nscopes + k subgroup k's.
+ * Its count, and in *hid whether a reader cannot see it. */
+long pub_block_member(const struct pub_block *b, int ind, size_t m, size_t f, int *hid);
+/* Hide that member (a cell or indicator SECONDARY; a subgroup's noted for
+ * its store). */
+void pub_block_hide(struct pub_block *b, int ind, size_t m, size_t f);
 void pub_bounds_free(struct pub_bounds *bd);
 
 /* A member school of a group being published. */
