@@ -41,6 +41,7 @@ enum cfg_signif {
     CFG_SIG_NONE,
     CFG_SIG_NATIONAL_SD,  /* 95% CI: value +/- 1.96 * national SD / sqrt(n) */
     CFG_SIG_BINOMIAL,     /* 95% binomial interval for a percentage */
+    CFG_SIG_PUPIL_SD,     /* 95% CI: value +/- 1.96 * the pupils' own SD / sqrt(n) */
 };
 
 struct cfg_indicator {

@@ -20,7 +20,7 @@ struct ind_raw {
 static const char *const level_names[] = { "pupil", "result", "attendance", NULL };
 static const char *const agg_names[] = { "mean", "percent", "rate", "sum", "count", NULL };
 static const char *const polarity_names[] = { "higher", "lower", "neutral", NULL };
-static const char *const signif_names[] = { "none", "national_sd", "binomial", NULL };
+static const char *const signif_names[] = { "none", "national_sd", "binomial", "pupil_sd", NULL };
 /* The measures the dfe-* importers store (docs/DFE.md). */
 static const char *const dfe_measure_names[] = {
     "ks4_pupils", "att8", "p8_pupils", "p8", "p8_cilow", "p8_ciupp", "basics4",
@@ -136,9 +136,11 @@ static int check_combination(struct cfg_ctx *c, const struct ydoc_node *map,
     if (ind->significance == CFG_SIG_BINOMIAL && ind->aggregate != CFG_AGG_PERCENT)
         return ydoc_error(c->doc, ydoc_get(map, "significance"), c->err,
                           "significance 'binomial' needs aggregate 'percent'");
-    if (ind->significance == CFG_SIG_NATIONAL_SD && ind->aggregate != CFG_AGG_MEAN)
+    if ((ind->significance == CFG_SIG_NATIONAL_SD || ind->significance == CFG_SIG_PUPIL_SD) &&
+        ind->aggregate != CFG_AGG_MEAN)
         return ydoc_error(c->doc, ydoc_get(map, "significance"), c->err,
-                          "significance 'national_sd' needs aggregate 'mean'");
+                          "significance '%s' needs aggregate 'mean'",
+                          ind->significance == CFG_SIG_PUPIL_SD ? "pupil_sd" : "national_sd");
     if (ind->headline && ind->level == CFG_LEVEL_RESULT)
         return ydoc_error(c->doc, ydoc_get(map, "headline"), c->err,
                           "'headline' is for pupil and attendance indicators, not "

@@ -192,8 +192,8 @@ static struct mdl_nat_slot *nat_slot(struct model *m, int year, long fkey)
     return victim;
 }
 
-int mdl_national(struct model *m, int year, const char *ind, long fkey,
-                 double *value, double *sd)
+static int national_of(struct model *m, int year, const char *ind, long fkey,
+                       double *value, double *sd)
 {
     long i = ind_index(m, ind);
     if (i < 0)
@@ -207,12 +207,31 @@ int mdl_national(struct model *m, int year, const char *ind, long fkey,
     return s->state[i] == NAT_FOUND;
 }
 
+int mdl_national(struct model *m, int year, const char *ind, long fkey,
+                 double *value, double *sd)
+{
+    int found = national_of(m, year, ind, fkey, value, sd);
+    /* The DfE forms a pupil group's Progress 8 interval with the year's SD
+     * of all pupils nationally (docs/REPORT.md: its published intervals
+     * for disadvantaged, EAL, prior bands ... imply it), so a group
+     * without an SD of its own takes that one, with or without a
+     * national figure of its own. */
+    if (isnan(*sd) && fkey != 0) {
+        double all;
+        national_of(m, year, ind, 0, &all, sd);
+    }
+    return found;
+}
+
 /* The 95% interval of a figure, on the figure's own scale. */
 static int interval(const struct mdl_ind *ind, const struct mdl_fig *fig,
                     double national_sd, double *lo, double *hi)
 {
     if (ind->signif == CFG_SIG_NATIONAL_SD && ind->agg == CFG_AGG_MEAN)
         return stats_mean_ci(fig->value, national_sd, fig->n, STATS_Z95, lo, hi);
+    if (ind->signif == CFG_SIG_PUPIL_SD && ind->agg == CFG_AGG_MEAN && fig->n >= 2)
+        return stats_mean_ci(fig->value, sqrt(stats_mean_var(fig->n, fig->s1, fig->s2) *
+                                              (double)fig->n), fig->n, STATS_Z95, lo, hi);
     if (ind->signif == CFG_SIG_BINOMIAL && ind->agg == CFG_AGG_PERCENT) {
         if (stats_wilson(fig->s1, fig->n, STATS_Z95, lo, hi) != 0)
             return -1;
@@ -242,6 +261,8 @@ int mdl_cell_figure(struct model_cell *cell, const struct mdl_ind *ind,
     cell->flags = 0;
     cell->value = fig->value;
     cell->n = fig->n;
+    /* the interval needs no comparator: it is shown where none exists */
+    int has_interval = interval(ind, fig, national_sd, &cell->lo, &cell->hi) == 0;
     if (isnan(national))
         return 0;
     double diff = fig->value - national;
@@ -249,7 +270,7 @@ int mdl_cell_figure(struct model_cell *cell, const struct mdl_ind *ind,
         int good = (diff > 0) == (ind->polarity == CFG_HIGHER_BETTER);
         cell->flags |= good ? CELL_BETTER : CELL_WORSE;
     }
-    if (interval(ind, fig, national_sd, &cell->lo, &cell->hi) != 0)
+    if (!has_interval)
         return 0;
     int side = stats_compare(cell->lo, cell->hi, national);
     cell->flags |= side > 0 ? CELL_SIG_ABOVE : side < 0 ? CELL_SIG_BELOW : 0;

@@ -132,7 +132,7 @@ static const struct name_value polarity_names[] = {
     { "neutral", CFG_NEUTRAL }, { NULL, 0 } };
 static const struct name_value signif_names[] = {
     { "none", CFG_SIG_NONE }, { "national_sd", CFG_SIG_NATIONAL_SD },
-    { "binomial", CFG_SIG_BINOMIAL }, { NULL, 0 } };
+    { "binomial", CFG_SIG_BINOMIAL }, { "pupil_sd", CFG_SIG_PUPIL_SD }, { NULL, 0 } };
 
 static int lookup_name(const struct name_value *t, const unsigned char *name, int dflt)
 {

@@ -101,7 +101,7 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
             diff->flags |= r->cells[OV_VALUE].flags & (CELL_BETTER | CELL_WORSE);
         }
     }
-    if (fig->status == FIG_OK && !isnan(r->cells[OV_VALUE].lo))
+    if (fig->status == FIG_OK && !isnan(nat) && !isnan(r->cells[OV_VALUE].lo))
         mdl_set_text(r, OV_SIG, sig_word(side));
     struct model_cell *tc = &r->cells[OV_TREND];
     tc->flags = 0;

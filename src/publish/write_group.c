@@ -39,7 +39,7 @@ static const char *const polarity_names[] = {
 };
 static const char *const signif_names[] = {
     [CFG_SIG_NONE] = "none", [CFG_SIG_NATIONAL_SD] = "national_sd",
-    [CFG_SIG_BINOMIAL] = "binomial",
+    [CFG_SIG_BINOMIAL] = "binomial", [CFG_SIG_PUPIL_SD] = "pupil_sd",
 };
 
 /* One aggregate table and the indicators it carries. */

@@ -57,6 +57,7 @@ expect injection "injection/indicators.yaml:5:16: 'expr': unexpected ')' after t
 expect wrong-level-column "wrong-level-column/indicators.yaml:5:11: 'expr': unknown column 'points'; columns at this level: fsm6 eal cla prior_score prior_group ks2_reading ks2_maths att8 att8_eng att8_mat att8_ebacc att8_open est_att8 p8 p8_eng p8_mat p8_ebacc p8_open basics4 basics5 ebacc_entry ebacc_aps ebacc4 ebacc5 entries rwm_expected rwm_higher reading_expected maths_expected writing_expected avg_scaled sessions_possible sessions_missed"
 expect percent-not-boolean "percent-not-boolean/indicators.yaml:5:11: aggregate 'percent' needs a true/false expression (a comparison, and, or, not); for a 0/1 column write 'COLUMN = 1'"
 expect rate-without-per "rate-without-per/indicators.yaml:6:16: aggregate 'rate' needs 'per' (the denominator expression)"
+expect pupil-sd-percent "pupil-sd-percent/indicators.yaml:7:19: significance 'pupil_sd' needs aggregate 'mean'"
 expect bad-enum "bad-enum/indicators.yaml:6:16: 'aggregate': unknown value 'average' (expected one of: mean, percent, rate, sum, count)"
 expect reserved-key "reserved-key/filters.yaml:3:10: 'key': 'n' is reserved by the TUI (reserved: q ? / : 0 1 2 3 4 5 y Y h j k l n N x c s [ ] m)"
 expect key-collision "key-collision/filters.yaml:8:10: 'key': 'f' is already the key of filter 'fsm6'"
@@ -94,7 +95,7 @@ collab: warning: min5/groups.yaml:25:49: 'min_cohort': 4 publishes groups of as 
 
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
-is "$n_files" 32 "every config-bad file is checked"
+is "$n_files" 33 "every config-bad file is checked"
 
 # A missing required file; evaluation.yaml is optional.
 mkdir -p "$T/missing"
