@@ -571,8 +571,11 @@ static int write_national(const struct gen_opts *o, const char *dir, struct coll
         return -1;
     gen_out_str(&out, "year,indicator,filter,value,sd\n");
     for (int y = 0; y < o->years; y++) {
+        int from = gen_national_year(o->first_year + y);
         for (size_t i = 0; i < gen_nnational; i++) {
             const struct gen_national *n = &gen_national_rows[i];
+            if (n->year != from)
+                continue;
             gen_out_long(&out, o->first_year + y);
             gen_out_char(&out, ',');
             gen_out_str(&out, n->indicator);

@@ -42,6 +42,7 @@ extern const size_t gen_nestimates;
 /* ---- national comparators ---- */
 
 struct gen_national {
+    int year;             /* of the exams (2019 = 2018/19) */
     const char *indicator;
     const char *filter;   /* "" for all pupils */
     const char *value;
@@ -50,6 +51,10 @@ struct gen_national {
 
 extern const struct gen_national gen_national_rows[];
 extern const size_t gen_nnational;
+
+/* The year of gen_national_rows a generated year takes: itself where the
+ * table has it, else the nearest end of the table's years. */
+int gen_national_year(int year);
 
 /* National SD of pupil P8 for a year; years without a published figure get
  * the nearest one we hold (documented in sample-data/README.md). */

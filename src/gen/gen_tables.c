@@ -77,32 +77,82 @@ const struct gen_estimate gen_estimates[] = {
 };
 const size_t gen_nestimates = COUNT(gen_estimates);
 
-/* England, 2018/19, state-funded schools. KS4 all-pupil figures: the
- * England row (RECTYPE 7) of england_ks4provisional.csv; FSM6 splits of A8
- * and Basics 4+: DfE KS4 national characteristics 2018/19; of P8: the same
- * release as the DfE's LA Interactive Tool gives it (DAP_KS4_Prog8,
- * NonDAP_KS4_Prog8, 2019; ../shared/data/ks4-national-groups); absence: the
- * national secondary row of england_abs.csv; KS2: DfE National curriculum
- * assessments at KS2, 2019. Sources in sample-data/README.md. */
+/* England, state-funded schools, 2016/17 to 2018/19 (sample-data/README.md
+ * names each source). KS4 all pupils and disadvantaged / not: the DfE's
+ * England rows (RECTYPE 7) of 2016/17 final and 2017/18 revised
+ * (sample-data/dfe/england_ks4_groups_*.csv) and of england_ks4provisional.csv
+ * for 2018/19, whose disadvantaged splits come from the DfE's KS4 national
+ * characteristics release as its LA Interactive Tool gives them (DAP_KS4_*);
+ * SEN support, EHC plan and no SEN: the LA Interactive Tool
+ * (../shared/data/ks4-national-groups/lait_england_all_measures.csv), as
+ * are absence and persistent absence of 2017 and 2018 and every KS2 figure
+ * but 2019's all pupils (National curriculum assessments at KS2, 2019);
+ * absence of 2019: the national secondary row of england_abs.csv. Where no
+ * figure was found (EBacc APS in 2017, EAL, gender and prior bands) there
+ * is no row: such a figure is not compared. */
+#define NAT(y, ind, flt, v) { y, ind, flt, v, 0 }
+/* the year's SD of pupil P8 on the all-pupils row only: a group's interval
+ * takes it from there (docs/REPORT.md, "Pupil groups") */
+#define NAT_P8(y, flt, v) { y, "p8", flt, v, (flt)[0] == '\0' }
 const struct gen_national gen_national_rows[] = {
-    { "att8", "", "46.5", 0 },
-    { "att8", "fsm6=yes", "36.7", 0 },
-    { "att8", "fsm6=no", "50.3", 0 },
-    { "p8", "", "-0.03", 1 },
-    { "p8", "fsm6=yes", "-0.45", 0 },
-    { "p8", "fsm6=no", "0.13", 0 },
-    { "basics4", "", "64.4", 0 },
-    { "basics4", "fsm6=yes", "44.7", 0 },
-    { "basics4", "fsm6=no", "71.8", 0 },
-    { "basics5", "", "43.0", 0 },
-    { "ebacc_entry", "", "40.0", 0 },
-    { "ebacc_aps", "", "4.06", 0 },
-    { "absence", "", "5.5", 0 },
-    { "persistent_absence", "", "13.7", 0 },
-    { "rwm_expected", "", "65", 0 },
-    { "rwm_higher", "", "11", 0 },
+    NAT(2017, "att8", "", "46.3"), NAT(2017, "att8", "fsm6=yes", "37.0"),
+    NAT(2017, "att8", "fsm6=no", "49.8"), NAT(2017, "att8", "sen=support", "31.9"),
+    NAT(2017, "att8", "sen=ehcp", "13.9"), NAT(2017, "att8", "sen=none", "49.7"),
+    NAT_P8(2017, "", "-0.03"), NAT_P8(2017, "fsm6=yes", "-0.40"),
+    NAT_P8(2017, "fsm6=no", "0.11"), NAT_P8(2017, "sen=support", "-0.43"),
+    NAT_P8(2017, "sen=ehcp", "-1.04"), NAT_P8(2017, "sen=none", "0.07"),
+    NAT(2017, "basics4", "", "63.9"), NAT(2017, "basics4", "fsm6=yes", "44.3"),
+    NAT(2017, "basics4", "fsm6=no", "71.2"), NAT(2017, "basics5", "", "42.7"),
+    NAT(2017, "ebacc_entry", "", "38.2"),
+    NAT(2017, "absence", "", "5.35"), NAT(2017, "persistent_absence", "", "13.54"),
+    NAT(2017, "rwm_expected", "", "62"), NAT(2017, "rwm_expected", "fsm6=yes", "48"),
+    NAT(2017, "rwm_expected", "fsm6=no", "68"), NAT(2017, "rwm_expected", "sen=support", "21"),
+    NAT(2017, "rwm_expected", "sen=ehcp", "8"), NAT(2017, "rwm_expected", "sen=none", "71"),
+    NAT(2017, "rwm_higher", "", "9"),
+
+    NAT(2018, "att8", "", "46.5"), NAT(2018, "att8", "fsm6=yes", "36.7"),
+    NAT(2018, "att8", "fsm6=no", "50.1"), NAT(2018, "att8", "sen=support", "32.2"),
+    NAT(2018, "att8", "sen=ehcp", "13.5"), NAT(2018, "att8", "sen=none", "49.9"),
+    NAT_P8(2018, "", "-0.02"), NAT_P8(2018, "fsm6=yes", "-0.44"),
+    NAT_P8(2018, "fsm6=no", "0.13"), NAT_P8(2018, "sen=support", "-0.43"),
+    NAT_P8(2018, "sen=ehcp", "-1.09"), NAT_P8(2018, "sen=none", "0.08"),
+    NAT(2018, "basics4", "", "64.2"), NAT(2018, "basics4", "fsm6=yes", "44.5"),
+    NAT(2018, "basics4", "fsm6=no", "71.5"), NAT(2018, "basics5", "", "43.3"),
+    NAT(2018, "ebacc_entry", "", "38.4"), NAT(2018, "ebacc_aps", "", "4.04"),
+    NAT(2018, "absence", "", "5.53"), NAT(2018, "persistent_absence", "", "13.91"),
+    NAT(2018, "rwm_expected", "", "65"), NAT(2018, "rwm_expected", "fsm6=yes", "51"),
+    NAT(2018, "rwm_expected", "fsm6=no", "71"), NAT(2018, "rwm_expected", "sen=support", "24"),
+    NAT(2018, "rwm_expected", "sen=ehcp", "9"), NAT(2018, "rwm_expected", "sen=none", "74"),
+    NAT(2018, "rwm_higher", "", "10"),
+
+    NAT(2019, "att8", "", "46.5"), NAT(2019, "att8", "fsm6=yes", "36.7"),
+    NAT(2019, "att8", "fsm6=no", "50.3"), NAT(2019, "att8", "sen=support", "32.6"),
+    NAT(2019, "att8", "sen=ehcp", "13.7"), NAT(2019, "att8", "sen=none", "49.9"),
+    NAT_P8(2019, "", "-0.03"), NAT_P8(2019, "fsm6=yes", "-0.45"),
+    NAT_P8(2019, "fsm6=no", "0.13"), NAT_P8(2019, "sen=support", "-0.43"),
+    NAT_P8(2019, "sen=ehcp", "-1.17"), NAT_P8(2019, "sen=none", "0.08"),
+    NAT(2019, "basics4", "", "64.4"), NAT(2019, "basics4", "fsm6=yes", "44.7"),
+    NAT(2019, "basics4", "fsm6=no", "71.8"), NAT(2019, "basics5", "", "43.0"),
+    NAT(2019, "ebacc_entry", "", "40.0"), NAT(2019, "ebacc_aps", "", "4.06"),
+    NAT(2019, "absence", "", "5.5"), NAT(2019, "persistent_absence", "", "13.7"),
+    NAT(2019, "rwm_expected", "", "65"), NAT(2019, "rwm_expected", "fsm6=yes", "51"),
+    NAT(2019, "rwm_expected", "fsm6=no", "72"), NAT(2019, "rwm_expected", "sen=support", "25"),
+    NAT(2019, "rwm_expected", "sen=ehcp", "9"), NAT(2019, "rwm_expected", "sen=none", "75"),
+    NAT(2019, "rwm_higher", "", "11"),
 };
 const size_t gen_nnational = COUNT(gen_national_rows);
+
+int gen_national_year(int year)
+{
+    int first = gen_national_rows[0].year, last = gen_national_rows[0].year;
+    for (size_t i = 1; i < COUNT(gen_national_rows); i++) {
+        if (gen_national_rows[i].year < first)
+            first = gen_national_rows[i].year;
+        if (gen_national_rows[i].year > last)
+            last = gen_national_rows[i].year;
+    }
+    return year < first ? first : year > last ? last : year;
+}
 
 static const struct { int year; const char *sd; } p8_sds[] = {
     { 2017, "1.2297" }, { 2018, "1.2626" }, { 2019, "1.2825" }, { 2024, "1.4163" },

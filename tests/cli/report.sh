@@ -79,6 +79,18 @@ for m in "fsm6=yes:p8:-0.44" "fsm6=no:p8:0.13" "eal=yes:p8:0.49" "fsm6=yes:att8:
     is "$(printf '%s' "$out" | field indicator "${rest%%:*}" national)" "${rest#*:}" \
        "overview 2018 $f: ${rest%%:*} against England's $f pupils (${rest#*:})"
 done
+# 2019 and the other years from national.csv, real per year
+# (sample-data/README.md): SEN from the DfE's LA Interactive Tool, KS2 too.
+for m in "2019:4:sen=support:p8:-0.43" "2019:4:sen=ehcp:att8:13.7" "2018:4:sen=ehcp:p8:-1.09" \
+         "2017:4:fsm6=yes:p8:-0.40" "2017:4::att8:46.3" "2019:2:fsm6=yes:rwm_expected:51.0" \
+         "2018:2::rwm_expected:65.0"; do
+    IFS=: read -r yr ks f ind want <<EOF
+$m
+EOF
+    out=$(R --format csv --year "$yr" --key-stage "$ks" ${f:+--filter "$f"} overview)
+    is "$(printf '%s' "$out" | field indicator "$ind" national)" "$want" \
+       "overview $yr KS$ks ${f:-all}: $ind against England's ($want)"
+done
 # Intervals under a filter (issue 27). A pupil group's Progress 8 interval
 # uses the year's national SD of all pupils, as the DfE's published group
 # intervals do (tests/unit/test_dfe.c); Attainment 8 (pupil_sd) the pupils'
