@@ -53,6 +53,10 @@ struct model_query {
                              * (the DfE intake table) rather than the group's;
                              * always so for a school with no pupil data */
     const char *term;       /* MODEL_VIEW_EVALUATION: NULL = latest */
+    int against_others;     /* the DfE's gap: disadvantaged pupils (the filter
+                             * on column fsm6 at its "1" value, which the
+                             * query must fix) against the other pupils
+                             * nationally instead of the same pupils */
     int sort_col;           /* -1: the view's natural order */
     int sort_desc;
     struct model_filter filter;

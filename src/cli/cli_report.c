@@ -14,12 +14,15 @@
 static const char usage[] =
     "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
     "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
-    "         [--format table|csv|tsv|json] [--term YYYY-SEASON] [--since DATE] VIEW\n"
+    "         [--format table|csv|tsv|json] [--term YYYY-SEASON] [--since DATE] [--gap]\n"
+    "         VIEW\n"
     "  VIEW: overview | subjects | subject CODE | schools | similar URN [--national]\n"
     "        | pupils URN (--national: similar schools among all England's schools,\n"
     "        from the DfE's published intake)\n"
     "        | evaluation (--term: e.g. 2026-autumn; default the latest term)\n"
-    "        | changes (group changes since your last visit, or --since YYYY-MM-DD)";
+    "        | changes (group changes since your last visit, or --since YYYY-MM-DD)\n"
+    "  --gap: with --filter fsm6=yes, compare disadvantaged pupils with the other\n"
+    "        pupils nationally (the DfE's convention) instead of the same pupils";
 
 struct view_name {
     const char *name;
@@ -44,6 +47,7 @@ struct report_args {
     const char *filters[MAX_FILTERS];
     int nfilters;
     int national;
+    int gap;
     const char *pos[3];
     int npos;
 };
@@ -74,6 +78,8 @@ static int parse_args(int argc, char **argv, struct report_args *a)
             a->filters[a->nfilters++] = argv[++i];
         } else if (strcmp(arg, "--national") == 0) {
             a->national = 1;
+        } else if (strcmp(arg, "--gap") == 0) {
+            a->gap = 1;
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else if (arg[0] == '-' && arg[1]) {
@@ -141,6 +147,16 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
         return -1;
     }
     q->national = a->national;
+    static const int compared[MODEL_VIEW_COUNT] = {
+        [MODEL_VIEW_OVERVIEW] = 1, [MODEL_VIEW_SUBJECTS] = 1, [MODEL_VIEW_SUBJECT] = 1,
+        [MODEL_VIEW_SCHOOLS] = 1,
+    };
+    if (a->gap && !compared[v->view]) {
+        cli_error("--gap applies to the views with national figures (overview, subjects, "
+                  "subject, schools)");
+        return -1;
+    }
+    q->against_others = a->gap;
     for (int i = 0; i < a->nfilters; i++) {
         struct collab_err err = { .set = 0 };
         if (model_filter_parse(cfg, a->filters[i], &q->filter, &err) != 0) {

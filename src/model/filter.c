@@ -1,6 +1,7 @@
 /* Filter states: parsing "DIM=VALUE", chips, and the fkey of a group store. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +85,48 @@ char *mdl_filter_text(const struct model *m, const struct model_filter *f)
             sb_addf(&sb, "%s%s", sb.len ? ", " : "", chip);
     }
     return sb_detach(&sb);
+}
+
+int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no)
+{
+    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        const struct cfg_filter *f = &m->cfg->filters[d];
+        if (strcmp(f->column, "fsm6") != 0 || m->strides[d] == 0)
+            continue;
+        *yes = *no = -1;
+        for (size_t i = 0; i < f->nvalues; i++) {
+            if (strcmp(f->values[i].match, "1") == 0)
+                *yes = (int)i;
+            else if (strcmp(f->values[i].match, "0") == 0)
+                *no = (int)i;
+        }
+        if (*yes >= 0 && *no >= 0)
+            return (int)d;
+    }
+    return -1;
+}
+
+int mdl_comparator(const struct model *m, struct mdl_view_ctx *v, struct collab_err *err)
+{
+    v->nat_shift = 0;
+    v->others_label = NULL;
+    snprintf(v->nat_name, sizeof v->nat_name, "national");
+    if (!v->q->against_others)
+        return 0;
+    int yes, no, d = mdl_disadvantaged_dim(m, &yes, &no);
+    if (d < 0)
+        return collab_err_set(err, "comparing with other pupils nationally needs a "
+                              "published filter on column fsm6 with values matching 1 "
+                              "and 0 (disadvantaged or not)");
+    const struct cfg_filter *f = &m->cfg->filters[d];
+    if (v->q->filter.choice[d] != yes + 1)
+        return collab_err_set(err, "comparing with other pupils nationally is the DfE's "
+                              "convention for disadvantaged pupils: filter %s=%s first",
+                              f->id, f->values[yes].code);
+    v->nat_shift = (long)(no - yes) * m->strides[d];
+    v->others_label = f->values[no].label;
+    snprintf(v->nat_name, sizeof v->nat_name, "England's %s pupils", f->values[no].label);
+    return 0;
 }
 
 long mdl_fkey(const struct model *m, const struct model_filter *f, struct collab_err *err)

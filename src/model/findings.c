@@ -91,7 +91,8 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
         double vals[RUN_SCHOOL], nats[RUN_SCHOOL];
         int side = 0, y;
         for (y = 0; y < a->want; y++) {
-            int s = mdl_side_of(m, ind, &figs[y][i], years[y], v->fkey, &nats[y]);
+            int s = mdl_side_of(m, ind, &figs[y][i], years[y], v->fkey + v->nat_shift,
+                                &nats[y]);
             if (s == 0 || (y > 0 && s != side))
                 break;
             side = s;
@@ -100,8 +101,8 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
         if (y < a->want)
             continue;
         struct strbuf sb = STRBUF_INIT;
-        sb_addf(&sb, "%s: %s significantly %s national %s (", a->name, ind->label,
-                side > 0 ? "above" : "below", a->words);
+        sb_addf(&sb, "%s: %s significantly %s %s %s (", a->name, ind->label,
+                side > 0 ? "above" : "below", v->nat_name, a->words);
         add_run(&sb, ind, years, vals, nats, a->want);
         sb_addf(&sb, ")");
         mdl_add_finding(t, "%s", sb_str(&sb));
@@ -168,22 +169,8 @@ static int subject_runs(struct model *m, const struct mdl_view_ctx *v, struct mo
 static int fsm6_dimension(const struct model *m, const struct mdl_view_ctx *v,
                           int *yes, int *no)
 {
-    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
-        const struct cfg_filter *f = &m->cfg->filters[d];
-        if (strcmp(f->column, "fsm6") != 0 || m->strides[d] == 0 ||
-            v->q->filter.choice[d] != 0)
-            continue;
-        *yes = *no = -1;
-        for (size_t i = 0; i < f->nvalues; i++) {
-            if (strcmp(f->values[i].match, "1") == 0)
-                *yes = (int)i;
-            else if (strcmp(f->values[i].match, "0") == 0)
-                *no = (int)i;
-        }
-        if (*yes >= 0 && *no >= 0)
-            return (int)d;
-    }
-    return -1;
+    int d = mdl_disadvantaged_dim(m, yes, no);
+    return d >= 0 && v->q->filter.choice[d] == 0 ? d : -1;
 }
 
 struct gap_figs { struct mdl_fig *yes, *no; };

@@ -662,6 +662,8 @@ static int query(struct model *m, const struct model_query *q, struct model_tabl
     v.fkey = mdl_fkey(m, &q->filter, err);
     if (v.fkey < 0)
         return -1;
+    if (mdl_comparator(m, &v, err) != 0)
+        return -1;
     v.filter_text = mdl_filter_text(m, &q->filter);
     int rc = views[q->view](m, &v, out, err);
     free(v.filter_text);

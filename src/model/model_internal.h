@@ -190,6 +190,13 @@ int mdl_change(const struct mdl_ind *ind, const struct mdl_fig *a, const struct 
 char *mdl_filter_text(const struct model *m, const struct model_filter *f);
 /* The fkey of a filter state; -1 with err when a dimension is not published. */
 long mdl_fkey(const struct model *m, const struct model_filter *f, struct collab_err *err);
+/* The filter on pupil column fsm6 (disadvantaged) and the indices of its
+ * values matching "1" and "0", or -1 when the config has none. */
+int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no);
+/* v's comparator (nat_shift, nat_name, others_label) from its query's
+ * against_others; -1 with err when the filter does not fix disadvantaged
+ * pupils. */
+int mdl_comparator(const struct model *m, struct mdl_view_ctx *v, struct collab_err *err);
 
 /* Refuse: fill err and write an audit row. Always -1. */
 int mdl_refuse(struct model *m, const char *target, struct collab_err *err);
@@ -222,6 +229,13 @@ struct mdl_view_ctx {
     int year, ks;
     long fkey;
     char *filter_text;      /* "" for all pupils */
+    /* The comparator of a figure at filter key k is national at k +
+     * nat_shift: 0 for the same pupils, else (q->against_others) the step
+     * from the disadvantaged value to the other one. nat_name names it in
+     * findings: "national", or "England's Not FSM6 pupils". */
+    long nat_shift;
+    char nat_name[96];
+    const char *others_label;   /* the other value's label, or NULL */
 };
 
 int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,

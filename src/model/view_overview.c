@@ -80,7 +80,8 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
     const struct mdl_ind *ind = &m->inds[i];
     struct model_row *r = mdl_row(t, ind->id, 0);
     double nat, sd;
-    if (!mdl_national(m, v->year, ind->id, v->fkey, &nat, &sd) && v->fkey == 0)
+    if (!mdl_national(m, v->year, ind->id, v->fkey + v->nat_shift, &nat, &sd) &&
+        v->fkey == 0)
         mdl_dfe_national(m, v->year, mdl_dfe_measure(m, ind), &nat);
     mdl_set_text(r, OV_ID, ind->id);
     mdl_set_text(r, OV_LABEL, ind->label);
@@ -118,7 +119,7 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
 /* "Harbour High: Progress 8 +0.42 (n=151), significantly above national
  * (0.00) by 0.42" */
 static void finding(struct model_table *t, const char *who, const struct mdl_ind *ind,
-                    const struct mdl_fig *fig, int side, double nat)
+                    const struct mdl_fig *fig, int side, double nat, const char *nat_name)
 {
     char val[32], natv[32], gap[32];
     mdl_format_value(ind, fig->value, val, sizeof val);
@@ -126,8 +127,8 @@ static void finding(struct model_table *t, const char *who, const struct mdl_ind
     struct mdl_ind plain = *ind;
     plain.show_sign = 0;
     mdl_format_value(&plain, fabs(fig->value - nat), gap, sizeof gap);
-    mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s national (%s) by %s%s", who,
-                    ind->label, val, fig->n, side > 0 ? "above" : "below", natv, gap,
+    mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s %s (%s) by %s%s", who,
+                    ind->label, val, fig->n, side > 0 ? "above" : "below", nat_name, natv, gap,
                     ind->agg == CFG_AGG_PERCENT || ind->agg == CFG_AGG_RATE
                     ? " percentage points" : "");
 }
@@ -135,17 +136,18 @@ static void finding(struct model_table *t, const char *who, const struct mdl_ind
 /* Compare each figure with national; report the significant ones. Small
  * cells never reach here as FIG_OK with n under min_cohort. */
 static void find_in(struct model *m, struct model_table *t, const char *who,
-                    const struct mdl_fig *figs, int year, long fkey, int ks, int result)
+                    const struct mdl_fig *figs, const struct mdl_view_ctx *v, long fkey,
+                    int result)
 {
     for (size_t i = 0; i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
-        if (ind->key_stage != ks ||
-            (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, ks)))
+        if (ind->key_stage != v->ks ||
+            (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, v->ks)))
             continue;
         double nat;
-        int side = mdl_side_of(m, ind, &figs[i], year, fkey, &nat);
+        int side = mdl_side_of(m, ind, &figs[i], v->year, fkey + v->nat_shift, &nat);
         if (side != 0)
-            finding(t, who, ind, &figs[i], side, nat);
+            finding(t, who, ind, &figs[i], side, nat, v->nat_name);
     }
 }
 
@@ -157,7 +159,7 @@ static int find_schools(struct model *m, struct model_table *t,
     for (size_t s = 0; s < m->nschools; s++) {
         if (mdl_fetch_pupil(m, m->schools[s].urn, v->year, v->ks, v->fkey, figs, &n, err) < 0)
             return -1;
-        find_in(m, t, m->schools[s].name, figs, v->year, v->fkey, v->ks, 0);
+        find_in(m, t, m->schools[s].name, figs, v, v->fkey, 0);
     }
     return 0;
 }
@@ -177,7 +179,7 @@ static int find_subjects(struct model *m, struct model_table *t,
         if (mdl_fetch_subject(m, 0, v->year, code, v->fkey, figs, &n, err) < 0)
             rc = -1;
         else
-            find_in(m, t, name ? name : code, figs, v->year, v->fkey, v->ks, 1);
+            find_in(m, t, name ? name : code, figs, v, v->fkey, 1);
     }
     sqlite3_finalize(st);
     return rc;
@@ -199,7 +201,7 @@ static int find_groups(struct model *m, struct model_table *t,
                 return -1;
             struct strbuf who = STRBUF_INIT;
             sb_addf(&who, "%s pupils", f->values[val].label);
-            find_in(m, t, sb_str(&who), figs, v->year, fkey, v->ks, 0);
+            find_in(m, t, sb_str(&who), figs, v, fkey, 0);
             sb_free(&who);
         }
     }
@@ -268,17 +270,23 @@ static void comparator_note(struct model *m, struct model_table *t,
     for (size_t i = 0; i < m->ninds; i++) {
         double nat, sd;
         if (!is_headline(&m->inds[i], v->ks) ||
-            mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd))
+            mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd))
             continue;
         const char *name = m->inds[i].short_label ? m->inds[i].short_label : m->inds[i].id;
         sb_addf(&none, "%s%s", none.len ? ", " : "", name);
     }
     /* short: the pane shows one line of it, as wide as the screen */
-    if (none.len)
-        mdl_set_note(t, "National: England, same pupils (%s). Not compared, none "
-                     "published: %s.", v->filter_text, sb_str(&none));
+    struct strbuf what = STRBUF_INIT;
+    if (v->others_label)
+        sb_addf(&what, "England's %s pupils, the DfE's gap", v->others_label);
     else
-        mdl_set_note(t, "National: England, same pupils (%s).", v->filter_text);
+        sb_addf(&what, "England, same pupils (%s)", v->filter_text);
+    if (none.len)
+        mdl_set_note(t, "National: %s. Not compared, none published: %s.", sb_str(&what),
+                     sb_str(&none));
+    else
+        mdl_set_note(t, "National: %s.", sb_str(&what));
+    sb_free(&what);
     sb_free(&none);
 }
 

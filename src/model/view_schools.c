@@ -214,7 +214,7 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
         if (!plan[i].shown)
             continue;
         double nat, sd;
-        mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd);
+        mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd);
         int fc = c++;
         mdl_cell_figure(&r->cells[fc], &m->inds[i], &figs[i], nat, sd);
         if (plan[i].extra) {

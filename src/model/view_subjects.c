@@ -32,14 +32,14 @@ static void result_columns(struct model *m, struct model_table *t, int ks)
 }
 
 static void result_cells(struct model *m, struct model_row *r, int first, int ks,
-                         const struct mdl_fig *figs, int year, long fkey)
+                         const struct mdl_fig *figs, int year, long nat_fkey)
 {
     int c = first;
     for (size_t i = 0; i < m->ninds; i++) {
         if (!is_result(&m->inds[i], ks))
             continue;
         double nat, sd;
-        mdl_national(m, year, m->inds[i].id, fkey, &nat, &sd);
+        mdl_national(m, year, m->inds[i].id, nat_fkey, &nat, &sd);
         mdl_cell_figure(&r->cells[c++], &m->inds[i], &figs[i], nat, sd);
     }
 }
@@ -60,7 +60,7 @@ static void national_row(struct model *m, struct model_table *t, int first,
     for (size_t i = 0; i < m->ninds && !any; i++) {
         double nat, sd;
         any = is_result(&m->inds[i], v->ks) &&
-              mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd);
+              mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd);
     }
     if (!any)
         return;
@@ -72,7 +72,7 @@ static void national_row(struct model *m, struct model_table *t, int first,
             continue;
         double nat, sd;
         struct mdl_fig f = { .status = FIG_MISSING, .value = NAN };
-        if (mdl_national(m, v->year, m->inds[i].id, v->fkey, &nat, &sd)) {
+        if (mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd)) {
             f.status = FIG_OK;
             f.value = nat;
         }
@@ -108,7 +108,7 @@ int mdl_view_subjects(struct model *m, const struct mdl_view_ctx *v,
         mdl_set_text(r, 0, code);
         mdl_set_text(r, 1, (const char *)sqlite3_column_text(st, 1));
         count_cell(r, 2, found, n);
-        result_cells(m, r, 3, v->ks, figs, v->year, v->fkey);
+        result_cells(m, r, 3, v->ks, figs, v->year, v->fkey + v->nat_shift);
     }
     sqlite3_finalize(st);
     free(figs);
@@ -135,7 +135,7 @@ static int subject_row(struct model *m, struct model_table *t, const struct mdl_
     if (scope)
         mdl_set_num(r, 1, (double)scope);
     count_cell(r, 2, found, n);
-    result_cells(m, r, 3, v->ks, figs, v->year, v->fkey);
+    result_cells(m, r, 3, v->ks, figs, v->year, v->fkey + v->nat_shift);
     return 0;
 }
 

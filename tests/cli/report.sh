@@ -121,6 +121,30 @@ is "$(printf '%s' "$out" | field urn 900001 p8_lo),$(printf '%s' "$out" | field 
    "schools FSM6: Harbour High's P8 interval"
 is "$(printf '%s' "$out" | field urn 900001 p8_sig)" above \
    "schools FSM6: Harbour High's P8 significantly above England's FSM6 pupils"
+# The DfE's gap convention (--gap): disadvantaged pupils against England's
+# other pupils, in every figure, mark and finding; refused without the
+# disadvantaged filter, and on views without national figures.
+out=$(R --format csv --filter fsm6=yes --gap overview)
+is "$(printf '%s' "$out" | field indicator p8 national),$(printf '%s' "$out" | field indicator p8 sig)" \
+   "0.13,below" "overview FSM6 --gap: P8 against England's not-FSM6 pupils (+0.13), below"
+is "$(printf '%s' "$out" | field indicator att8 national)" 50.3 \
+   "overview FSM6 --gap: A8 against England's not-FSM6 pupils (50.3)"
+out=$(R --filter fsm6=yes --gap overview)
+like "$out" "National: England's Not FSM6 pupils, the DfE's gap\." "the note names the comparator"
+like "$out" "Brookside Secondary School: Progress 8 -0.73 \(n=91\), significantly below England's Not FSM6 pupils \(\+0.13\)" \
+     "findings name the comparator"
+out=$(R --format csv --filter fsm6=yes schools)
+is "$(printf '%s' "$out" | field urn 900001 p8_sig)" above "schools FSM6: Harbour High above England's FSM6 pupils"
+out=$(R --format csv --filter fsm6=yes --gap schools)
+is "$(printf '%s' "$out" | field urn 900001 p8_sig)" "" \
+   "schools FSM6 --gap: Harbour High's FSM6 pupils not different from England's others"
+for a in "overview" "--filter fsm6=no overview"; do
+    run R --gap $a
+    is "$rc:$err" "1:collab: comparing with other pupils nationally is the DfE's convention for disadvantaged pupils: filter fsm6=yes first" \
+       "--gap $a: refused, saying what it needs"
+done
+run R --filter fsm6=yes --gap pupils 900001
+like "$err" "--gap applies to the views with national figures" "--gap refused on the pupils view"
 # Attendance (issue 6): absence rate and persistent absence (10%+ of sessions
 # missed) on the overview and the schools view, filtered like the rest.
 att() { echo "FROM pupil p JOIN attendance a ON a.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }
