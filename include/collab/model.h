@@ -193,6 +193,9 @@ int model_filter_parse(const struct cfg *cfg, const char *spec,
 /* Human chip text for dimension d under f ("FSM6", "SEN support"), or NULL
  * when d is "all". Owned by cfg. */
 const char *model_filter_chip(const struct cfg *cfg, const struct model_filter *f, size_t d);
+/* The disadvantaged filter (on pupil column fsm6) and the indices of its
+ * values matching "1" and "0": the dimension, or -1 when cfg has none. */
+int model_disadvantaged_filter(const struct cfg *cfg, int *yes, int *no);
 
 /* Output formats shared by report, the TUI's export and copy. */
 enum model_format { MODEL_FMT_TABLE, MODEL_FMT_CSV, MODEL_FMT_TSV, MODEL_FMT_JSON };

@@ -87,11 +87,11 @@ char *mdl_filter_text(const struct model *m, const struct model_filter *f)
     return sb_detach(&sb);
 }
 
-int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no)
+int model_disadvantaged_filter(const struct cfg *cfg, int *yes, int *no)
 {
-    for (size_t d = 0; d < m->cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
-        const struct cfg_filter *f = &m->cfg->filters[d];
-        if (strcmp(f->column, "fsm6") != 0 || m->strides[d] == 0)
+    for (size_t d = 0; d < cfg->nfilters && d < MODEL_MAX_DIMS; d++) {
+        const struct cfg_filter *f = &cfg->filters[d];
+        if (strcmp(f->column, "fsm6") != 0)
             continue;
         *yes = *no = -1;
         for (size_t i = 0; i < f->nvalues; i++) {
@@ -104,6 +104,12 @@ int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no)
             return (int)d;
     }
     return -1;
+}
+
+int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no)
+{
+    int d = model_disadvantaged_filter(m->cfg, yes, no);
+    return d >= 0 && m->strides[d] != 0 ? d : -1;
 }
 
 int mdl_comparator(const struct model *m, struct mdl_view_ctx *v, struct collab_err *err)

@@ -123,6 +123,8 @@ static int pane_compute(struct ui *ui, struct pane *p, struct collab_err *err)
     q.sort_col = p->sort_col;
     q.sort_desc = p->sort_desc;
     q.filter = ui->filter;
+    int yes, no, d = model_disadvantaged_filter(ui->cfg, &yes, &no);
+    q.against_others = ui->gap && d >= 0 && ui->filter.choice[d] == yes + 1;
     p->ops->query(ui, p, &q);
     if (model_query(ui->model, &q, &t, err) != 0) {
         model_table_free(&t);
@@ -253,6 +255,16 @@ static void draw_top(struct ui *ui)
             break;
         x += ui_put(&ui->glyphs, w, 0, x, " ", 1, UI_LEFT, ui->attr[THEME_HEADER]);
         x += ui_put(&ui->glyphs, w, 0, x, cb, cw, UI_LEFT, ui->attr[THEME_CHIP]);
+    }
+    int yes, no, d = model_disadvantaged_filter(ui->cfg, &yes, &no);
+    if (ui->gap && d >= 0) {
+        char cb[96];
+        snprintf(cb, sizeof cb, "[vs %s]", ui->cfg->filters[d].values[no].label);
+        int cw = ui_text_width(&ui->glyphs, cb);
+        if (x + cw + 1 <= room) {
+            x += ui_put(&ui->glyphs, w, 0, x, " ", 1, UI_LEFT, ui->attr[THEME_HEADER]);
+            ui_put(&ui->glyphs, w, 0, x, cb, cw, UI_LEFT, ui->attr[THEME_CHIP]);
+        }
     }
     ui_put(&ui->glyphs, w, 0, room, user, uw, UI_RIGHT, ui->attr[THEME_HEADER]);
     wnoutrefresh(w);
@@ -423,7 +435,32 @@ static void act_clear_filters(struct ui *ui, int action)
 {
     (void)action;
     memset(&ui->filter, 0, sizeof ui->filter);
+    ui->gap = 0;
     ui_invalidate_all(ui);
+}
+
+/* The DfE's convention for disadvantaged pupils: against England's other
+ * pupils. Turning it on selects the disadvantaged filter. */
+static void act_gap(struct ui *ui, int action)
+{
+    (void)action;
+    int yes, no, d = model_disadvantaged_filter(ui->cfg, &yes, &no);
+    if (d < 0) {
+        ui_message(ui, 1, "no filter on column fsm6 with values 1 and 0: the gap compares "
+                   "disadvantaged pupils with the others");
+        return;
+    }
+    const struct cfg_filter *f = &ui->cfg->filters[d];
+    ui->gap = !ui->gap;
+    if (ui->gap)
+        ui->filter.choice[d] = yes + 1;
+    ui_invalidate_all(ui);
+    if (ui->gap)
+        ui_message(ui, 0, "%s pupils against England's %s pupils (the DfE's gap)",
+                   f->values[yes].label, f->values[no].label);
+    else
+        ui_message(ui, 0, "%s pupils against England's %s pupils", f->values[yes].label,
+                   f->values[yes].label);
 }
 
 static void act_sort(struct ui *ui, int action)
@@ -532,7 +569,7 @@ static const action_fn action_fns[ACT_COUNT] = {
     [ACT_SORT_DESC] = act_sort, [ACT_SORT_ASC] = act_sort,
     [ACT_OPEN] = act_pane_only, [ACT_BACK] = act_pane_only, [ACT_SIMILAR] = act_pane_only,
     [ACT_SIMILAR_SCOPE] = act_pane_only,
-    [ACT_CHART] = act_pane_only, [ACT_CHART_X] = act_pane_only,
+    [ACT_CHART] = act_pane_only, [ACT_CHART_X] = act_pane_only, [ACT_GAP] = act_gap,
     [ACT_SEARCH] = act_search, [ACT_SEARCH_NEXT] = act_search_step,
     [ACT_SEARCH_PREV] = act_search_step, [ACT_COMMAND] = act_command,
     [ACT_EXPORT] = act_export, [ACT_COPY] = act_copy, [ACT_MOUSE] = act_mouse,
@@ -543,6 +580,10 @@ static void cycle_filter(struct ui *ui, size_t d)
 {
     const struct cfg_filter *f = &ui->cfg->filters[d];
     ui->filter.choice[d] = (ui->filter.choice[d] + 1) % (int)(f->nvalues + 1);
+    int yes, no;
+    if (ui->gap && (int)d == model_disadvantaged_filter(ui->cfg, &yes, &no) &&
+        ui->filter.choice[d] != yes + 1)
+        ui->gap = 0;    /* the gap is for disadvantaged pupils only */
     ui_invalidate_all(ui);
     if (ui->filter.choice[d] == 0)
         ui_message(ui, 0, "%s: all pupils", f->label);

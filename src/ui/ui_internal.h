@@ -56,6 +56,7 @@
     X(SIMILAR_SCOPE,  "similar-scope",  "S",             "Schools: similar schools in the group or across England (DfE data)") \
     X(CHART,          "chart",          "v",             "Schools: cycle the chart (bars, scatter, none)") \
     X(CHART_X,        "chart-x",        "*",             "Schools: use the current column as the scatter's x axis") \
+    X(GAP,            "gap",            "o",             "disadvantaged pupils against England's other pupils (the DfE's gap), or the same pupils") \
     X(SEARCH,         "search",         "/",             "quick jump to a school, URN, DfE number, subject or pupil") \
     X(SEARCH_NEXT,    "search-next",    "n",             "next match of the last jump") \
     X(SEARCH_PREV,    "search-prev",    "N",             "previous match of the last jump") \
@@ -250,6 +251,7 @@ struct ui {
     struct pane panes[UI_NPANES];
     int current;
     struct model_filter filter;
+    int gap;                 /* the filter's disadvantaged pupils against England's others */
     int years[16], nyears, year_idx;
 
     int dirty_top, dirty_tabs, dirty_body, dirty_hint;

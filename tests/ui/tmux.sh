@@ -31,6 +31,13 @@ for size in 80x24 120x40; do
     want=$($COLLAB report --data "$DATA" --config "$CONFIG" overview --filter fsm6=yes \
            --format csv | awk -F, '$1 == "att8" { print $3 }')
     check "$size: FSM6 A8 is $want as report gives" "^Attainment 8 .* $want "
+    keys o
+    check "$size: o compares with England's other pupils (chip)" '\[FSM6\] \[vs Not FSM6\]' 1
+    gap=$($COLLAB report --data "$DATA" --config "$CONFIG" overview --filter fsm6=yes --gap \
+          --format csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "national") c = i }
+                                  $1 == "att8" { print $c }')
+    check "$size: A8 against England's not-FSM6 pupils ($gap) as report --gap gives" \
+          "^Attainment 8 .* $want.* $gap "
     keys 0 / C a s t l e g a t e Space S c h Enter s
     check "$size: quick jump lands on the school (its similar schools)" 'Castlegate School' 3
     keys Escape 3
