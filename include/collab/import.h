@@ -29,7 +29,7 @@ enum imp_kind {
     IMP_ESTIMATES, IMP_NATIONAL,
     /* The DfE's school-level files, read by their own column names
      * (include/collab/import_dfe.h, docs/DFE.md). */
-    IMP_DFE_KS4, IMP_DFE_CENSUS, IMP_DFE_ABSENCE,
+    IMP_DFE_KS4, IMP_DFE_CENSUS, IMP_DFE_ABSENCE, IMP_DFE_KS2,
 };
 
 /* Parse a kind name ("results"); 0 or -1. */

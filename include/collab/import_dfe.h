@@ -6,8 +6,8 @@
  * reads and the measure each becomes.
  *
  * The files are imported through imp_import_file_opts (import.h) with the
- * kinds IMP_DFE_KS4, IMP_DFE_CENSUS and IMP_DFE_ABSENCE. Columns are found by
- * the DfE's own names and any other column is skipped, so the full DfE file
+ * kinds IMP_DFE_KS4, IMP_DFE_CENSUS, IMP_DFE_ABSENCE and IMP_DFE_KS2. Columns
+ * are found by the DfE's own names and any other column is skipped, so the full DfE file
  * and a trimmed copy both load. A cell is a number (a trailing '%' is
  * dropped: "66.2%" is 66.2), one of the DfE's markers, kept as value NULL
  * with the marker text, or empty (the measure is removed for that school and

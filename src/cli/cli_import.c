@@ -15,7 +15,7 @@
 
 static const char usage[] = "collab import [--db FILE] [--year Y] KIND FILE.csv\n"
     "  KIND: schools, subjects, pupils, results, attendance, estimates, national,\n"
-    "        dfe-ks4, dfe-census, dfe-absence\n"
+    "        dfe-ks4, dfe-census, dfe-absence, dfe-ks2\n"
     "  --year Y: the year a dfe-* file is stored under (default 2019)";
 
 static void print_problems(const struct imp_report *rep, const char *file)

@@ -25,7 +25,7 @@ static const char *const kind_names[] = {
     [IMP_RESULTS] = "results", [IMP_ATTENDANCE] = "attendance",
     [IMP_ESTIMATES] = "estimates", [IMP_NATIONAL] = "national",
     [IMP_DFE_KS4] = "dfe-ks4", [IMP_DFE_CENSUS] = "dfe-census",
-    [IMP_DFE_ABSENCE] = "dfe-absence",
+    [IMP_DFE_ABSENCE] = "dfe-absence", [IMP_DFE_KS2] = "dfe-ks2",
 };
 
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
@@ -49,7 +49,7 @@ const char *imp_kind_name(enum imp_kind kind)
 const char *imp_kind_list(void)
 {
     return "schools, subjects, pupils, results, attendance, estimates, national, "
-           "dfe-ks4, dfe-census, dfe-absence";
+           "dfe-ks4, dfe-census, dfe-absence, dfe-ks2";
 }
 
 static void add_problem(struct imp_ctx *c, long line, int col, const char *fmt,

@@ -20,7 +20,7 @@
 #include "import_internal.h"
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
-#define MAX_MEASURES 16
+#define MAX_MEASURES 24
 
 static const char *const markers[] = {
     "NA", "NE", "NP", "SUPP", "LOWCOV", "SP", "RE", "NEW",
@@ -367,9 +367,32 @@ static int ks4_school(struct imp_ctx *c, struct dfe_ident *id)
     return 1;
 }
 
+/* A local authority row (RECTYPE `rectype`), under -LEA. */
+static int la_row(struct imp_ctx *c, int rectype_col, int lea_col, long rectype,
+                  struct dfe_ident *id)
+{
+    char why[64];
+    long lea = 0;
+    snprintf(why, sizeof why, "a local authority row (RECTYPE %ld)", rectype);
+    if (!state(c)->present[lea_col]) {
+        imp_problem(c, rectype_col, "%s needs an LEA column, which this file does not have",
+                    why);
+        return 0;
+    }
+    if (!need_long(c, lea_col, 100, 999, &lea, why))
+        return 0;
+    snprintf(id->label, sizeof id->label, "LEA %ld", lea);
+    id->urn = -lea;
+    id->la_code = lea;
+    id->info = 1;
+    snprintf(id->namebuf, sizeof id->namebuf, "Local authority %ld", lea);
+    id->name = id->namebuf;
+    return 1;
+}
+
 static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
 {
-    long rectype = 0, lea = 0;
+    long rectype = 0;
     if (imp_long(c, K4_RECTYPE, 0, 99, &rectype) <= 0)
         return 0;
     switch (rectype) {
@@ -377,20 +400,7 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
     case 2:
         return ks4_school(c, id);
     case 4:
-        if (!state(c)->present[K4_LEA]) {
-            imp_problem(c, K4_RECTYPE, "a local authority row (RECTYPE 4) needs an LEA "
-                        "column, which this file does not have");
-            return 0;
-        }
-        if (!need_long(c, K4_LEA, 100, 999, &lea, "a local authority row (RECTYPE 4)"))
-            return 0;
-        snprintf(id->label, sizeof id->label, "LEA %ld", lea);
-        id->urn = -lea;
-        id->la_code = lea;
-        id->info = 1;
-        snprintf(id->namebuf, sizeof id->namebuf, "Local authority %ld", lea);
-        id->name = id->namebuf;
-        return 1;
+        return la_row(c, K4_RECTYPE, K4_LEA, rectype, id);
     case 5:
         pseudo(id, IMP_DFE_ENGLAND_ALL, "England, all schools", "RECTYPE 5");
         return 1;
@@ -400,6 +410,116 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
     default:
         imp_problem(c, K4_RECTYPE, "%ld is not a record type collab knows (1, 2 schools; "
                     "4 local authority; 5, 7 England)", rectype);
+        return 0;
+    }
+}
+
+/* ---- dfe-ks2 ---- */
+
+/* The KS2 school-level file (docs/DFE.md): its record types differ from
+ * KS4's (3 local authority; 4 England, all schools; 5 England,
+ * state-funded). Progress scores come with their 95% interval and the
+ * DfE's band (1 well above .. 5 well below average). */
+#define KS2_GROUP_COLS(X) \
+    X(PTRWM_EXP_FSM6CLA1A, "rwm_expected", "fsm6", "1", 0, 100, 0) \
+    X(PTRWM_EXP_NOTFSM6CLA1A, "rwm_expected", "fsm6", "0", 0, 100, 0) \
+    X(PTRWM_HIGH_FSM6CLA1A, "rwm_higher", "fsm6", "1", 0, 100, 0) \
+    X(PTRWM_HIGH_NOTFSM6CLA1A, "rwm_higher", "fsm6", "0", 0, 100, 0) \
+    X(PTRWM_EXP_B, "rwm_expected", "gender", "M", 0, 100, 0) \
+    X(PTRWM_EXP_G, "rwm_expected", "gender", "F", 0, 100, 0) \
+    X(PTRWM_HIGH_B, "rwm_higher", "gender", "M", 0, 100, 0) \
+    X(PTRWM_HIGH_G, "rwm_higher", "gender", "F", 0, 100, 0)
+
+#define K2G_ENUM(col, m, pc, pv, lo, hi, whole) K2G_##col,
+#define K2G_COL(col, m, pc, pv, lo, hi, whole) { #col, IMP_OPTIONAL },
+#define K2G_MEASURE(col, m, pc, pv, lo, hi, whole) { { K2G_##col, m, lo, hi, whole, 0 }, pc, pv },
+
+enum {
+    K2_RECTYPE, K2_URN, K2_LEA, K2_ESTAB, K2_SCHNAME, K2_TELIG, K2_RWM_EXP, K2_RWM_HIGH,
+    K2_READ, K2_READ_LO, K2_READ_HI, K2_READ_BAND, K2_WRIT, K2_WRIT_LO, K2_WRIT_HI,
+    K2_WRIT_BAND, K2_MAT, K2_MAT_LO, K2_MAT_HI, K2_MAT_BAND, K2_READ_AVG, K2_MAT_AVG,
+    KS2_GROUP_COLS(K2G_ENUM)
+};
+static const struct imp_col ks2_cols[] = {
+    { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
+    { "LEA", IMP_OPTIONAL }, { "ESTAB", IMP_OPTIONAL }, { "SCHNAME", IMP_OPTIONAL },
+    { "TELIG", IMP_OPTIONAL }, { "PTRWM_EXP", IMP_OPTIONAL }, { "PTRWM_HIGH", IMP_OPTIONAL },
+    { "READPROG", IMP_OPTIONAL }, { "READPROG_LOWER", IMP_OPTIONAL },
+    { "READPROG_UPPER", IMP_OPTIONAL }, { "READPROG_DESCR", IMP_OPTIONAL },
+    { "WRITPROG", IMP_OPTIONAL }, { "WRITPROG_LOWER", IMP_OPTIONAL },
+    { "WRITPROG_UPPER", IMP_OPTIONAL }, { "WRITPROG_DESCR", IMP_OPTIONAL },
+    { "MATPROG", IMP_OPTIONAL }, { "MATPROG_LOWER", IMP_OPTIONAL },
+    { "MATPROG_UPPER", IMP_OPTIONAL }, { "MATPROG_DESCR", IMP_OPTIONAL },
+    { "READ_AVERAGE", IMP_OPTIONAL }, { "MAT_AVERAGE", IMP_OPTIONAL },
+    KS2_GROUP_COLS(K2G_COL)
+};
+static const struct dfe_measure ks2_measures[] = {
+    { K2_TELIG, "ks2_pupils", 0, 1e7, 1, 0 },
+    { K2_RWM_EXP, "rwm_expected", 0, 100, 0, 0 },
+    { K2_RWM_HIGH, "rwm_higher", 0, 100, 0, 0 },
+    { K2_READ, "read_prog", -40, 40, 0, 0 },
+    { K2_READ_LO, "read_prog_lo", -60, 60, 0, 0 },
+    { K2_READ_HI, "read_prog_hi", -60, 60, 0, 0 },
+    { K2_READ_BAND, "read_prog_band", 1, 5, 1, 0 },
+    { K2_WRIT, "writ_prog", -40, 40, 0, 0 },
+    { K2_WRIT_LO, "writ_prog_lo", -60, 60, 0, 0 },
+    { K2_WRIT_HI, "writ_prog_hi", -60, 60, 0, 0 },
+    { K2_WRIT_BAND, "writ_prog_band", 1, 5, 1, 0 },
+    { K2_MAT, "mat_prog", -40, 40, 0, 0 },
+    { K2_MAT_LO, "mat_prog_lo", -60, 60, 0, 0 },
+    { K2_MAT_HI, "mat_prog_hi", -60, 60, 0, 0 },
+    { K2_MAT_BAND, "mat_prog_band", 1, 5, 1, 0 },
+    { K2_READ_AVG, "read_average", 80, 120, 0, 0 },
+    { K2_MAT_AVG, "mat_average", 80, 120, 0, 0 },
+};
+_Static_assert(COUNT(ks2_measures) <= MAX_MEASURES, "MAX_MEASURES too small");
+static const struct dfe_group_measure ks2_group_measures[] = {
+    KS2_GROUP_COLS(K2G_MEASURE)
+};
+_Static_assert(COUNT(ks2_group_measures) <= MAX_GROUP_MEASURES, "MAX_GROUP_MEASURES too small");
+_Static_assert(COUNT(ks2_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
+
+static int ks2_school(struct imp_ctx *c, struct dfe_ident *id)
+{
+    static const char why[] = "a school row (RECTYPE 1 or 2)";
+    const unsigned char *present = state(c)->present;
+    long lea = 0, estab = 0;
+    int ok = school_urn(c, K2_URN, id, why);
+    if (present[K2_LEA])
+        ok &= need_long(c, K2_LEA, 100, 999, &lea, why);
+    if (present[K2_ESTAB])
+        ok &= need_long(c, K2_ESTAB, 0, 9999, &estab, why);
+    if (present[K2_SCHNAME])
+        ok &= need_text(c, K2_SCHNAME, why);
+    if (!ok)
+        return 0;
+    id->info = 1;
+    id->dfe_number = lea && present[K2_ESTAB] ? lea * 10000 + estab : 0;
+    id->la_code = lea;
+    id->name = c->vals[K2_SCHNAME];
+    return 1;
+}
+
+static int ks2_identify(struct imp_ctx *c, struct dfe_ident *id)
+{
+    long rectype = 0;
+    if (imp_long(c, K2_RECTYPE, 0, 99, &rectype) <= 0)
+        return 0;
+    switch (rectype) {
+    case 1:
+    case 2:
+        return ks2_school(c, id);
+    case 3:
+        return la_row(c, K2_RECTYPE, K2_LEA, rectype, id);
+    case 4:
+        pseudo(id, IMP_DFE_ENGLAND_ALL, "England, all schools", "RECTYPE 4");
+        return 1;
+    case 5:
+        pseudo(id, IMP_DFE_ENGLAND, "England, state-funded schools", "RECTYPE 5");
+        return 1;
+    default:
+        imp_problem(c, K2_RECTYPE, "%ld is not a KS2 record type collab knows (1, 2 "
+                    "schools; 3 local authority; 4, 5 England)", rectype);
         return 0;
     }
 }
@@ -632,6 +752,8 @@ static const struct dfe_kind dfe_kinds[] = {
              COUNT(ks4_group_measures), ks4_identify),
     DFE_KIND("dfe-census", census_cols, census_measures, NULL, 0, census_identify),
     DFE_KIND("dfe-absence", absence_cols, absence_measures, NULL, 0, absence_identify),
+    DFE_KIND("dfe-ks2", ks2_cols, ks2_measures, ks2_group_measures,
+             COUNT(ks2_group_measures), ks2_identify),
 };
 
 const struct imp_kind_def *imp_dfe_kind_def(enum imp_kind kind)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# collab import dfe-ks4 | dfe-census | dfe-absence: the DfE's own files, a
+# collab import dfe-ks4 | dfe-census | dfe-absence | dfe-ks2: the DfE's own files, a
 # wide file with hundreds of columns collab does not use, --year, refused
 # files with FILE:LINE: column X messages, and the full shared files when
 # they are there.
@@ -88,6 +88,36 @@ is "$out" "imported $n dfe-absence from $D/absence_excerpt.csv" "absence: row co
 is "$(rows "SELECT value FROM dfe_school WHERE urn = -2 AND measure = 'persistent_absence_pct'")" \
    "8.2" "absence: national primary (urn -2)"
 
+# KS2: the DfE's KS2 school-level file, by its column names (a hand-made file
+# with the published columns and markers: tests/data/dfe/README.md). Its
+# record types are KS2's own: 3 a local authority, 4 and 5 England.
+run "$COLLAB" import --db "$DB" --year 2019 dfe-ks2 "$D/ks2_sample.csv"
+is "$rc" 0 "KS2 file imports"
+is "$out" "imported 6 dfe-ks2 from $D/ks2_sample.csv" "KS2: row count of the file"
+k2() { rows "SELECT coalesce(value, marker) FROM dfe_school WHERE year = 2019 AND urn = $1 AND measure = '$2'"; }
+is "$(k2 100000 rwm_expected),$(k2 100000 rwm_higher),$(k2 100000 ks2_pupils)" "72.0,15.0,60.0" \
+   "KS2: a school's RWM expected and higher standard, and its pupils"
+is "$(k2 100000 read_prog),$(k2 100000 read_prog_lo),$(k2 100000 read_prog_hi),$(k2 100000 read_prog_band)" \
+   "1.4,-0.1,2.9,3.0" "KS2: reading progress with its interval and band"
+is "$(k2 100000 mat_prog_band),$(k2 100000 read_average),$(k2 100000 mat_average)" "2.0,106.0,107.0" \
+   "KS2: maths band and average scaled scores"
+is "$(k2 100001 read_prog),$(k2 100001 rwm_expected),$(k2 100001 writ_prog_band)" "LOWCOV,SUPP,5.0" \
+   "KS2: markers kept (LOWCOV, SUPP)"
+is "$(k2 -202 rwm_expected),$(k2 0 rwm_expected),$(k2 -1 rwm_expected)" "66.0,65.0,64.0" \
+   "KS2: LA 202 (RECTYPE 3), England state-funded (5, urn 0) and all schools (4, urn -1)"
+is "$(rows "SELECT value FROM dfe_group WHERE year = 2019 AND urn = 0 AND measure = 'rwm_expected' AND pupil_column = 'fsm6' ORDER BY pupil_value")" \
+   "$(printf '71.0\n51.0')" "KS2: England's disadvantaged and other pupils (fsm6 0, 1)"
+is "$(rows "SELECT name, dfe_number FROM dfe_school_info WHERE urn = 100000")" \
+   "Hand-made Primary, A|2022000" "KS2: the school's name and DfE number"
+printf 'RECTYPE,URN,PTRWM_EXP\n7,,65%%\n' > "$T/ks2-rectype.csv"
+run "$COLLAB" import --db "$DB" dfe-ks2 "$T/ks2-rectype.csv"
+like "$err" "ks2-rectype.csv:2: column RECTYPE: 7 is not a KS2 record type collab knows \(1, 2 schools; 3 local authority; 4, 5 England\)" \
+     "KS2: a KS4 record type is refused, naming KS2's"
+printf 'RECTYPE,URN,READPROG_DESCR\n1,100000,6\n' > "$T/ks2-band.csv"
+run "$COLLAB" import --db "$DB" dfe-ks2 "$T/ks2-band.csv"
+is "$rc" 1 "KS2: a band outside 1 to 5 refused"
+is "$(k2 100000 read_prog_band)" "3.0" "KS2: the refused file changed nothing"
+
 # Refused files: nothing changes.
 before=$(rows "SELECT count(*), total(value), count(marker) FROM dfe_school")
 cut -d, -f1-3,5- "$D/ks4_trimmed.csv" > "$T/nourn.csv"
@@ -112,7 +142,7 @@ is "$rc" 2 "--year abc is a usage error"
 run "$COLLAB" import --db "$DB" --year 1990 dfe-ks4 "$D/ks4_trimmed.csv"
 is "$rc" 1 "--year 1990 out of range"
 run "$COLLAB" import --help
-like "$out" "dfe-ks4, dfe-census, dfe-absence" "usage lists the DfE kinds"
+like "$out" "dfe-ks4, dfe-census, dfe-absence, dfe-ks2" "usage lists the DfE kinds"
 
 # England's figures per pupil group: the RECTYPE 7 row of the DfE's 2017/18
 # KS4 file (sample-data/dfe/groups.sh extracts it), the national comparator

@@ -210,7 +210,7 @@ ok "$([ ! -e "$T/nothing-here.db" ]; echo $?)" "a store created for a failed imp
 
 run "$COLLAB" import --db "$DB" grades "$G/results.csv"
 is "$rc" 2 "unknown kind: usage error"
-is "$err" "collab: unknown kind 'grades' (one of schools, subjects, pupils, results, attendance, estimates, national, dfe-ks4, dfe-census, dfe-absence)" \
+is "$err" "collab: unknown kind 'grades' (one of schools, subjects, pupils, results, attendance, estimates, national, dfe-ks4, dfe-census, dfe-absence, dfe-ks2)" \
    "unknown kind: message"
 run "$COLLAB" import --db "$DB" results
 is "$rc" 2 "missing file argument: usage error"
