@@ -135,6 +135,29 @@ int mdl_comparator(const struct model *m, struct mdl_view_ctx *v, struct collab_
     return 0;
 }
 
+char *mdl_comparator_text(struct model *m, const struct mdl_view_ctx *v)
+{
+    struct strbuf none = STRBUF_INIT, sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->ninds; i++) {
+        const struct mdl_ind *ind = &m->inds[i];
+        double nat, sd;
+        if (!ind->headline || ind->key_stage != v->ks || ind->level == CFG_LEVEL_RESULT ||
+            mdl_national(m, v->year, ind->id, v->fkey + v->nat_shift, &nat, &sd))
+            continue;
+        sb_addf(&none, "%s%s", none.len ? ", " : "", ind->short_label ? ind->short_label
+                                                                       : ind->id);
+    }
+    /* short: a pane shows one line of it, as wide as the screen */
+    if (v->others_label)
+        sb_addf(&sb, "National: England's %s pupils, the DfE's gap.", v->others_label);
+    else
+        sb_addf(&sb, "National: England, same pupils (%s).", v->filter_text);
+    if (none.len)
+        sb_addf(&sb, " Not compared, none published: %s.", sb_str(&none));
+    sb_free(&none);
+    return sb_detach(&sb);
+}
+
 long mdl_fkey(const struct model *m, const struct model_filter *f, struct collab_err *err)
 {
     long fkey = 0;

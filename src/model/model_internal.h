@@ -197,6 +197,12 @@ int mdl_disadvantaged_dim(const struct model *m, int *yes, int *no);
  * against_others; -1 with err when the filter does not fix disadvantaged
  * pupils. */
 int mdl_comparator(const struct model *m, struct mdl_view_ctx *v, struct collab_err *err);
+/* Under a filter, what National is (England's pupils of the same group, or
+ * with --gap the others) and the headline indicators with no national
+ * figure for them, so that an empty cell reads "not compared": "National:
+ * England, same pupils (FSM6). Not compared, none published: Absence, PA."
+ * Allocated. */
+char *mdl_comparator_text(struct model *m, const struct mdl_view_ctx *v);
 
 /* Refuse: fill err and write an audit row. Always -1. */
 int mdl_refuse(struct model *m, const char *target, struct collab_err *err);

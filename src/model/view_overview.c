@@ -259,37 +259,6 @@ static void dfe_only_note(struct model_table *t, const struct mdl_view_ctx *v)
                      "state-funded. See each school in the schools view.", v->year);
 }
 
-/* Under a filter, say what National is (England's pupils of the same
- * group, state-funded schools) and which indicators have no national figure
- * for it, so that an empty cell is read as "not compared", not as a
- * missing figure. */
-static void comparator_note(struct model *m, struct model_table *t,
-                            const struct mdl_view_ctx *v)
-{
-    struct strbuf none = STRBUF_INIT;
-    for (size_t i = 0; i < m->ninds; i++) {
-        double nat, sd;
-        if (!is_headline(&m->inds[i], v->ks) ||
-            mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd))
-            continue;
-        const char *name = m->inds[i].short_label ? m->inds[i].short_label : m->inds[i].id;
-        sb_addf(&none, "%s%s", none.len ? ", " : "", name);
-    }
-    /* short: the pane shows one line of it, as wide as the screen */
-    struct strbuf what = STRBUF_INIT;
-    if (v->others_label)
-        sb_addf(&what, "England's %s pupils, the DfE's gap", v->others_label);
-    else
-        sb_addf(&what, "England, same pupils (%s)", v->filter_text);
-    if (none.len)
-        mdl_set_note(t, "National: %s. Not compared, none published: %s.", sb_str(&what),
-                     sb_str(&none));
-    else
-        mdl_set_note(t, "National: %s.", sb_str(&what));
-    sb_free(&what);
-    sb_free(&none);
-}
-
 int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
                       struct model_table *t, struct collab_err *err)
 {
@@ -323,8 +292,11 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
             mdl_set_note(t, "no headline indicators for key stage %d", v->ks);
         else if (dfe_only)
             dfe_only_note(t, v);
-        else if (v->fkey != 0)
-            comparator_note(m, t, v);
+        else if (v->fkey != 0) {
+            char *what = mdl_comparator_text(m, v);
+            mdl_set_note(t, "%s", what);
+            free(what);
+        }
         rc = add_findings(m, t, v, err);
     }
     for (int y = 0; y < ny; y++)

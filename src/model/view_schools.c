@@ -359,6 +359,15 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
         sb_free(&absent);
         return -1;
     }
+    if (v->fkey != 0) {
+        /* what the marks compare with, before the schools left out */
+        char *what = mdl_comparator_text(m, v);
+        struct strbuf note = STRBUF_INIT;
+        sb_addf(&note, "%s%s%s", what, absent.len ? " " : "", sb_str(&absent));
+        sb_free(&absent);
+        absent = note;
+        free(what);
+    }
     if (absent.len)
         mdl_set_note(t, "%s", sb_str(&absent));
     sb_free(&absent);

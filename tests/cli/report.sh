@@ -145,6 +145,12 @@ for a in "overview" "--filter fsm6=no overview"; do
 done
 run R --filter fsm6=yes --gap pupils 900001
 like "$err" "--gap applies to the views with national figures" "--gap refused on the pupils view"
+# The schools view says what its marks compare with under a filter, and what
+# is not compared (2019 has no England figure for EAL pupils).
+out=$(R --filter eal=yes schools)
+like "$out" "National: England, same pupils \(EAL\)\. Not compared, none published: A8, P8, EM 4\+, EM 5\+, Absence, PA\." \
+     "schools EAL: the note names the comparator and what is not compared"
+unlike "$(R schools)" "National: England" "schools, all pupils: no such note"
 # Attendance (issue 6): absence rate and persistent absence (10%+ of sessions
 # missed) on the overview and the schools view, filtered like the rest.
 att() { echo "FROM pupil p JOIN attendance a ON a.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }
