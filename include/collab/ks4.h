@@ -8,8 +8,10 @@
  * the other may fill an open slot; a single English grade counts once), three
  * EBacc slots (sciences incl. computer science, history/geography,
  * languages; each grade of a double award such as combined science may fill
- * a slot) and three open slots (anything left, incl. leftover EBacc grades
- * and the undoubled English). U scores 0; empty slots score 0; maximum 90.
+ * a slot, scoring the mean of the pair: 6-5 is 5.5 in each) and three open
+ * slots (anything left, incl. leftover EBacc grades and the undoubled
+ * English). U scores 0; empty slots score 0; maximum 90. EBacc entry needs
+ * English language and literature both entered.
  *
  * No function here allocates; none can fail except the parsers, which
  * return 0 or -1.
@@ -70,7 +72,8 @@ void ks4_compute(const struct ks4_entry *e, size_t n,
  * and fills *score, or -1 when either is missing (< 0). */
 int ks4_prior_score(int ks2_reading, int ks2_maths, double *score);
 
-/* Prior band of a score: "L" (< 100), "M" (100 to 110), "H" (> 110). */
+/* Prior band of a score: "L" (< 100), "M" (100 to under 110), "H" (110 and
+ * above), as the DfE bands scaled-score priors. */
 const char *ks4_prior_band(double score);
 
 /* The row of table (n rows) whose [ks2_from, ks2_to] holds score, or NULL. */

@@ -3,6 +3,10 @@
  * greedily: the EBacc slots take the best three EBacc grades and the open
  * slots the best three of everything left, which is optimal because any
  * grade that may fill an EBacc slot may also fill an open one.
+ *
+ * The pools hold half points (a grade g is 2g): each grade of a double
+ * award scores the mean of its pair wherever it goes (6-5 is 5.5 in each of
+ * its two slots, docs/FORMATS.md), so the sums stay whole numbers.
  */
 #include "config.h"
 
@@ -135,45 +139,58 @@ static void fill_pools(const struct ks4_entry *e, size_t n, struct pools *p)
     memset(p, 0xff, sizeof *p);    /* every grade -1: nothing sat */
     p->n_science = 0;
     for (size_t i = 0; i < n; i++) {
-        add_grade(p, e[i].pillar, e[i].g1);
-        if (e[i].g2 >= 0)
-            add_grade(p, e[i].pillar, e[i].g2);
+        if (e[i].g2 < 0) {
+            add_grade(p, e[i].pillar, 2 * e[i].g1);
+        } else {
+            add_grade(p, e[i].pillar, e[i].g1 + e[i].g2);
+            add_grade(p, e[i].pillar, e[i].g1 + e[i].g2);
+        }
     }
+}
+
+/* Points of a half-point sum. */
+static double pts(int halves)
+{
+    return halves / 2.0;
 }
 
 static void attainment8(struct pools *p, struct ks4_measures *m)
 {
-    m->att8_mat = p->maths > 0 ? 2 * p->maths : 0;
+    m->att8_mat = p->maths > 0 ? 2 * pts(p->maths) : 0;
     if (p->lang >= 0 && p->lit >= 0) {
-        m->att8_eng = 2 * max2(p->lang, p->lit);
+        m->att8_eng = 2 * pts(max2(p->lang, p->lit));
         top_insert(p->open, OPEN_SLOTS, p->lang < p->lit ? p->lang : p->lit);
     } else {
-        m->att8_eng = max2(max2(p->lang, p->lit), 0);
+        m->att8_eng = pts(max2(max2(p->lang, p->lit), 0));
     }
-    m->att8_ebacc = sum_top(p->ebacc, 3);
+    m->att8_ebacc = pts(sum_top(p->ebacc, 3));
     for (int i = 3; i < EBACC_KEEP; i++)
         top_insert(p->open, OPEN_SLOTS, p->ebacc[i]);
-    m->att8_open = sum_top(p->open, OPEN_SLOTS);
+    m->att8_open = pts(sum_top(p->open, OPEN_SLOTS));
     m->att8 = m->att8_eng + m->att8_mat + m->att8_ebacc + m->att8_open;
 }
 
+/* Thresholds on half points: a double award passes 4+ from 5-4 (4.5) and
+ * 5+ from 6-5, as the DfE counts them (docs/FORMATS.md). The EBacc's
+ * English pillar needs both English language and literature entered, and a
+ * grade in either. */
 static void ebacc(const struct pools *p, struct ks4_measures *m)
 {
     int eng = max2(p->lang, p->lit);
-    m->basics4 = p->maths >= 4 && eng >= 4;
-    m->basics5 = p->maths >= 5 && eng >= 5;
-    m->ebacc_entry = eng >= 0 && p->maths >= 0 && p->n_science >= 2
+    m->basics4 = p->maths >= 8 && eng >= 8;
+    m->basics5 = p->maths >= 10 && eng >= 10;
+    m->ebacc_entry = p->lang >= 0 && p->lit >= 0 && p->maths >= 0 && p->n_science >= 2
                      && p->hum >= 0 && p->language >= 0;
     int worst = eng;
     const int pillars[] = { p->maths, p->science[1], p->hum, p->language };
     for (size_t i = 0; i < sizeof pillars / sizeof pillars[0]; i++)
         if (pillars[i] < worst)
             worst = pillars[i];
-    m->ebacc4 = m->ebacc_entry && worst >= 4;
-    m->ebacc5 = m->ebacc_entry && worst >= 5;
-    m->ebacc_aps = (max2(eng, 0) + max2(p->maths, 0) + max2(p->science[0], 0)
-                    + max2(p->science[1], 0) + max2(p->hum, 0)
-                    + max2(p->language, 0)) / 6.0;
+    m->ebacc4 = m->ebacc_entry && worst >= 8;
+    m->ebacc5 = m->ebacc_entry && worst >= 10;
+    m->ebacc_aps = pts(max2(eng, 0) + max2(p->maths, 0) + max2(p->science[0], 0)
+                       + max2(p->science[1], 0) + max2(p->hum, 0)
+                       + max2(p->language, 0)) / 6.0;
 }
 
 static void progress8(const struct ks4_estimate *est, struct ks4_measures *m)
@@ -215,7 +232,7 @@ int ks4_prior_score(int ks2_reading, int ks2_maths, double *score)
 
 const char *ks4_prior_band(double score)
 {
-    return score < 100 ? "L" : score > 110 ? "H" : "M";
+    return score < 100 ? "L" : score >= 110 ? "H" : "M";
 }
 
 const struct ks4_estimate *ks4_find_group(const struct ks4_estimate *table,

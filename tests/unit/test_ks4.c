@@ -72,6 +72,15 @@ static void sciences(void)
     is_double(m.att8_ebacc, 15, 1e-9, "combined science 6-5 fills two EBacc slots + 4");
     is_double(m.att8, 25, 1e-9, "combined science: A8 10+15 = 25");
     is_int(m.entries, 3, "a double award is one entry");
+    /* 6-5 split: history 7 and French 7 take two EBacc slots and one half
+     * of the science the third, at the pair's mean 5.5: 19.5. Three open
+     * subjects of 8 beat the other half (5.5): 24. A8 = 43.5, not 44 (7 +
+     * 7 + 6 with the 5 left over). */
+    const struct ks4_entry split[] = { S(HUMANITIES, 7), S(LANGUAGE, 7), D(SCIENCE, 6, 5),
+        S(NONE, 8), S(NONE, 8), S(NONE, 8) };
+    m = calc(split, N(split), NULL);
+    is_double(m.att8_ebacc, 19.5, 1e-9, "combined 6-5 in one EBacc slot scores 5.5");
+    is_double(m.att8, 43.5, 1e-9, "combined 6-5 split: A8 19.5+24 = 43.5");
     /* Triple science 5, 7, 6 and computer science 8: EBacc takes 8, 7, 6 =
      * 21; the leftover 5 goes to open with art 3: 8. A8 = 29. */
     const struct ks4_entry triple[] = { S(SCIENCE, 5), S(SCIENCE, 7), S(SCIENCE, 6),
@@ -157,7 +166,8 @@ static void prior_groups(void)
     ok(ks4_prior_score(-1, 100, &score) != 0, "no prior without reading");
     is_str(ks4_prior_band(99.5), "L", "band L below 100");
     is_str(ks4_prior_band(100), "M", "band M at 100");
-    is_str(ks4_prior_band(110), "M", "band M at 110");
+    is_str(ks4_prior_band(109.5), "M", "band M at 109.5");
+    is_str(ks4_prior_band(110), "H", "band H at 110 (110 and above, the DfE's bands)");
     is_str(ks4_prior_band(110.5), "H", "band H above 110");
 }
 
@@ -165,9 +175,10 @@ static void basics_and_ebacc(void)
 {
     /* English language 4, literature 3, maths 5, combined 5-4, history 6,
      * Spanish 4. Basics 4+: maths 5 and language 4: yes; 5+: no (English 4).
-     * EBacc entered (English, maths, two science grades, history, Spanish);
-     * 4+: 4, 5, science 5 and 4, 6, 4: yes; 5+: no.
-     * APS = (4 + 5 + 5 + 4 + 6 + 4)/6 = 28/6. */
+     * EBacc entered (English language and literature, maths, two science
+     * grades, history, Spanish); 4+: 4, 5, science 4.5 and 4.5 (the mean of
+     * 5-4 in each), 6, 4: yes; 5+: no.
+     * APS = (4 + 5 + 4.5 + 4.5 + 6 + 4)/6 = 28/6. */
     const struct ks4_entry e[] = { S(ENG_LANG, 4), S(ENG_LIT, 3), S(MATHS, 5),
         D(SCIENCE, 5, 4), S(HUMANITIES, 6), S(LANGUAGE, 4) };
     struct ks4_measures m = calc(e, N(e), NULL);
@@ -185,6 +196,29 @@ static void basics_and_ebacc(void)
     is_int(m.ebacc_entry, 0, "one science grade: not entered");
     is_int(m.ebacc4, 0, "not entered: no EBacc 4+");
     is_double(m.ebacc_aps, 31.0 / 6, 1e-9, "EBacc APS with a missing science slot");
+    /* English language 6 without literature: the EBacc's English pillar
+     * needs both entered, so not entered; with literature 3 added it is,
+     * and 4+ is met by language 6 (either English grade counts). */
+    const struct ks4_entry lang[] = { S(ENG_LANG, 6), S(MATHS, 6), D(SCIENCE, 6, 6),
+        S(HUMANITIES, 6), S(LANGUAGE, 6), S(ENG_LIT, 3) };
+    m = calc(lang, N(lang) - 1, NULL);
+    is_int(m.ebacc_entry, 0, "English language alone: EBacc not entered");
+    is_int(m.ebacc4, 0, "English language alone: no EBacc 4+");
+    m = calc(lang, N(lang), NULL);
+    is_int(m.ebacc_entry, 1, "language and literature (3) both entered: EBacc entered");
+    is_int(m.ebacc4, 1, "EBacc 4+ on language 6");
+    /* Combined science counts for the thresholds by the mean of its pair:
+     * 4-3 (3.5) misses 4+, 5-4 (4.5) makes 4+ but not 5+, 6-5 (5.5) 5+. */
+    struct ks4_entry sci[] = { S(ENG_LANG, 6), S(ENG_LIT, 6), S(MATHS, 6), D(SCIENCE, 4, 3),
+        S(HUMANITIES, 6), S(LANGUAGE, 6) };
+    m = calc(sci, N(sci), NULL);
+    is_int(m.ebacc4, 0, "combined 4-3: no EBacc 4+");
+    sci[3] = (struct ks4_entry)D(SCIENCE, 5, 4);
+    m = calc(sci, N(sci), NULL);
+    is_int(m.ebacc4 * 10 + m.ebacc5, 10, "combined 5-4: EBacc 4+, not 5+");
+    sci[3] = (struct ks4_entry)D(SCIENCE, 6, 5);
+    m = calc(sci, N(sci), NULL);
+    is_int(m.ebacc5, 1, "combined 6-5: EBacc 5+");
 }
 
 static void grades(void)
