@@ -27,6 +27,12 @@ int stats_wilson(double successes, long n, double z, double *lo, double *hi);
  * below, 0 when it contains it (or any input is NaN). */
 int stats_compare(double lo, double hi, double comparator);
 
+/* What a Progress 8 score is significant against and banded against: 0,
+ * the national average by construction (the DfE's bands; the published
+ * England figure for state-funded schools, -0.03 in 2019, is not it). */
+#define STATS_P8_BENCHMARK 0.0
+
+/* The DfE's P8_BANDING 1 to 5 is enum value 0 to 4. */
 enum stats_p8_band {
     STATS_P8_WELL_ABOVE, STATS_P8_ABOVE, STATS_P8_AVERAGE,
     STATS_P8_BELOW, STATS_P8_WELL_BELOW, STATS_P8_UNKNOWN

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "collab/stats.h"
@@ -14,8 +15,8 @@
 
 int mdl_dfe_prepare(struct model *m, struct collab_err *err)
 {
-    m->st_dfe = mdl_prepare(m, "SELECT value FROM dfe_school WHERE urn = ?1 AND "
-                            "year = ?2 AND measure = ?3 AND value IS NOT NULL", err);
+    m->st_dfe = mdl_prepare(m, "SELECT value, marker FROM dfe_school WHERE urn = ?1 AND "
+                            "year = ?2 AND measure = ?3", err);
     if (!m->st_dfe)
         return -1;
     sqlite3_stmt *probe = NULL;
@@ -41,23 +42,46 @@ int mdl_dfe_prepare(struct model *m, struct collab_err *err)
     return m->st_dist ? 0 : -1;
 }
 
-int mdl_dfe_value(struct model *m, long urn, int year, const char *measure, double *value)
+/* A DfE cell: 1 with *value for a number, 2 with the marker in buf (SUPP,
+ * NE ...) for a withheld figure, 0 when there is no cell. */
+static int dfe_cell(struct model *m, long urn, int year, const char *measure,
+                    double *value, char *buf, size_t size)
 {
     sqlite3_stmt *st = m->st_dfe;
     int found = 0;
     *value = NAN;
+    if (buf && size)
+        buf[0] = '\0';
     if (!st || !measure)
         return 0;
     sqlite3_bind_int64(st, 1, urn);
     sqlite3_bind_int(st, 2, year);
     sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
     if (mdl_step(m, st) == SQLITE_ROW) {
-        *value = sqlite3_column_double(st, 0);
-        found = 1;
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            *value = sqlite3_column_double(st, 0);
+            found = 1;
+        } else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            if (buf && size)
+                snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 1));
+            found = 2;
+        }
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);   /* the text was bound SQLITE_STATIC */
     return found;
+}
+
+int mdl_dfe_value(struct model *m, long urn, int year, const char *measure, double *value)
+{
+    return dfe_cell(m, urn, year, measure, value, NULL, 0) == 1;
+}
+
+int mdl_dfe_marker(struct model *m, long urn, int year, const char *measure, char *buf,
+                   size_t size)
+{
+    double v;
+    return dfe_cell(m, urn, year, measure, &v, buf, size) == 2;
 }
 
 double mdl_percentile(struct model *m, int year, const char *measure, double value)
@@ -168,22 +192,23 @@ void mdl_dfe_findings(struct model *m, int year, int ks, struct model_table *t)
         for (size_t i = 0; i < m->ninds; i++) {
             const struct mdl_ind *ind = &m->inds[i];
             const char *dm = mdl_dfe_measure(m, ind);
-            double x, lo, hi, nat;
-            char val[32], a[32], b[32], natv[32];
+            double x, lo, hi;
+            char val[32], a[32], b[32];
             if (!dm || !ind->headline || ind->key_stage != ks ||
                 !mdl_dfe_value(m, sc->urn, year, dm, &x))
                 continue;
             mdl_format_value(ind, x, val, sizeof val);
+            /* against 0, as the DfE bands it, so the finding agrees with the band */
+            int side = 0;
             if (mdl_is_p8(m, ind) && mdl_dfe_value(m, sc->urn, year, "p8_cilow", &lo) &&
-                mdl_dfe_value(m, sc->urn, year, "p8_ciupp", &hi) &&
-                mdl_dfe_national(m, year, dm, &nat) && stats_compare(lo, hi, nat) != 0) {
+                mdl_dfe_value(m, sc->urn, year, "p8_ciupp", &hi))
+                side = stats_compare(lo, hi, STATS_P8_BENCHMARK);
+            if (side != 0) {
                 mdl_format_value(ind, lo, a, sizeof a);
                 mdl_format_value(ind, hi, b, sizeof b);
-                mdl_format_value(ind, nat, natv, sizeof natv);
-                mdl_add_finding(t, "%s: %s %s (DfE) is significantly %s national (%s): "
-                                "published interval %s to %s", sc->name, ind->label, val,
-                                stats_compare(lo, hi, nat) > 0 ? "above" : "below", natv,
-                                a, b);
+                mdl_add_finding(t, "%s: %s %s (DfE) is significantly %s average (0, as the "
+                                "DfE bands it): published interval %s to %s", sc->name,
+                                ind->label, val, side > 0 ? "above" : "below", a, b);
             }
             double p = mdl_percentile(m, year, dm, x);
             const char *q = stats_quintile_words(p);

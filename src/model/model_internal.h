@@ -139,6 +139,10 @@ int mdl_national(struct model *m, int year, const char *ind, long fkey,
 int mdl_dfe_prepare(struct model *m, struct collab_err *err);
 /* The school's (or pseudo-URN's) figure: 1 found, 0 not (value NAN). */
 int mdl_dfe_value(struct model *m, long urn, int year, const char *measure, double *value);
+/* 1 and the DfE's marker in buf (SUPP, NE, ...) when it withheld the
+ * measure for the school and year, else 0. */
+int mdl_dfe_marker(struct model *m, long urn, int year, const char *measure, char *buf,
+                   size_t size);
 /* Percentile rank (0..100) of value among England's schools for the measure
  * and year; NAN when the store has no distribution for them. */
 double mdl_percentile(struct model *m, int year, const char *measure, double value);

@@ -60,19 +60,36 @@ static void pctl_cell(struct model *m, struct model_row *r, int fc, int c, int y
         r->cells[c].flags |= strcmp(q, "lowest 20%") == 0 ? CELL_SIG_BELOW : CELL_SIG_ABOVE;
 }
 
-/* A DfE P8 is significant when its published interval excludes England's. */
+/* A DfE P8 is significant when its published interval excludes 0, the
+ * average the DfE bands against (STATS_P8_BENCHMARK), so that the mark
+ * always agrees with the published band beside it. */
 static void dfe_sig(struct model *m, struct model_cell *cell, long urn, int year,
                     const char *measure)
 {
-    double lo, hi, nat;
+    double lo, hi;
     if (strcmp(measure, "p8") != 0 || !mdl_dfe_value(m, urn, year, "p8_cilow", &lo) ||
-        !mdl_dfe_value(m, urn, year, "p8_ciupp", &hi) ||
-        !mdl_dfe_value(m, 0, year, "p8", &nat))
+        !mdl_dfe_value(m, urn, year, "p8_ciupp", &hi))
         return;
     cell->lo = lo;
     cell->hi = hi;
-    int side = stats_compare(lo, hi, nat);
+    int side = stats_compare(lo, hi, STATS_P8_BENCHMARK);
     cell->flags |= side > 0 ? CELL_SIG_ABOVE : side < 0 ? CELL_SIG_BELOW : 0;
+}
+
+/* The band the DfE published for a school (P8_BANDING), or the words for
+ * one it withheld (SUPP: UTCs, studio schools ...), over the band collab
+ * worked out from the interval. */
+static void dfe_band(struct model *m, struct model_row *r, int c, long urn, int year)
+{
+    double band;
+    char marker[16];
+    if (mdl_dfe_value(m, urn, year, "p8_band", &band) && band >= 1 && band <= 5)
+        mdl_set_text(r, c, stats_p8_band_label((enum stats_p8_band)((int)band - 1)));
+    else if (mdl_dfe_marker(m, urn, year, "p8_band", marker, sizeof marker)) {
+        char words[48];
+        snprintf(words, sizeof words, "withheld (%s)", marker);
+        mdl_set_text(r, c, words);
+    }
 }
 
 /* Progress 8 is followed by its 95% interval and the DfE's band: the
@@ -266,8 +283,11 @@ static void fill_dfe_school(struct model *m, struct model_table *t,
             if (pc)
                 pctl_cell(m, r, c, c + 1 + ex, v->year, ind);
         }
-        if (ex)
+        if (ex) {
             p8_cells(r, c + 1, ind);
+            if (v->fkey == 0)
+                dfe_band(m, r, c + 1 + 2, sc->urn, v->year);
+        }
         c += 1 + ex + pc;
     }
 }

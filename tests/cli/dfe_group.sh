@@ -87,7 +87,7 @@ is "$(ov "$out" p8 national)" "$(awk -F, '$1 == 7 { print $10 }' "$KS4")" \
    "overview: national P8 comparator"
 out=$(R overview)
 like "$out" "only the DfE's published school-level figures" "overview: says the group has only published data"
-like "$out" "Parliament Hill School: Progress 8 \+0.77 \(DfE\) is significantly above national" \
+like "$out" "Parliament Hill School: Progress 8 \+0.77 \(DfE\) is significantly above average \(0, as the DfE bands it\): published interval \+0.58 to \+0.97" \
      "overview: a finding from a published interval"
 out=$(R --filter fsm6=yes --format csv overview)
 is "$(ov "$out" att8 value)" "n/a" "overview with fsm6=yes: n/a"
@@ -142,4 +142,28 @@ is "$(hand)" "100001,0.00 100002,0.82 100003,2.31 100004,2.45 " \
 printf 'similarity: { eal_pct: 0 }\n' >>"$H/cfg/indicators.yaml"
 is "$(hand)" "100001,0.00 100003,0.00 100002,0.82 100004,2.45 " \
    "EAL weighted 0: C is as near as A itself, then B, D"
+# The P8 mark is against 0, as the DfE bands it, so mark and band agree;
+# the band is the published P8_BANDING, and one the DfE withheld (SUPP, a
+# UTC) stays withheld. South Bank Engineering UTC (142905) joins the group:
+# P8 -1.45, interval -1.81 to -1.08, band SUPP.
+cp -r "$T/d/config" "$T/cfg-utc"
+sed -e 's/^  - { id: william-ellis, name: William Ellis School, kind: school, urn: 100056 }$/&\
+  - { id: south-bank-utc, name: South Bank Engineering UTC, kind: school, urn: 142905 }/' \
+    -e 's/^              137181, 100056\]$/              137181, 100056, 142905]/' \
+    "$T/d/config/groups.yaml" >"$T/cfg-utc/groups.yaml"
+"$COLLAB" publish --db "$T/d/source.db" --config "$T/cfg-utc" --data "$T/d-utc" >/dev/null 2>&1 ||
+    fail "setup: publish with the UTC"
+out=$("$COLLAB" report --data "$T/d-utc" --config "$T/cfg-utc" --user nadia \
+      --group camden-secondary --format csv schools)
+is "$(csv_cell "$out" 142905 p8)/$(csv_cell "$out" 142905 p8_band)" "-1.45/withheld (SUPP)" \
+   "a band the DfE withheld is shown withheld, not worked out"
+is "$(csv_cell "$out" 142905 p8_sig)" below "its P8 is still marked below 0 by its interval"
+for urn in 100053 100054 100052 100049 100059 100055 100050 100051 137181 100056; do
+    band=$(csv_cell "$out" $urn p8_band) sig=$(csv_cell "$out" $urn p8_sig)
+    case "$band:$sig" in
+        "Well above average:above"|"Above average:above"|"Average:"|"Below average:below"|"Well below average:below")
+            pass "$urn: mark '$sig' agrees with the published band '$band'" ;;
+        *) fail "$urn: mark '$sig' agrees with the published band '$band'" ;;
+    esac
+done
 done_testing

@@ -215,16 +215,19 @@ static void p8_bands(sqlite3 *db)
         "JOIN dfe_school u ON u.year = b.year AND u.urn = b.urn AND u.measure = 'p8_ciupp' "
         "WHERE b.year = 2019 AND b.measure = 'p8_band' AND b.value IS NOT NULL",
         -1, &st, NULL);
-    long rows = 0, schools = 0, same = 0, first_bad = 0;
+    long rows = 0, schools = 0, same = 0, first_bad = 0, mark_agrees = 0, england_off = 0;
     long per_band[6] = { 0 };
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         long urn = sqlite3_column_int64(st, 0);
         int published = sqlite3_column_int(st, 1);
-        enum stats_p8_band b = stats_p8_band(sqlite3_column_double(st, 2),
-                                             sqlite3_column_double(st, 3),
-                                             sqlite3_column_double(st, 4));
+        double lo = sqlite3_column_double(st, 3), hi = sqlite3_column_double(st, 4);
+        enum stats_p8_band b = stats_p8_band(sqlite3_column_double(st, 2), lo, hi);
         rows++;
         schools += urn > 0;
+        /* the mark's side (interval against 0) and the band's */
+        int side = published <= 2 ? 1 : published == 3 ? 0 : -1;
+        mark_agrees += stats_compare(lo, hi, STATS_P8_BENCHMARK) == side;
+        england_off += stats_compare(lo, hi, -0.03) != side;
         if (published >= 1 && published <= 5)
             per_band[published]++;
         if (dfe_band[b] == published)
@@ -236,6 +239,13 @@ static void p8_bands(sqlite3 *db)
     is_int(rows, 3551, "rows with a published P8 band (schools and LAs)");
     is_int(schools, 3401, "of which schools");
     is_int(same, 3551, "collab's band equals P8_BANDING for all");
+    is_int(mark_agrees, 3551, "the mark (interval against 0) agrees with P8_BANDING for all");
+    is_int(england_off, 162,
+           "against England's -0.03 instead it would not for 162 (schools and LAs)");
+    is_int(num(db, "SELECT count(*) FROM dfe_school b JOIN dfe_school p ON p.year = b.year "
+               "AND p.urn = b.urn AND p.measure = 'p8' AND p.value IS NOT NULL WHERE "
+               "b.year = 2019 AND b.measure = 'p8_band' AND b.marker = 'SUPP' AND b.urn > 0"),
+           124, "124 schools with a P8 whose band the DfE withheld (SUPP), kept as SUPP");
     if (first_bad)
         printf("#   first row off: urn %ld\n", first_bad);
     printf("#   bands 1-5: %ld %ld %ld %ld %ld\n", per_band[1], per_band[2], per_band[3],
