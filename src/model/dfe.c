@@ -114,6 +114,17 @@ int mdl_is_p8(const struct model *m, const struct mdl_ind *ind)
     return strcmp(ind->id, "p8") == 0 || (dm && strcmp(dm, "p8") == 0);
 }
 
+int mdl_p8_benchmarked(const struct model *m, const struct mdl_ind *ind, long nat_fkey)
+{
+    return mdl_is_p8(m, ind) && nat_fkey == 0;
+}
+
+double mdl_sig_against(const struct model *m, const struct mdl_ind *ind, long nat_fkey,
+                       double nat)
+{
+    return mdl_p8_benchmarked(m, ind, nat_fkey) ? STATS_P8_BENCHMARK : nat;
+}
+
 /* What a school's DfE figure is per: combining schools weights each figure
  * by it (P8 by the pupils it covers, absence by pupils on roll, the rest by
  * the KS4 cohort), which gives the group's own figure for a mean or a

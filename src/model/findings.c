@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,19 +43,22 @@ int mdl_side_of(struct model *m, const struct mdl_ind *ind, const struct mdl_fig
     if (ind->signif == CFG_SIG_NONE || !usable(m, f) ||
         !mdl_national(m, year, ind->id, fkey, nat, &sd))
         return 0;
+    *nat = mdl_sig_against(m, ind, fkey, *nat);
     struct model_cell cell = { .text = NULL };
     return mdl_cell_figure(&cell, ind, f, *nat, sd);
 }
 
-/* "2017 +0.40 vs 0.00, 2018 ..." into sb. */
+/* "2017: +0.40 vs 0.00; 2018 ..." into sb; without "vs" against the P8
+ * benchmark, which is 0 every year. */
 static void add_run(struct strbuf *sb, const struct mdl_ind *ind, const int *years,
-                    const double *vals, const double *nats, int n)
+                    const double *vals, const double *nats, int n, int benchmark)
 {
     char a[32], b[32];
     for (int y = 0; y < n; y++) {
         mdl_format_value(ind, vals[y], a, sizeof a);
         mdl_format_value(ind, nats[y], b, sizeof b);
-        sb_addf(sb, "%s%d: %s vs %s", y ? "; " : "", years[y], a, b);
+        sb_addf(sb, "%s%d: %s%s%s", y ? "; " : "", years[y], a, benchmark ? "" : " vs ",
+                benchmark ? "" : b);
     }
 }
 
@@ -100,10 +104,12 @@ static int find_runs(struct model *m, const struct mdl_view_ctx *v, struct model
         }
         if (y < a->want)
             continue;
+        int benchmark = mdl_p8_benchmarked(m, ind, v->fkey + v->nat_shift);
         struct strbuf sb = STRBUF_INIT;
         sb_addf(&sb, "%s: %s significantly %s %s %s (", a->name, ind->label,
-                side > 0 ? "above" : "below", v->nat_name, a->words);
-        add_run(&sb, ind, years, vals, nats, a->want);
+                side > 0 ? "above" : "below",
+                benchmark ? MDL_P8_BENCHMARK_WORDS : v->nat_name, a->words);
+        add_run(&sb, ind, years, vals, nats, a->want, benchmark);
         sb_addf(&sb, ")");
         mdl_add_finding(t, "%s", sb_str(&sb));
         sb_free(&sb);
@@ -268,13 +274,15 @@ static int national_quintiles(struct model *m, const struct mdl_view_ctx *v,
             int good = ind->polarity == CFG_LOWER_BETTER ? -side : side;
             if (!q || side == 0 || (low ? side > 0 : side < 0) || good == 0)
                 continue;
-            char val[32], natv[32];
+            char val[32], natv[32], against[64];
             mdl_format_value(ind, figs[i].value, val, sizeof val);
             mdl_format_value(ind, nat, natv, sizeof natv);
+            snprintf(against, sizeof against, "national (%s)", natv);
             mdl_add_finding(t, "%s: %s %s (n=%ld) is in the %s of schools nationally "
-                            "(percentile %.0f) and significantly %s national (%s)",
+                            "(percentile %.0f) and significantly %s %s",
                             m->schools[s].name, ind->label, val, figs[i].n, q, p,
-                            side > 0 ? "above" : "below", natv);
+                            side > 0 ? "above" : "below",
+                            mdl_p8_benchmarked(m, ind, 0) ? MDL_P8_BENCHMARK_WORDS : against);
         }
     }
     free(figs);

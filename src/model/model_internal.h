@@ -150,6 +150,16 @@ double mdl_percentile(struct model *m, int year, const char *measure, double val
 const char *mdl_dfe_measure(const struct model *m, const struct mdl_ind *ind);
 /* Is the indicator Progress 8 (id p8 or dfe_measure p8)? */
 int mdl_is_p8(const struct model *m, const struct mdl_ind *ind);
+/* What a figure's significance is tested against, given its national
+ * figure nat at filter key nat_fkey: nat, except all pupils' Progress 8,
+ * which is tested against 0 as the DfE bands it (STATS_P8_BENCHMARK), so
+ * that mark and band agree. */
+double mdl_sig_against(const struct model *m, const struct mdl_ind *ind, long nat_fkey,
+                       double nat);
+/* Whether mdl_sig_against takes the P8 benchmark for ind at nat_fkey. */
+int mdl_p8_benchmarked(const struct model *m, const struct mdl_ind *ind, long nat_fkey);
+/* The words findings use for that benchmark. */
+#define MDL_P8_BENCHMARK_WORDS "average (0, as the DfE bands P8)"
 /* A group whose members have no pupils at the year and key stage, at
  * least one known by its DfE figures: 1, else 0. */
 int mdl_dfe_only_group(struct model *m, int year, int ks);

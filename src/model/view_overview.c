@@ -85,7 +85,8 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
         mdl_dfe_national(m, v->year, mdl_dfe_measure(m, ind), &nat);
     mdl_set_text(r, OV_ID, ind->id);
     mdl_set_text(r, OV_LABEL, ind->label);
-    int side = mdl_cell_figure(&r->cells[OV_VALUE], ind, fig, nat, sd);
+    double against = mdl_sig_against(m, ind, v->fkey + v->nat_shift, nat);
+    int side = mdl_cell_figure(&r->cells[OV_VALUE], ind, fig, against, sd);
     struct mdl_fig nf = { .status = isnan(nat) ? FIG_MISSING : FIG_OK, .value = nat };
     mdl_cell_figure(&r->cells[OV_NATIONAL], ind, &nf, NAN, NAN);
     struct model_cell *diff = &r->cells[OV_DIFF];
@@ -119,7 +120,8 @@ static void fill_row(struct model *m, struct model_table *t, size_t i,
 /* "Harbour High: Progress 8 +0.42 (n=151), significantly above national
  * (0.00) by 0.42" */
 static void finding(struct model_table *t, const char *who, const struct mdl_ind *ind,
-                    const struct mdl_fig *fig, int side, double nat, const char *nat_name)
+                    const struct mdl_fig *fig, int side, double nat, const char *nat_name,
+                    int benchmark)
 {
     char val[32], natv[32], gap[32];
     mdl_format_value(ind, fig->value, val, sizeof val);
@@ -127,6 +129,12 @@ static void finding(struct model_table *t, const char *who, const struct mdl_ind
     struct mdl_ind plain = *ind;
     plain.show_sign = 0;
     mdl_format_value(&plain, fabs(fig->value - nat), gap, sizeof gap);
+    if (benchmark) {
+        mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s " MDL_P8_BENCHMARK_WORDS
+                        " by %s", who, ind->label, val, fig->n,
+                        side > 0 ? "above" : "below", gap);
+        return;
+    }
     mdl_add_finding(t, "%s: %s %s (n=%ld), significantly %s %s (%s) by %s%s", who,
                     ind->label, val, fig->n, side > 0 ? "above" : "below", nat_name, natv, gap,
                     ind->agg == CFG_AGG_PERCENT || ind->agg == CFG_AGG_RATE
@@ -145,9 +153,11 @@ static void find_in(struct model *m, struct model_table *t, const char *who,
             (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, v->ks)))
             continue;
         double nat;
-        int side = mdl_side_of(m, ind, &figs[i], v->year, fkey + v->nat_shift, &nat);
+        long nat_fkey = fkey + v->nat_shift;
+        int side = mdl_side_of(m, ind, &figs[i], v->year, nat_fkey, &nat);
         if (side != 0)
-            finding(t, who, ind, &figs[i], side, nat, v->nat_name);
+            finding(t, who, ind, &figs[i], side, nat, v->nat_name,
+                    mdl_p8_benchmarked(m, ind, nat_fkey));
     }
 }
 

@@ -233,7 +233,8 @@ static int fill_school(struct model *m, struct model_table *t, const struct mdl_
         double nat, sd;
         mdl_national(m, v->year, m->inds[i].id, v->fkey + v->nat_shift, &nat, &sd);
         int fc = c++;
-        mdl_cell_figure(&r->cells[fc], &m->inds[i], &figs[i], nat, sd);
+        mdl_cell_figure(&r->cells[fc], &m->inds[i], &figs[i],
+                        mdl_sig_against(m, &m->inds[i], v->fkey + v->nat_shift, nat), sd);
         if (plan[i].extra) {
             p8_cells(r, c, &m->inds[i]);
             c += plan[i].extra;

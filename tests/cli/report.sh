@@ -151,6 +151,23 @@ out=$(R --filter eal=yes schools)
 like "$out" "National: England, same pupils \(EAL\)\. Not compared, none published: A8, P8, EM 4\+, EM 5\+, Absence, PA\." \
      "schools EAL: the note names the comparator and what is not compared"
 unlike "$(R schools)" "National: England" "schools, all pupils: no such note"
+# All pupils' P8 is marked against 0, as the DfE bands it: mark and band
+# agree for every school, every year.
+for yr in 2017 2018 2019; do
+    out=$(R --format csv --year $yr schools)
+    bad=$(printf '%s\n' "$out" | python3 -c '
+import csv, sys
+side = {"Well above average": "above", "Above average": "above", "Average": "",
+        "Below average": "below", "Well below average": "below"}
+for r in csv.DictReader(sys.stdin):
+    b = r.get("p8_band", "")
+    if b in side and side[b] != r.get("p8_sig", ""):
+        print(r["urn"], b, r.get("p8_sig"))')
+    is "$bad" "" "schools $yr: each P8 mark agrees with its band"
+done
+out=$(R --format csv --year 2019 overview)
+is "$(printf '%s' "$out" | field indicator p8 sig),$(printf '%s' "$out" | field indicator p8 band)" \
+   "similar,Average" "overview: the group's P8 sig against 0 agrees with its band"
 # Attendance (issue 6): absence rate and persistent absence (10%+ of sessions
 # missed) on the overview and the schools view, filtered like the rest.
 att() { echo "FROM pupil p JOIN attendance a ON a.pupil = p.id WHERE p.year = $Y AND p.key_stage = 4 AND p.school IN (${2:-$NM}) $1"; }

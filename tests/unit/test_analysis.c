@@ -125,15 +125,17 @@ static void test_overview(struct model *m, const struct cfg *cfg)
         return;
     }
     /* three years running */
-    ok(has_finding(&t, "Alpha School: Progress 8 significantly above national three years "
-                   "running (2017: +0.50 vs 0.00; 2018: +0.50 vs 0.00; 2019: +0.50 vs 0.00)"),
-       "trigger: Alpha above national on P8 three years running");
-    ok(!has_finding(&t, "Beta School: Progress 8 significantly above national three"),
+    ok(has_finding(&t, "Alpha School: Progress 8 significantly above average (0, as the DfE "
+                   "bands P8) three years running (2017: +0.50; 2018: +0.50; 2019: +0.50)"),
+       "trigger: Alpha above 0 on P8 three years running");
+    ok(!has_finding(&t, "Beta School: Progress 8 significantly above average (0, as the DfE "
+                    "bands P8) three"),
        "non-trigger: Beta's 2018 (+0.10) is not significant");
     /* small cohorts */
     ok(!has_finding(&t, "Gamma"), "Gamma (5 pupils, P8 +3.00) is never listed");
-    ok(has_finding(&t, "Beta School: Progress 8 +0.30 (n=100), significantly above national "
-                   "(0.00) by 0.30"), "higher performing: Beta's P8 with gap and cohort");
+    ok(has_finding(&t, "Beta School: Progress 8 +0.30 (n=100), significantly above average "
+                   "(0, as the DfE bands P8) by 0.30"),
+       "higher performing: Beta's P8 with gap and cohort");
     /* subjects, two years running */
     ok(has_finding(&t, "Physics: Entries graded 4 or above significantly below national two "
                    "years running (2018: 50.0 vs 70.0; 2019: 50.0 vs 70.0)"),
