@@ -56,8 +56,15 @@ static void pctl_cell(struct model *m, struct model_row *r, int fc, int c, int y
     double p = mdl_percentile(m, year, mdl_dfe_measure(m, ind), fig->value);
     mdl_set_num(r, c, p);
     const char *q = stats_quintile_words(p);
-    if (q)  /* lowest / highest 20%: marked as the figure's own direction */
-        r->cells[c].flags |= strcmp(q, "lowest 20%") == 0 ? CELL_SIG_BELOW : CELL_SIG_ABOVE;
+    if (!q)
+        return;
+    /* lowest / highest 20%: marked as the figure's own direction, good or
+     * bad by its polarity (the lowest 20% of absence is good) */
+    int low = strcmp(q, "lowest 20%") == 0;
+    r->cells[c].flags |= low ? CELL_SIG_BELOW : CELL_SIG_ABOVE;
+    if (ind->polarity != CFG_NEUTRAL)
+        r->cells[c].flags |= low == (ind->polarity == CFG_LOWER_BETTER) ? CELL_BETTER
+                                                                          : CELL_WORSE;
 }
 
 /* A DfE P8 is significant when its published interval excludes 0, the

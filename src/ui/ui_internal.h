@@ -283,6 +283,13 @@ struct ui {
 
 /* Loop services for panes. */
 int ui_year(const struct ui *ui);
+
+/* The colour of a significant cell: THEME_SIG_ABOVE's (good) when it is
+ * better than its comparator, THEME_SIG_BELOW's (bad) when worse, by the
+ * indicator's polarity (significantly low persistent absence is good); by
+ * its direction where the model gives no polarity. THEME_NORMAL's when it
+ * is not significant. The up / down mark stays the direction. */
+attr_t ui_sig_attr(const struct ui *ui, const struct model_cell *cell);
 void ui_message(struct ui *ui, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Mark every pane's view as needing a new query. */

@@ -36,14 +36,6 @@ static void range(const struct model_table *t, size_t col, double *lo, double *h
         }
 }
 
-static attr_t sig_attr(const struct ui *ui, const struct model_cell *c)
-{
-    if (c->flags & CELL_SIG_ABOVE)
-        return ui->attr[THEME_SIG_ABOVE];
-    if (c->flags & CELL_SIG_BELOW)
-        return ui->attr[THEME_SIG_BELOW];
-    return ui->attr[THEME_NORMAL];
-}
 
 void widget_chart_bars(struct ui *ui, WINDOW *win, int y, int x, int h, int w,
                        const struct model_table *t, size_t col, double national,
@@ -109,7 +101,7 @@ void widget_chart_bars(struct ui *ui, WINDOW *win, int y, int x, int h, int w,
                 ui_put(g, win, yy, bx + nat, g->national, 1, UI_LEFT, ui->attr[THEME_NATIONAL]);
         }
         widget_table_cell_text(t, r, col, val, sizeof val);
-        ui_put(g, win, yy, x + w - val_w, val, val_w, UI_RIGHT, sig_attr(ui, c));
+        ui_put(g, win, yy, x + w - val_w, val, val_w, UI_RIGHT, ui_sig_attr(ui, c));
     }
 }
 

@@ -97,15 +97,20 @@ void widget_sparkline(struct ui *ui, WINDOW *w, int y, int x, int width,
     ui_put(&ui->glyphs, w, y, x, line, width, UI_RIGHT, attr);
 }
 
+attr_t ui_sig_attr(const struct ui *ui, const struct model_cell *cell)
+{
+    if (!(cell->flags & (CELL_SIG_ABOVE | CELL_SIG_BELOW)))
+        return ui->attr[THEME_NORMAL];
+    int good = cell->flags & CELL_BETTER ? 1 : cell->flags & CELL_WORSE ? 0
+               : (cell->flags & CELL_SIG_ABOVE) != 0;
+    return ui->attr[good ? THEME_SIG_ABOVE : THEME_SIG_BELOW];
+}
+
 static attr_t cell_attr(const struct ui *ui, const struct model_cell *cell)
 {
     if (cell->flags & CELL_SUPPRESSED)
         return ui->attr[THEME_SUPPRESSED];
-    if (cell->flags & CELL_SIG_ABOVE)
-        return ui->attr[THEME_SIG_ABOVE];
-    if (cell->flags & CELL_SIG_BELOW)
-        return ui->attr[THEME_SIG_BELOW];
-    return ui->attr[THEME_NORMAL];
+    return ui_sig_attr(ui, cell);
 }
 
 static void draw_cell(struct ui *ui, WINDOW *win, int y, int x, int width,

@@ -49,6 +49,28 @@ for size in 80x24 120x40; do
     check "$size: q quits and the shell prompt is back" 'EXIT=0'
 done
 
+# Colour follows polarity, the mark the direction: St Aidan's persistent
+# absence 7.7 is significantly below national (good: the default theme's
+# green, 92) with a down mark; its A8 38.1 below national is red (91).
+start_shell 220 50
+keys "clear; TERM=tmux-256color $RUN; echo EXIT=\$?" Enter
+check "220x50: tui started" '^ 1 Overview' 2
+keys 3
+check "220x50: Schools pane" '^Schools' 3
+line=$(cap -e | grep "St Aidan")
+if printf '%s' "$line" | grep -q '\[92m *7\.7▼'; then
+    pass "low persistent absence (better) is green with a down mark"
+else
+    fail "low persistent absence (better) is green with a down mark" "$(printf '%s' "$line" | cat -v)"
+fi
+if printf '%s' "$line" | grep -q '\[91m *38\.1▼'; then
+    pass "low A8 (worse) is red with a down mark"
+else
+    fail "low A8 (worse) is red with a down mark" "$(printf '%s' "$line" | cat -v)"
+fi
+keys q
+check "220x50: quit" 'EXIT=0'
+
 # Pupils: a user with pupil access sees pupils, another the reason.
 cp -r "$CONFIG" "$T/config2"
 sed 's/users: \[asha, lee\]/users: [asha, lee, hana, cal]/' "$CONFIG/groups.yaml" >"$T/config2/groups.yaml"
