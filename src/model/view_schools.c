@@ -381,6 +381,12 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
                 absent.len ? " " : "", v->fkey ? "; pupil-group filters do not apply, "
                 "n/a" : "", sb_str(&dfe_only));
     sb_free(&dfe_only);
+    int any_pctl = 0;
+    for (size_t i = 0; i < m->ninds; i++)
+        any_pctl |= plan[i].shown && plan[i].pctl;
+    if (any_pctl)   /* who a percentile ranks against (write_dfe_dist) */
+        sb_addf(&absent, "%s%%ile: among England's state-funded mainstream secondaries.",
+                absent.len ? " " : "");
     free(figs);
     free(plan);
     if (rc != 0) {

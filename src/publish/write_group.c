@@ -586,18 +586,30 @@ out:
     return rc;
 }
 
-/* The national distribution of each DfE measure over England's schools
- * (urn > 0), as distinct values with their count and the running count, so
- * the model can rank any figure exactly without every school's row. */
+/* The national distribution of each DfE measure over England's
+ * state-funded mainstream secondaries (docs/DFE.md, "Percentiles"): the
+ * schools with a KS4 cohort that year whose type (NFTYPE) is neither
+ * independent nor special, so that a secondary's absence is ranked among
+ * secondaries, not primaries and special schools too. Distinct values with
+ * their count and the running count, so the model can rank any figure
+ * exactly without every school's row. */
 static int write_dfe_dist(sqlite3 *db, struct collab_err *err)
 {
     return exec(db, "CREATE TABLE g.dfe_dist(year INTEGER NOT NULL, measure TEXT NOT NULL,"
                 " value REAL NOT NULL, n INTEGER NOT NULL, cum INTEGER NOT NULL,"
                 " PRIMARY KEY (year, measure, value)) WITHOUT ROWID;"
-                "INSERT INTO g.dfe_dist SELECT year, measure, value, count(*),"
-                " sum(count(*)) OVER (PARTITION BY year, measure ORDER BY value)"
-                " FROM main.dfe_school WHERE urn > 0 AND value IS NOT NULL"
-                " GROUP BY year, measure, value ORDER BY year, measure, value", err);
+                "INSERT INTO g.dfe_dist SELECT d.year, d.measure, d.value, count(*),"
+                " sum(count(*)) OVER (PARTITION BY d.year, d.measure ORDER BY d.value)"
+                " FROM main.dfe_school k"
+                " JOIN main.dfe_school d ON d.year = k.year AND d.urn = k.urn"
+                " LEFT JOIN main.dfe_school_info i ON i.urn = k.urn"
+                " WHERE k.measure = 'ks4_pupils' AND k.value IS NOT NULL"
+                /* urn + 0: a plain k.urn > 0 is carried over to d.urn as a range,
+                 * and SQLite then scans d per row of k (half a minute, not 0.1 s) */
+                "  AND k.urn + 0 > 0 AND d.value IS NOT NULL AND coalesce(i.nftype, '') NOT IN"
+                "  ('IND', 'INDSPEC', 'ACCS', 'ACS', 'CYS', 'FDS', 'FS', 'NMSS')"
+                " GROUP BY d.year, d.measure, d.value ORDER BY d.year, d.measure, d.value",
+                err);
 }
 
 /* The intake of every school in England with a published KS4 cohort and

@@ -20,13 +20,16 @@ ks4() {
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
         $4 == urn { print $c; exit }' "$KS4"
 }
-# pctl COLUMN VALUE: percentile rank of VALUE among England's schools
-# (RECTYPE 1 and 2 with a number), below + half the equal, over all.
+# pctl COLUMN VALUE: percentile rank of VALUE among England's state-funded
+# mainstream secondaries (schools with a KS4 cohort, TPUP, whose NFTYPE is
+# neither independent nor special) with a number, below + half the equal,
+# over all.
 pctl() {
     awk -F, -v col="$1" -v v="$2" '
         { sub(/^\357\273\277/, ""); gsub(/"[^"]*"/, "Q") }
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-        ($1 == 1 || $1 == 2) && $c ~ /^-?[0-9.]+%?$/ {
+        ($1 == 1 || $1 == 2) && $7 ~ /^[0-9]+$/ &&
+        $6 !~ /^(IND|INDSPEC|ACCS|ACS|CYS|FDS|FS|NMSS)$/ && $c ~ /^-?[0-9.]+%?$/ {
             x = $c; sub(/%$/, "", x); n++; if (x + 0 < v + 0) b++; else if (x + 0 == v + 0) e++ }
         END { printf "%.0f", 100 * (b + e / 2) / n }' "$KS4"
 }
@@ -166,4 +169,43 @@ for urn in 100053 100054 100052 100049 100059 100055 100050 100051 137181 100056
         *) fail "$urn: mark '$sig' agrees with the published band '$band'" ;;
     esac
 done
+# Percentiles rank a school among England's state-funded mainstream
+# secondaries only: with the DfE's full absence file (every school, primaries
+# and special schools too) imported, a Camden secondary's absence percentile
+# is still its rank among secondaries, computed here from the two files.
+ABS=/work/shared/data/dfe-2019/england_abs.csv
+if [ -r "$ABS" ] && command -v python3 >/dev/null 2>&1; then
+    cp "$T/d/source.db" "$T/full.db"
+    "$COLLAB" import --db "$T/full.db" dfe-absence "$ABS" >/dev/null ||
+        fail "setup: full absence file"
+    "$COLLAB" publish --db "$T/full.db" --config "$T/d/config" --data "$T/d-full" >/dev/null 2>&1 ||
+        fail "setup: publish over the full absence file"
+    out=$("$COLLAB" report --data "$T/d-full" --config "$T/d/config" --user nadia \
+          --group camden-secondary --format csv schools)
+    want=$(python3 - "$KS4" "$ABS" <<'PY'
+import csv, sys
+def rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+excluded = {"IND", "INDSPEC", "ACCS", "ACS", "CYS", "FDS", "FS", "NMSS"}
+sec = {r["URN"] for r in rows(sys.argv[1]) if r["RECTYPE"] in ("1", "2")
+       and r["TPUP"].isdigit() and r["NFTYPE"] not in excluded}
+def num(x):
+    try:
+        return float(x)
+    except ValueError:
+        return None
+absence = {r["URN"]: num(r["PERCTOT"]) for r in rows(sys.argv[2]) if r["URN"]}
+def rank(v, pool):
+    return round(100 * (sum(x < v for x in pool) + sum(x == v for x in pool) / 2) / len(pool))
+pool = [v for u, v in absence.items() if u in sec and v is not None]
+every = [v for v in absence.values() if v is not None]
+print("%d,%d" % (rank(absence["100053"], pool), rank(absence["100053"], every)))
+PY
+)
+    is "$(csv_cell "$out" 100053 absence_pctl)" "${want%%,*}" \
+       "full absence file: Acland Burghley's absence percentile among secondaries (${want%%,*}, not ${want#*,} among all schools)"
+else
+    skip "the full absence file or python3 is not here"
+fi
 done_testing
