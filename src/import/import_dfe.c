@@ -345,7 +345,9 @@ _Static_assert(COUNT(ks4_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
 /* A school row needs its URN; LEA, ESTAB and SCHNAME only where the file
  * has those columns (the final files are keyed by URN alone, and what they
  * leave out is kept from an earlier import: write_info). */
-static int ks4_school(struct imp_ctx *c, struct dfe_ident *id)
+/* A school row of a KS4 or KS2 file: the two kinds list their identity
+ * columns in the same order (RECTYPE, URN, LEA, ESTAB, SCHNAME, NFTYPE). */
+static int ks_school(struct imp_ctx *c, struct dfe_ident *id)
 {
     static const char why[] = "a school row (RECTYPE 1 or 2)";
     const unsigned char *present = state(c)->present;
@@ -398,7 +400,7 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
     switch (rectype) {
     case 1:
     case 2:
-        return ks4_school(c, id);
+        return ks_school(c, id);
     case 4:
         return la_row(c, K4_RECTYPE, K4_LEA, rectype, id);
     case 5:
@@ -435,7 +437,8 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
 #define K2G_MEASURE(col, m, pc, pv, lo, hi, whole) { { K2G_##col, m, lo, hi, whole, 0 }, pc, pv },
 
 enum {
-    K2_RECTYPE, K2_URN, K2_LEA, K2_ESTAB, K2_SCHNAME, K2_TELIG, K2_RWM_EXP, K2_RWM_HIGH,
+    K2_RECTYPE, K2_URN, K2_LEA, K2_ESTAB, K2_SCHNAME, K2_NFTYPE, K2_TELIG, K2_RWM_EXP,
+    K2_RWM_HIGH,
     K2_READ, K2_READ_LO, K2_READ_HI, K2_READ_BAND, K2_WRIT, K2_WRIT_LO, K2_WRIT_HI,
     K2_WRIT_BAND, K2_MAT, K2_MAT_LO, K2_MAT_HI, K2_MAT_BAND, K2_READ_AVG, K2_MAT_AVG,
     KS2_GROUP_COLS(K2G_ENUM)
@@ -443,7 +446,7 @@ enum {
 static const struct imp_col ks2_cols[] = {
     { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
     { "LEA", IMP_OPTIONAL }, { "ESTAB", IMP_OPTIONAL }, { "SCHNAME", IMP_OPTIONAL },
-    { "TELIG", IMP_OPTIONAL }, { "PTRWM_EXP", IMP_OPTIONAL }, { "PTRWM_HIGH", IMP_OPTIONAL },
+    { "NFTYPE", IMP_OPTIONAL }, { "TELIG", IMP_OPTIONAL }, { "PTRWM_EXP", IMP_OPTIONAL }, { "PTRWM_HIGH", IMP_OPTIONAL },
     { "READPROG", IMP_OPTIONAL }, { "READPROG_LOWER", IMP_OPTIONAL },
     { "READPROG_UPPER", IMP_OPTIONAL }, { "READPROG_DESCR", IMP_OPTIONAL },
     { "WRITPROG", IMP_OPTIONAL }, { "WRITPROG_LOWER", IMP_OPTIONAL },
@@ -478,27 +481,10 @@ static const struct dfe_group_measure ks2_group_measures[] = {
 };
 _Static_assert(COUNT(ks2_group_measures) <= MAX_GROUP_MEASURES, "MAX_GROUP_MEASURES too small");
 _Static_assert(COUNT(ks2_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
-
-static int ks2_school(struct imp_ctx *c, struct dfe_ident *id)
-{
-    static const char why[] = "a school row (RECTYPE 1 or 2)";
-    const unsigned char *present = state(c)->present;
-    long lea = 0, estab = 0;
-    int ok = school_urn(c, K2_URN, id, why);
-    if (present[K2_LEA])
-        ok &= need_long(c, K2_LEA, 100, 999, &lea, why);
-    if (present[K2_ESTAB])
-        ok &= need_long(c, K2_ESTAB, 0, 9999, &estab, why);
-    if (present[K2_SCHNAME])
-        ok &= need_text(c, K2_SCHNAME, why);
-    if (!ok)
-        return 0;
-    id->info = 1;
-    id->dfe_number = lea && present[K2_ESTAB] ? lea * 10000 + estab : 0;
-    id->la_code = lea;
-    id->name = c->vals[K2_SCHNAME];
-    return 1;
-}
+_Static_assert((int)K2_URN == (int)K4_URN && (int)K2_LEA == (int)K4_LEA &&
+               (int)K2_ESTAB == (int)K4_ESTAB && (int)K2_SCHNAME == (int)K4_SCHNAME &&
+               (int)K2_NFTYPE == (int)K4_NFTYPE,
+               "ks_school reads both kinds' identity columns at the same places");
 
 static int ks2_identify(struct imp_ctx *c, struct dfe_ident *id)
 {
@@ -508,7 +494,7 @@ static int ks2_identify(struct imp_ctx *c, struct dfe_ident *id)
     switch (rectype) {
     case 1:
     case 2:
-        return ks2_school(c, id);
+        return ks_school(c, id);
     case 3:
         return la_row(c, K2_RECTYPE, K2_LEA, rectype, id);
     case 4:
