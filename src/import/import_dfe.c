@@ -346,7 +346,8 @@ _Static_assert(COUNT(ks4_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
  * has those columns (the final files are keyed by URN alone, and what they
  * leave out is kept from an earlier import: write_info). */
 /* A school row of a KS4 or KS2 file: the two kinds list their identity
- * columns in the same order (RECTYPE, URN, LEA, ESTAB, SCHNAME, NFTYPE). */
+ * columns in the same order (RECTYPE, URN, LEA, ESTAB, SCHNAME, NFTYPE), so
+ * the K4_ names serve both. */
 static int ks_school(struct imp_ctx *c, struct dfe_ident *id)
 {
     static const char why[] = "a school row (RECTYPE 1 or 2)";
@@ -370,18 +371,17 @@ static int ks_school(struct imp_ctx *c, struct dfe_ident *id)
 }
 
 /* A local authority row (RECTYPE `rectype`), under -LEA. */
-static int la_row(struct imp_ctx *c, int rectype_col, int lea_col, long rectype,
-                  struct dfe_ident *id)
+static int la_row(struct imp_ctx *c, long rectype, struct dfe_ident *id)
 {
     char why[64];
     long lea = 0;
     snprintf(why, sizeof why, "a local authority row (RECTYPE %ld)", rectype);
-    if (!state(c)->present[lea_col]) {
-        imp_problem(c, rectype_col, "%s needs an LEA column, which this file does not have",
+    if (!state(c)->present[K4_LEA]) {
+        imp_problem(c, K4_RECTYPE, "%s needs an LEA column, which this file does not have",
                     why);
         return 0;
     }
-    if (!need_long(c, lea_col, 100, 999, &lea, why))
+    if (!need_long(c, K4_LEA, 100, 999, &lea, why))
         return 0;
     snprintf(id->label, sizeof id->label, "LEA %ld", lea);
     id->urn = -lea;
@@ -392,28 +392,40 @@ static int la_row(struct imp_ctx *c, int rectype_col, int lea_col, long rectype,
     return 1;
 }
 
-static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
+/* The record types of a KS4 or KS2 file: they differ between the two
+ * (schools are 1 and 2 in both). */
+struct ks_rectypes {
+    long la, england_all, england;
+    const char *kind;           /* "" or "KS2 ", in the refusal */
+};
+
+static int ks_identify(struct imp_ctx *c, struct dfe_ident *id, const struct ks_rectypes *r)
 {
     long rectype = 0;
+    char label[16];
     if (imp_long(c, K4_RECTYPE, 0, 99, &rectype) <= 0)
         return 0;
-    switch (rectype) {
-    case 1:
-    case 2:
+    snprintf(label, sizeof label, "RECTYPE %ld", rectype);
+    if (rectype == 1 || rectype == 2)
         return ks_school(c, id);
-    case 4:
-        return la_row(c, K4_RECTYPE, K4_LEA, rectype, id);
-    case 5:
-        pseudo(id, IMP_DFE_ENGLAND_ALL, "England, all schools", "RECTYPE 5");
+    if (rectype == r->la)
+        return la_row(c, rectype, id);
+    if (rectype == r->england_all || rectype == r->england) {
+        int all = rectype == r->england_all;
+        pseudo(id, all ? IMP_DFE_ENGLAND_ALL : IMP_DFE_ENGLAND,
+               all ? "England, all schools" : "England, state-funded schools", label);
         return 1;
-    case 7:
-        pseudo(id, IMP_DFE_ENGLAND, "England, state-funded schools", "RECTYPE 7");
-        return 1;
-    default:
-        imp_problem(c, K4_RECTYPE, "%ld is not a record type collab knows (1, 2 schools; "
-                    "4 local authority; 5, 7 England)", rectype);
-        return 0;
     }
+    imp_problem(c, K4_RECTYPE, "%ld is not a %srecord type collab knows (1, 2 schools; %ld "
+                "local authority; %ld, %ld England)", rectype, r->kind, r->la,
+                r->england_all, r->england);
+    return 0;
+}
+
+static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
+{
+    static const struct ks_rectypes ks4 = { 4, 5, 7, "" };
+    return ks_identify(c, id, &ks4);
 }
 
 /* ---- dfe-ks2 ---- */
@@ -481,33 +493,15 @@ static const struct dfe_group_measure ks2_group_measures[] = {
 };
 _Static_assert(COUNT(ks2_group_measures) <= MAX_GROUP_MEASURES, "MAX_GROUP_MEASURES too small");
 _Static_assert(COUNT(ks2_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");
-_Static_assert((int)K2_URN == (int)K4_URN && (int)K2_LEA == (int)K4_LEA &&
+_Static_assert((int)K2_RECTYPE == (int)K4_RECTYPE && (int)K2_URN == (int)K4_URN && (int)K2_LEA == (int)K4_LEA &&
                (int)K2_ESTAB == (int)K4_ESTAB && (int)K2_SCHNAME == (int)K4_SCHNAME &&
                (int)K2_NFTYPE == (int)K4_NFTYPE,
-               "ks_school reads both kinds' identity columns at the same places");
+               "ks_identify reads both kinds' identity columns at the same places");
 
 static int ks2_identify(struct imp_ctx *c, struct dfe_ident *id)
 {
-    long rectype = 0;
-    if (imp_long(c, K2_RECTYPE, 0, 99, &rectype) <= 0)
-        return 0;
-    switch (rectype) {
-    case 1:
-    case 2:
-        return ks_school(c, id);
-    case 3:
-        return la_row(c, K2_RECTYPE, K2_LEA, rectype, id);
-    case 4:
-        pseudo(id, IMP_DFE_ENGLAND_ALL, "England, all schools", "RECTYPE 4");
-        return 1;
-    case 5:
-        pseudo(id, IMP_DFE_ENGLAND, "England, state-funded schools", "RECTYPE 5");
-        return 1;
-    default:
-        imp_problem(c, K2_RECTYPE, "%ld is not a KS2 record type collab knows (1, 2 "
-                    "schools; 3 local authority; 4, 5 England)", rectype);
-        return 0;
-    }
+    static const struct ks_rectypes ks2 = { 3, 4, 5, "KS2 " };
+    return ks_identify(c, id, &ks2);
 }
 
 /* ---- dfe-census ---- */

@@ -223,6 +223,11 @@ int mdl_national(struct model *m, int year, const char *ind, long fkey,
     return found;
 }
 
+int mdl_is_headline(const struct mdl_ind *ind, int ks)
+{
+    return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
+}
+
 /* The 95% interval of a figure, on the figure's own scale. */
 static int interval(const struct mdl_ind *ind, const struct mdl_fig *fig,
                     double national_sd, double *lo, double *hi)

@@ -141,7 +141,7 @@ char *mdl_comparator_text(struct model *m, const struct mdl_view_ctx *v)
     for (size_t i = 0; i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
         double nat, sd;
-        if (!ind->headline || ind->key_stage != v->ks || ind->level == CFG_LEVEL_RESULT ||
+        if (!mdl_is_headline(ind, v->ks) ||
             mdl_national(m, v->year, ind->id, v->fkey + v->nat_shift, &nat, &sd))
             continue;
         sb_addf(&none, "%s%s", none.len ? ", " : "", ind->short_label ? ind->short_label

@@ -150,6 +150,9 @@ double mdl_percentile(struct model *m, int year, const char *measure, double val
 const char *mdl_dfe_measure(const struct model *m, const struct mdl_ind *ind);
 /* Is the indicator Progress 8 (id p8 or dfe_measure p8)? */
 int mdl_is_p8(const struct model *m, const struct mdl_ind *ind);
+/* A headline indicator of key stage ks (pupil or attendance level): the
+ * Overview's rows. */
+int mdl_is_headline(const struct mdl_ind *ind, int ks);
 /* What a figure's significance is tested against, given its national
  * figure nat at filter key nat_fkey: nat, except all pupils' Progress 8,
  * which is tested against 0 as the DfE bands it (STATS_P8_BENCHMARK), so

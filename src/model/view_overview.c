@@ -16,11 +16,6 @@
 enum { OV_ID, OV_LABEL, OV_VALUE, OV_NATIONAL, OV_DIFF, OV_SIG, OV_TREND, OV_CHANGE,
        OV_N, OV_LO, OV_HI, OV_BAND };
 
-static int is_headline(const struct mdl_ind *ind, int ks)
-{
-    return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
-}
-
 static const char *sig_word(int side)
 {
     return side > 0 ? "above" : side < 0 ? "below" : "similar";
@@ -150,7 +145,7 @@ static void find_in(struct model *m, struct model_table *t, const char *who,
     for (size_t i = 0; i < m->ninds; i++) {
         const struct mdl_ind *ind = &m->inds[i];
         if (ind->key_stage != v->ks ||
-            (result ? ind->level != CFG_LEVEL_RESULT : !is_headline(ind, v->ks)))
+            (result ? ind->level != CFG_LEVEL_RESULT : !mdl_is_headline(ind, v->ks)))
             continue;
         double nat;
         long nat_fkey = fkey + v->nat_shift;
@@ -296,7 +291,7 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
                         *v->filter_text ? ", " : "", v->filter_text);
         add_columns(t);
         for (size_t i = 0; i < m->ninds; i++)
-            if (is_headline(&m->inds[i], v->ks))
+            if (mdl_is_headline(&m->inds[i], v->ks))
                 fill_row(m, t, i, v, &figs[i], trend, ny);
         if (t->nrows == 0)
             mdl_set_note(t, "no headline indicators for key stage %d", v->ks);

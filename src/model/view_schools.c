@@ -28,7 +28,7 @@ static int is_headline(const struct mdl_ind *ind, int ks)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(ind->id, fixed[i]) == 0)
             return 0;
-    return ind->headline && ind->key_stage == ks && ind->level != CFG_LEVEL_RESULT;
+    return mdl_is_headline(ind, ks);
 }
 
 /* A percentile column follows an indicator that maps to a DfE measure with
