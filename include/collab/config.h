@@ -96,13 +96,18 @@ enum cfg_visibility { CFG_VIS_LA_ONLY, CFG_VIS_SCHOOLS };
 enum cfg_role { CFG_ROLE_ANALYST, CFG_ROLE_LEADER, CFG_ROLE_SUBJECT_LEADER,
                 CFG_ROLE_PARTNERSHIP_LEAD, CFG_ROLE_ADMIN };
 
+/* How publish bounds a hidden count (docs/DISCLOSURE.md): the equations
+ * one at a time, or all at once by linear programming as well. */
+enum cfg_protection_solver { CFG_SOLVER_EQUATIONS, CFG_SOLVER_LINEAR_PROGRAMME };
+
 struct cfg_policy {
     int min_cohort;       /* default 6 */
     int league_tables;    /* default 1 */
     int protection_width; /* default 3: how far apart a hidden small count's
                            * bounds stay (docs/DISCLOSURE.md) */
+    enum cfg_protection_solver protection_solver;   /* default equations */
 };
-#define CFG_POLICY_DEFAULTS { 6, 1, 3 }
+#define CFG_POLICY_DEFAULTS { 6, 1, 3, CFG_SOLVER_EQUATIONS }
 
 struct cfg_org {
     char *id;

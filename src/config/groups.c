@@ -25,12 +25,16 @@ static const struct cfg_field file_fields[] = {
     { CFG_FIELD("consent", FT_NODE, offsetof(struct groups_file, consent), 0) },
 };
 
+static const char *const solver_names[] = { "equations", "linear_programme", NULL };
+
 static const struct cfg_field policy_fields[] = {
     { CFG_FIELD("min_cohort", FT_INT, offsetof(struct cfg_policy, min_cohort), 0), .min = 1,
       .max = 1000 },
     { CFG_FIELD("league_tables", FT_BOOL, offsetof(struct cfg_policy, league_tables), 0) },
     { CFG_FIELD("protection_width", FT_INT, offsetof(struct cfg_policy, protection_width), 0),
       .min = 1, .max = 100 },
+    { CFG_FIELD("protection_solver", FT_ENUM, offsetof(struct cfg_policy, protection_solver), 0),
+      .names = solver_names },
 };
 
 static const char *const kind_names[] = { "la", "trust", "school", "partnership", NULL };

@@ -128,6 +128,7 @@ struct pub_bounds {
     unsigned char *queued, *used;
     unsigned char *known;       /* per variable: a reader sees it */
     size_t head, len;
+    int propagated;             /* lb and ub hold this state's bounds */
 };
 
 static void push(struct pub_bounds *bd, size_t e)
@@ -207,6 +208,7 @@ static int tighten(struct pub_bounds *bd, size_t e)
 static void propagate(const struct pub_block *b, struct pub_bounds *bd)
 {
     const struct eqs *q = &bd->q;
+    bd->propagated = 1;
     for (size_t j = 0; j < bd->nvars; j++) {
         int known;
         long n = member_n(b, j, &known);
@@ -311,6 +313,14 @@ static int hide_in(struct pub_block *b, const struct eqs *q, size_t e)
     member_of(b, best, &m, &f);
     pub_block_hide(b, -1, m, f);
     return 1;
+}
+
+void pub_bounds_of(const struct pub_block *b, size_t idx, double *lo, double *hi)
+{
+    const struct pub_bounds *bd = b->bounds;
+    int have = bd && bd->propagated && idx < bd->nvars;
+    *lo = have ? bd->lb[idx] : 0;
+    *hi = have ? bd->ub[idx] : INFINITY;
 }
 
 long pub_bounds_repair(struct pub_block *b)

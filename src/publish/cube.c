@@ -467,6 +467,8 @@ static void suppress_cells(struct pub_block *b)
         if (!more)
             more = pub_bounds_repair(b);
         if (!more)
+            more = pub_intervals_repair(b);
+        if (!more)
             break;
         memcpy(b->ind_force, b->sup, total);
         publish_suppress(b->cube, b->nscopes, b->n, b->ind_force, b->sup, b->min_cohort);

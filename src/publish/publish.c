@@ -411,6 +411,7 @@ static void pub_group_free(struct pub_group *pg)
     for (size_t i = 0; i < pg->nsubs; i++)
         free(pg->subs[i].scopes);
     free(pg->subs);
+    pub_memo_free(pg->memo);
 }
 
 /* A group store being built. A scratch build is one `publish --group`
@@ -465,6 +466,7 @@ static void group_build_init(struct run *r, struct group_build *gb, const struct
     gb->scratch = scratch;
     sb_addf(&gb->what, "publishing group %s", g->id);
     gb->pg.what = sb_str(&gb->what);
+    gb->pg.memo = pub_memo_new();
     members(r, g, &gb->pg);
     if (!scratch)
         keep_pending(r, gb->tmp, gb->final);

@@ -26,6 +26,7 @@ struct pub_subgroup {
 };
 
 struct pub_bounds;
+struct pub_memo;
 
 /* Accumulators of one block (a year and key stage, or a year and subject)
  * for every scope. A cell is `width` doubles: the count n, then (n, s1, s2)
@@ -40,6 +41,7 @@ struct pub_block {
     long min_cohort;
     int protect_width;          /* policy.protection_width (bounds.c) */
     struct pub_bounds *bounds;  /* bounds.c's equations of this block shape */
+    struct pub_memo *memo;      /* intervals.c's results, or NULL: not run */
     double *school;             /* ncells * width, the current school */
     double *group;              /* ncells * width, scope 0 */
     long *n;                    /* nscopes * ncells */
@@ -111,6 +113,17 @@ void pub_block_free(struct pub_block *b);
  * apart, hide a published member of the equation that bounded it. Returns
  * the number hidden; the caller suppresses the block again around them. */
 long pub_bounds_repair(struct pub_block *b);
+/* Cell idx's bounds (scope * ncells + fkey) as the last pub_bounds_repair
+ * left them: [0, infinity) before any. */
+void pub_bounds_of(const struct pub_block *b, size_t idx, double *lo, double *hi);
+/* The same by linear programming over every figure of the block at once
+ * (intervals.c), for what bound propagation misses; run when nothing else
+ * hides more. Returns the number hidden, as pub_bounds_repair. */
+long pub_intervals_repair(struct pub_block *b);
+/* What pub_intervals_repair hid for each state of a block it has seen:
+ * the same block is decided again in later rounds and when written. */
+struct pub_memo *pub_memo_new(void);
+void pub_memo_free(struct pub_memo *m);
 /* A member of a relation or margin, for the cells (ind -1) or indicator
  * ind: m below nscopes is that scope's cell f, nscopes + k subgroup k's.
  * Its count, and in *hid whether a reader cannot see it. */
@@ -170,6 +183,7 @@ struct pub_group {
     struct pub_subgroup *subs;      /* see pub_subgroup */
     size_t nsubs;
     int decide_only;                /* pub_decide_group's passes: no store */
+    struct pub_memo *memo;          /* pub_intervals_repair's, kept across rounds */
     const struct collab_job *job;   /* progress while rows are read; may be NULL */
     const char *what;               /* "publishing GROUP", for progress */
 };

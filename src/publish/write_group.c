@@ -462,6 +462,9 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
     pub_block_init(&pr.block, cube, pg->nschools + 1, ps->nind, pg->group->policy.min_cohort);
     pub_block_subgroups(&pr.block, pg->subs, pg->nsubs);
     pr.block.protect_width = pg->group->policy.protection_width;
+    /* the pupils' cells; the subject tables are not solved yet */
+    if (pg->group->policy.protection_solver == CFG_SOLVER_LINEAR_PROGRAMME && !ps->by_subject)
+        pr.block.memo = pg->memo;
     sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
     for (size_t i = 0; i < ps->nind; i++)
         sb_add(&sql, ",?,?,?");
@@ -1010,6 +1013,8 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
         { "visibility", g->visibility == CFG_VIS_SCHOOLS ? "schools" : "la_only" },
         { "min_cohort", min },
         { "protection_width", width },
+        { "protection_solver", g->policy.protection_solver == CFG_SOLVER_LINEAR_PROGRAMME
+                               ? "linear_programme" : "equations" },
         { "league_tables", g->policy.league_tables ? "1" : "0" },
         { "published_at", when },
         { "published_on", pg->today },

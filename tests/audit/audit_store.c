@@ -474,14 +474,17 @@ static int unsettled(const double *lo, const double *hi, int j)
 }
 
 static void probe(glp_prob *lp, int nvars, const glp_smcp *parm, const double *lb,
-                  const double *ub, double *seen_lo, double *seen_hi)
+                  const double *ub, const unsigned char *judged, const double *truth,
+                  double *seen_lo, double *seen_hi)
 {
     unsigned seed = 12345;
     int left = nvars, stalled = 0;
     for (int j = 1; j <= nvars; j++) {
-        /* a column the equations fix alone is settled already */
-        seen_lo[j] = lb[j] == ub[j] ? -INFINITY : INFINITY;
-        seen_hi[j] = lb[j] == ub[j] ? INFINITY : -INFINITY;
+        /* a column the equations fix alone is settled already, and so is
+         * one not judged (with the true counts: not small) */
+        int done = lb[j] == ub[j] || (judged && !judged[j]);
+        seen_lo[j] = done ? -INFINITY : truth ? truth[j] : INFINITY;
+        seen_hi[j] = done ? INFINITY : truth ? truth[j] : -INFINITY;
     }
     for (int k = 0; k < PROBE_ROUNDS && left > 0 && stalled < 6; k++) {
         for (int j = 1; j <= nvars; j++) {
@@ -596,9 +599,24 @@ static void audit(struct problem *p, const struct store *s, int min, const char 
     parm.msg_lev = GLP_MSG_OFF;
     double *seen_lo = calloc((size_t)p->nvars + 1, sizeof *seen_lo);
     double *seen_hi = calloc((size_t)p->nvars + 1, sizeof *seen_hi);
-    if (p->nrows)
-        probe(lp, p->nvars, &parm, lb, ub, seen_lo, seen_hi);
     size_t total = p->nscopes * (size_t)p->cube.ncells;
+    /* with the true counts, only the small hidden cells are judged, and
+     * their true counts are one solution already */
+    unsigned char *judged = NULL;
+    double *truth = NULL;
+    if (p->truth) {
+        judged = calloc((size_t)p->nvars + 1, 1);
+        truth = calloc((size_t)p->nvars + 1, sizeof *truth);
+        for (size_t i = 0; i < total; i++)
+            if (p->var[i]) {
+                judged[p->var[i]] = p->truth[i] >= 1 && p->truth[i] < min;
+                truth[p->var[i]] = p->truth[i];
+            }
+    }
+    if (p->nrows)
+        probe(lp, p->nvars, &parm, lb, ub, judged, truth, seen_lo, seen_hi);
+    free(judged);
+    free(truth);
     struct totals b = { 0 };
     b.cells = (long)total;
     for (size_t i = 0; i < total; i++) {

@@ -98,6 +98,26 @@ like "$audit3" "of those pinned: 0, bounded less than 3 apart: 0;" \
      "width 3: no hidden small count pinned or bounded less than 3 apart ($audit3)"
 like "$audit1" "bounded less than 3 apart: [1-9][0-9]*; by single equations: [1-9]" \
      "width 1: the audit finds counts bounded closer, by single equations too ($audit1)"
+# What only a linear programme finds: two generated schools of about 30
+# pupils, published with the equations one at a time (the default), leave
+# hidden small counts that the programme over all of them bounds less than
+# 3 apart; published with protection_solver: linear_programme, none.
+generated "$T/lp" --schools 2 --pupils 30 --primaries 0 --years 1
+for s in equations linear_programme; do
+    sed -i "s/^policy: { \(protection_solver: [a-z_]*, \)\{0,1\}/policy: { protection_solver: $s, /" \
+        "$T/lp/cfg/groups.yaml"
+    rm -rf "$T/lp/p"
+    "$COLLAB" publish --db "$T/lp/src.db" --config "$T/lp/cfg" --data "$T/lp/p" >/dev/null ||
+        fail "setup: publish with $s"
+    is "$(sqlite "$T/lp/p/group-all.db" "SELECT value FROM meta WHERE key = 'protection_solver'")" \
+       "$s" "the store says how it was protected ($s)"
+    run "$AUDIT" --source "$T/lp/src.db" --config "$T/lp/cfg" "$T/lp/p/group-all.db"
+    eval "lp_$s=\$(printf '%s\n' \"\$out\" | tail -1)"
+done
+like "$lp_equations" "of those pinned: [0-9]+, bounded less than 3 apart: [1-9][0-9]*; by single equations: 0\$" \
+     "equations alone: the programme narrows small counts single equations do not ($lp_equations)"
+like "$lp_linear_programme" "of those pinned: 0, bounded less than 3 apart: 0;" \
+     "linear_programme: none pinned or bounded less than 3 apart ($lp_linear_programme)"
 # A source that is not the one published from is refused, not trusted.
 "$COLLAB" gen --out "$T/gen2" --schools 3 --pupils 8 --primaries 0 --years 1 --seed 7 --quiet ||
     fail "setup: collab gen (another seed)"

@@ -79,6 +79,7 @@ expect labels-count "labels-count/evaluation.yaml:4:11: 'labels': the scale 1 to
 expect empty "empty/evaluation.yaml:1:1: the file is empty (expected a mapping)"
 expect min-cohort-2 "min-cohort-2/groups.yaml:1:23: 'min_cohort': 2 is too small to hide anyone: at least 3 (the DfE's rule is 6)"
 expect protection-width-0 "protection-width-0/groups.yaml:1:65: 'protection_width': 0 is out of range (1 to 100)"
+expect protection-solver-unknown "protection-solver-unknown/groups.yaml:1:66: 'protection_solver': unknown value 'simplex' (expected one of: equations, linear_programme)"
 
 # A min_cohort of 3 to 5 loads, with a warning naming the place; a group's
 # own policy is checked the same way.
@@ -95,7 +96,7 @@ collab: warning: min5/groups.yaml:25:49: 'min_cohort': 4 publishes groups of as 
 
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
-is "$n_files" 33 "every config-bad file is checked"
+is "$n_files" 34 "every config-bad file is checked"
 
 # A missing required file; evaluation.yaml is optional.
 mkdir -p "$T/missing"
