@@ -151,6 +151,8 @@ void pub_block_reset(struct pub_block *b)
     memset(b->n, 0, b->nscopes * ncells * sizeof(long));
     memset(b->sup, 0, b->nscopes * ncells);
     memset(b->force, 0, b->nscopes * ncells);
+    if (b->lp_settled)
+        memset(b->lp_settled, 0, b->nscopes * ncells);
     b->nforce_ind = 0;
     if (b->nsubs) {
         memset(b->sub_sup, 0, b->nsubs * ncells);
@@ -512,5 +514,6 @@ void pub_block_free(struct pub_block *b)
     free(b->fam_sub);
     free(b->fam_scope);
     pub_bounds_free(b->bounds);
+    free(b->lp_settled);
     memset(b, 0, sizeof *b);
 }

@@ -211,7 +211,7 @@ static void find_small(struct lp_state *st)
     size_t total = b->nscopes * st->ncells;
     st->cells = util_xmalloc((total ? total : 1) * sizeof *st->cells);
     for (size_t i = 0; i < total; i++)
-        if (b->sup[i] && b->n[i] > 0 && b->n[i] < b->min_cohort)
+        if (b->sup[i] && b->n[i] > 0 && b->n[i] < b->min_cohort && !b->lp_settled[i])
             st->cells[st->ncells_small++] = i;
     st->lo = util_xmalloc((st->ncells_small + 1) * sizeof *st->lo);
     st->hi = util_xmalloc((st->ncells_small + 1) * sizeof *st->hi);
@@ -470,6 +470,8 @@ static size_t solve_block(struct pub_block *b, struct row **hid)
 {
     struct lp_state st = { .b = b, .ncells = (size_t)b->cube->ncells,
                            .nschools = b->nscopes - 1, .seed = 12345 };
+    if (!b->lp_settled)
+        b->lp_settled = util_xcalloc(b->nscopes * st.ncells, 1);
     find_small(&st);
     size_t hidden = 0;
     *hid = NULL;
@@ -484,6 +486,9 @@ static size_t solve_block(struct pub_block *b, struct row **hid)
     for (size_t k = 0; k < st.ncells_small; k++)
         if (!settled(&st, k))
             hidden += (size_t)repair_cell(&st, k, gone);
+    for (size_t k = 0; k < st.ncells_small; k++)
+        if (settled(&st, k))
+            b->lp_settled[st.cells[k]] = 1;
     *hid = util_xmalloc((hidden ? hidden : 1) * sizeof **hid);
     for (size_t r = 0, k = 0; r < st.nrows; r++)
         if (gone[r])

@@ -42,6 +42,10 @@ struct pub_block {
     int protect_width;          /* policy.protection_width (bounds.c) */
     struct pub_bounds *bounds;  /* bounds.c's equations of this block shape */
     struct pub_memo *memo;      /* intervals.c's results, or NULL: not run */
+    /* nscopes * ncells, or NULL: small hidden counts intervals.c has seen
+     * protect_width apart since the last reset. Suppression only hides
+     * more until then, which only widens bounds, so they stay settled. */
+    unsigned char *lp_settled;
     double *school;             /* ncells * width, the current school */
     double *group;              /* ncells * width, scope 0 */
     long *n;                    /* nscopes * ncells */
