@@ -95,6 +95,18 @@ int publish_cube_value(const struct publish_cube *c, int d, int value);
 /* The choice of dimension d in cell fkey (0 = all). */
 int publish_cube_choice(const struct publish_cube *c, long fkey, int d);
 
+/* The variance, in percentage points squared, of a rate 100 * s1 / s2 over
+ * n pupils (absence: sessions missed over sessions possible) with pupils as
+ * the unit, since a pupil's sessions are not independent trials: the
+ * linearised (Taylor) variance of a ratio of totals (Woodruff 1971;
+ * Sarndal, Swensson and Wretman 1992, section 5.6; docs/REPORT.md),
+ *     V = 100^2 * n / (n - 1) * sum (m_i - R p_i)^2 / (sum p_i)^2,
+ * R = s1 / s2, from q11, q22, q12: the sums over the pupils of m_i^2,
+ * p_i^2 and m_i p_i. 0 for fewer than 2 pupils. Group stores hold it as
+ * <id>_v. */
+double publish_rate_variance(double n, double s1, double s2, double q11, double q22,
+                             double q12);
+
 /* ---- suppression (DESIGN.md section 5 rule 4) ---- */
 
 enum publish_sup {

@@ -182,6 +182,7 @@ void mdl_dfe_group_fig(struct model *m, int year, const struct mdl_ind *ind,
      * squares is unknown, so its variance (and a change test) is NAN. */
     fig->s1 = ind->agg == CFG_AGG_MEAN ? swx : fig->value / 100.0 * sw;
     fig->s2 = ind->agg == CFG_AGG_RATE ? sw : NAN;
+    fig->v = NAN;
 }
 
 int mdl_dfe_national(struct model *m, int year, const char *measure, double *value)

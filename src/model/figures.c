@@ -44,6 +44,8 @@ static void read_figs(struct model *m, sqlite3_stmt *st, int result_level,
         f->n = (long)sqlite3_column_int64(st, ind->col);
         f->s1 = sqlite3_column_double(st, ind->col + 1);
         f->s2 = sqlite3_column_double(st, ind->col + 2);
+        f->v = ind->col_v >= 0 && sqlite3_column_type(st, ind->col_v) != SQLITE_NULL
+               ? sqlite3_column_double(st, ind->col_v) : NAN;
         f->value = figure_of(ind->agg, f->n, f->s1, f->s2);
         f->status = isnan(f->value) ? FIG_MISSING : FIG_OK;
     }
@@ -290,8 +292,8 @@ double mdl_fig_var(const struct mdl_ind *ind, const struct mdl_fig *fig)
     case CFG_AGG_MEAN:    return stats_mean_var(fig->n, fig->s1, fig->s2);
     case CFG_AGG_PERCENT: return 1e4 * stats_prop_var(fig->s1, fig->n);
     case CFG_AGG_RATE:
-        return fig->s2 >= 1 && fig->s1 <= fig->s2
-               ? 1e4 * stats_prop_var(fig->s1, (long)fig->s2) : NAN;
+        /* pupils are the unit, not sessions (publish's rate_variance) */
+        return fig->n >= 2 && fig->v >= 0 ? fig->v : NAN;
     case CFG_AGG_SUM:
     case CFG_AGG_COUNT:   return NAN;
     }

@@ -174,7 +174,7 @@ static int load_indicators(struct model *m, struct collab_err *err)
         ind->polarity = lookup_name(polarity_names, sqlite3_column_text(st, 8), CFG_NEUTRAL);
         ind->signif = lookup_name(signif_names, sqlite3_column_text(st, 9), CFG_SIG_NONE);
         ind->headline = sqlite3_column_int(st, 10);
-        ind->col = -1;
+        ind->col = ind->col_v = -1;
     }
     return store_rows_done(st, rc, err);
 }
@@ -320,11 +320,15 @@ static void map_columns(struct model *m, sqlite3_stmt *st, int result_level)
         struct mdl_ind *ind = &m->inds[i];
         if ((ind->level == CFG_LEVEL_RESULT) != result_level)
             continue;
-        char name[80];
+        char name[80], vname[80];
         snprintf(name, sizeof name, "%s_n", ind->id);
-        for (int c = 0; c + 2 < ncols; c++)
-            if (strcmp(sqlite3_column_name(st, c), name) == 0)
+        snprintf(vname, sizeof vname, "%s_v", ind->id);
+        for (int c = 0; c < ncols; c++) {
+            if (c + 2 < ncols && strcmp(sqlite3_column_name(st, c), name) == 0)
                 ind->col = c;
+            if (strcmp(sqlite3_column_name(st, c), vname) == 0)
+                ind->col_v = c;
+        }
     }
 }
 

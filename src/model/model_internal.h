@@ -26,6 +26,7 @@ struct mdl_ind {
     enum cfg_signif signif;
     int headline;
     int col;                /* column of <id>_n in its table's row, -1 if none */
+    int col_v;              /* of a rate's <id>_v (its variance), -1 if none */
 };
 
 struct mdl_school {
@@ -112,6 +113,7 @@ struct mdl_fig {
     double value;
     long n;                 /* the indicator's own count */
     double s1, s2;
+    double v;               /* a rate's variance with pupils as the unit, or NAN */
 };
 
 /* One aggregate cell of every indicator: figs has m->ninds entries; those of

@@ -48,7 +48,7 @@ void pub_block_init(struct pub_block *b, const struct publish_cube *cube,
     b->cube = cube;
     b->nscopes = nscopes;
     b->nind = nind;
-    b->width = 1 + 3 * nind;
+    b->width = 1 + PUB_IND_WIDTH * nind;
     b->min_cohort = min_cohort;
     b->school = util_xcalloc(ncells * b->width, sizeof(double));
     b->group = util_xcalloc(ncells * b->width, sizeof(double));
@@ -188,7 +188,7 @@ static void note_small(struct pub_block *b, size_t idx, const double *cell)
     for (size_t i = 0; i < b->nind; i++) {
         size_t bit = idx * b->nind + i;
         unsigned char m = (unsigned char)(1u << (bit % 8));
-        if (cell[1 + 3 * i] > 0)
+        if (cell[1 + PUB_IND_WIDTH * i] > 0)
             b->small_has[bit / 8] |= m;
         else
             b->small_has[bit / 8] &= (unsigned char)~m;
@@ -214,7 +214,7 @@ static void close_school(struct pub_block *b)
             double *acc = b->sub_acc + (b->holder[h] * ncells + f) * (1 + b->nind);
             acc[0] += cell[0];
             for (size_t i = 0; i < b->nind; i++)
-                acc[1 + i] += cell[1 + 3 * i];
+                acc[1 + i] += cell[1 + PUB_IND_WIDTH * i];
         }
         if ((long)cell[0] >= b->min_cohort)
             keep(b, scope, (long)f, cell);
@@ -251,10 +251,13 @@ void pub_block_add(struct pub_block *b, size_t scope, const int *choice,
         for (size_t i = 0; i < b->nind; i++) {
             if (!has[i])
                 continue;
-            double *t = cell + 1 + 3 * i;
-            t[0] += 1;
-            t[1] += v1[i];
-            t[2] += v2[i];
+            double *t = cell + 1 + PUB_IND_WIDTH * i;
+            t[PUB_N] += 1;
+            t[PUB_S1] += v1[i];
+            t[PUB_S2] += v2[i];
+            t[PUB_Q11] += v1[i] * v1[i];
+            t[PUB_Q22] += v2[i] * v2[i];
+            t[PUB_Q12] += v1[i] * v2[i];
         }
     }
 }
@@ -411,7 +414,7 @@ static long links_pass(struct pub_block *b, int ind)
  * hidden whatever its count. */
 static void indicator_counts(struct pub_block *b, size_t i)
 {
-    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
+    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + PUB_IND_WIDTH * i;
     size_t total = b->nscopes * ncells;
     for (size_t f = 0; f < ncells; f++)
         b->cnt[f] = (long)b->group[f * w + off];
@@ -431,7 +434,7 @@ static void indicator_counts(struct pub_block *b, size_t i)
  * writer leaves NULL as it does any count under min_cohort. */
 static void suppress_indicator(struct pub_block *b, size_t i)
 {
-    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + 3 * i;
+    size_t ncells = (size_t)b->cube->ncells, w = b->width, off = 1 + PUB_IND_WIDTH * i;
     size_t total = b->nscopes * ncells;
 
     if (b->group[off] <= 0)

@@ -28,16 +28,22 @@ struct pub_subgroup {
 struct pub_bounds;
 struct pub_memo;
 
+/* The accumulators of one indicator in a cell: its count n, s1 and s2
+ * (config.h), then the sums of s1's and s2's values squared and of their
+ * product over its pupils, which a rate's variance needs (pupils are its
+ * unit, not sessions: write_group.c). */
+enum { PUB_N, PUB_S1, PUB_S2, PUB_Q11, PUB_Q22, PUB_Q12, PUB_IND_WIDTH };
+
 /* Accumulators of one block (a year and key stage, or a year and subject)
- * for every scope. A cell is `width` doubles: the count n, then (n, s1, s2)
- * per indicator. The current school is accumulated densely; when it ends its
+ * for every scope. A cell is `width` doubles: the count n, then
+ * PUB_IND_WIDTH per indicator. The current school is accumulated densely; when it ends its
  * counts go to `n`, its cells into the group's, and the cells that could be
  * published (n >= min_cohort) are kept sparsely until the block is written. */
 struct pub_block {
     const struct publish_cube *cube;
     size_t nscopes;             /* 1 + member schools */
     size_t nind;
-    size_t width;               /* 1 + 3 * nind */
+    size_t width;               /* 1 + PUB_IND_WIDTH * nind */
     long min_cohort;
     int protect_width;          /* policy.protection_width (bounds.c) */
     struct pub_bounds *bounds;  /* bounds.c's equations of this block shape */

@@ -118,6 +118,8 @@ static int create_agg_table(sqlite3 *db, const struct pass *ps, struct collab_er
     for (size_t i = 0; i < ps->nind; i++) {
         const char *id = ps->inds[i]->id;
         sb_addf(&sb, ", %s_n INTEGER, %s_s1 REAL, %s_s2 REAL", id, id, id);
+        if (ps->inds[i]->aggregate == CFG_AGG_RATE)
+            sb_addf(&sb, ", %s_v REAL", id);
     }
     sb_addf(&sb, ", PRIMARY KEY (scope, year, %s, fkey)) WITHOUT ROWID",
             ps->by_subject ? "subject" : "key_stage");
@@ -202,6 +204,23 @@ struct pass_run {
     size_t nentries, capentries;
 };
 
+/* The sum of squares expanded into the accumulated sums of m^2, p^2 and
+ * m p (publish.h). */
+double publish_rate_variance(double n, double s1, double s2, double q11, double q22,
+                             double q12)
+{
+    if (n < 2 || s2 <= 0)
+        return 0;
+    double R = s1 / s2, ss = q11 - 2 * R * q12 + R * R * q22;
+    return 1e4 * n / (n - 1) * (ss > 0 ? ss : 0) / (s2 * s2);
+}
+
+static double rate_variance(const double *t)
+{
+    return publish_rate_variance(t[PUB_N], t[PUB_S1], t[PUB_S2], t[PUB_Q11], t[PUB_Q22],
+                                 t[PUB_Q12]);
+}
+
 static int write_cell(struct pass_run *pr, long urn, long fkey, const double *cell,
                       struct collab_err *err)
 {
@@ -218,14 +237,17 @@ static int write_cell(struct pass_run *pr, long urn, long fkey, const double *ce
     sqlite3_bind_int64(st, col++, fkey);
     sqlite3_bind_int64(st, col++, (long)cell[0]);
     for (size_t i = 0; i < ps->nind; i++) {
-        const double *t = cell + 1 + 3 * i;
-        if ((long)t[0] < min) {
-            col += 3;
+        const double *t = cell + 1 + PUB_IND_WIDTH * i;
+        int rate = ps->inds[i]->aggregate == CFG_AGG_RATE;
+        if ((long)t[PUB_N] < min) {
+            col += 3 + rate;
             continue;
         }
-        sqlite3_bind_int64(st, col++, (long)t[0]);
-        sqlite3_bind_double(st, col++, t[1]);
-        sqlite3_bind_double(st, col++, t[2]);
+        sqlite3_bind_int64(st, col++, (long)t[PUB_N]);
+        sqlite3_bind_double(st, col++, t[PUB_S1]);
+        sqlite3_bind_double(st, col++, t[PUB_S2]);
+        if (rate)
+            sqlite3_bind_double(st, col++, rate_variance(t));
     }
     pr->pg->cells++;
     return step_done(pr->db, st, err);
@@ -323,7 +345,7 @@ static void shared_note_groups(struct pass_run *pr)
         if (b->sup[f] == PUBLISH_SUP_SECONDARY)
             entry_add(pr, shared_entry(b->cube, (long)f, -1));
         for (size_t i = 0; !b->sup[f] && i < b->nind; i++)
-            if (b->group[f * b->width + 1 + 3 * i] < 0)
+            if (b->group[f * b->width + 1 + PUB_IND_WIDTH * i] < 0)
                 entry_add(pr, shared_entry(b->cube, (long)f, (int)i));
     }
     pub_shared_add(pg->shared, pg->key, pr->ps->by_subject, pr->year, pr->key, pr->entries,
@@ -362,7 +384,7 @@ static void shared_note(struct pass_run *pr)
             ;
         for (; k < b->nkept && b->kept_scope[k] == scope; k++)
             for (size_t i = 0; i < b->nind; i++)
-                if (b->kept_vals[k * b->width + 1 + 3 * i] < 0 &&
+                if (b->kept_vals[k * b->width + 1 + PUB_IND_WIDTH * i] < 0 &&
                     !b->sup[scope * ncells + (size_t)b->kept_fkey[k]])
                     entry_add(pr, shared_entry(b->cube, b->kept_fkey[k], (int)i));
         pub_shared_add(pg->shared, pg->schools[scope - 1].urn, pr->ps->by_subject, pr->year,
@@ -467,7 +489,7 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
         pr.block.memo = pg->memo;
     sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
     for (size_t i = 0; i < ps->nind; i++)
-        sb_add(&sql, ",?,?,?");
+        sb_add(&sql, ps->inds[i]->aggregate == CFG_AGG_RATE ? ",?,?,?,?" : ",?,?,?");
     sb_add(&sql, ")");
     if (!pg->decide_only && !(pr.ins = prepare(db, sb_str(&sql), err)))
         goto out;

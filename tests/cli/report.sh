@@ -342,6 +342,26 @@ for v in overview subjects schools "subject MATHS" "similar 900001"; do
     ok $? "JSON of $v has title, columns (id, label), rows, findings"
 done
 
+# ---- absence: pupils are the unit ----
+# The LA group's absence rate went from 5.30% (2018) to 5.43% (2019). Its
+# sessions taken as independent trials make that z of about 2.6, a rise;
+# with pupils as the unit (the variance publish stores as absence_v) z is
+# about 0.4, and the Overview marks no change.
+rate_sql() { echo "SELECT 100.0 * absence_s1 / absence_s2 AS r, absence_v AS v,
+    1e4 * (absence_s1 / absence_s2) * (1 - absence_s1 / absence_s2) / absence_s2 AS w
+    FROM agg_pupil WHERE scope = 0 AND fkey = 0 AND key_stage = 4 AND year = $1"; }
+zs=$(sqlite "$DATA/group-northmoor-secondary.db" "SELECT printf('%.2f %.2f',
+    (b.r - a.r) / sqrt(a.v + b.v), (b.r - a.r) / sqrt(a.w + b.w))
+    FROM ($(rate_sql 2018)) a, ($(rate_sql 2019)) b")
+set -- $zs
+ok "$(awk -v z="$1" 'BEGIN { print (z > 0.3 && z < 0.6) ? 0 : 1 }')" \
+   "absence 2018 to 2019, pupils as the unit: z = $1 (not significant)"
+ok "$(awk -v z="$2" 'BEGIN { print (z > 1.96) ? 0 : 1 }')" \
+   "sessions as independent trials would have called it significant: z = $2"
+R --group northmoor-secondary --format json overview >"$T/abs.json"
+is "$(python3 -c 'import json,sys; print([r["change"] for r in json.load(open(sys.argv[1]))["rows"] if r["indicator"] == "absence"][0] or "none")' "$T/abs.json")" \
+   "none" "and the Overview marks no change in absence"
+
 # ---- usage errors ----
 run R --filter colour=red overview
 is "$rc" 2 "unknown filter dimension is a usage error"

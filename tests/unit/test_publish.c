@@ -126,6 +126,27 @@ static void check_cells(sqlite3 *g, sqlite3 *src)
                  "WHERE p.school IN (100001, 100002)"), 0, "percent: s1 counts the true values");
     is_double(q1(g, "SELECT absence_s2 FROM agg_pupil WHERE scope = 0 AND fkey = 0"), 6000, 0,
               "rate: s2 sums the denominator");
+    /* Every pupil has 300 sessions here, so the rate's variance with pupils
+     * as the unit is that of the mean of the pupils' own rates: their
+     * sample variance over n (ratio 0.333...). */
+    is_double(q1(g, "SELECT absence_v FROM agg_pupil WHERE scope = 0 AND fkey = 0"),
+              q1(src, "SELECT (sum(r * r) - count(*) * avg(r) * avg(r)) / (count(*) - 1) "
+                 "/ count(*) FROM (SELECT 100.0 * sessions_missed / sessions_possible AS r "
+                 "FROM attendance a JOIN pupil p ON p.id = a.pupil "
+                 "WHERE p.school IN (100001, 100002))"), 1e-9,
+              "rate: its variance has pupils as the unit, not sessions");
+    /* Worked by hand (docs/REPORT.md): 10 of 300, 30 of 300 and 5 of 150
+     * sessions missed; R = 6%, residuals -8, 12, -4, V = 1e4 * 3/2 * 224 /
+     * 750^2. */
+    is_double(publish_rate_variance(3, 45, 750, 100 + 900 + 25, 90000 + 90000 + 22500,
+                                    3000 + 9000 + 750), 1e4 * 1.5 * 224 / (750.0 * 750.0),
+              1e-9, "rate variance of three pupils, worked by hand: 5.97");
+    is_double(publish_rate_variance(1, 5, 300, 25, 90000, 1500), 0, 0,
+              "one pupil: no variance");
+    ok(q1(g, "SELECT absence_v FROM agg_pupil WHERE scope = 0 AND fkey = 0") >
+       q1(g, "SELECT 1e4 * absence_s1 / absence_s2 * (1 - absence_s1 / absence_s2) / absence_s2 "
+          "FROM agg_pupil WHERE scope = 0 AND fkey = 0"),
+       "and is wider than sessions as independent trials would make it");
     ok(isnan(q1(g, "SELECT rwm_s1 FROM agg_pupil WHERE scope = 0 AND fkey = 0")),
        "a KS2 indicator is NULL on KS4 rows");
     is_double(q1(g, "SELECT count(*) FROM agg_pupil WHERE scope = 100001 AND fkey = 1"), 0, 0,
