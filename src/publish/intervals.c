@@ -368,7 +368,10 @@ static int repair_cell(struct lp_state *st, size_t k, unsigned char *gone)
     int first = n - L < H - n ? GLP_MIN : GLP_MAX;
     size_t r = SIZE_MAX;
     for (int t = 0; t < 2 && r == SIZE_MAX; t++) {
-        solve(st, k, t == 0 ? first : first == GLP_MIN ? GLP_MAX : GLP_MIN);
+        int dir = t == 0 ? first : first == GLP_MIN ? GLP_MAX : GLP_MIN;
+        /* the minimum was solved last: its duals are there already */
+        if (dir != GLP_MIN || t > 0)
+            solve(st, k, dir);
         r = binding_row(st, gone);
     }
     if (r == SIZE_MAX)
