@@ -72,6 +72,12 @@ int imp_import_file_opts(sqlite3 *db, enum imp_kind kind, const char *path,
 
 void imp_report_free(struct imp_report *report);
 
+/* The years whose KS4 pupils have no Progress 8 because the store holds no
+ * estimates for that year: fn(arg, year, pupils) for each, in year order.
+ * 0, or -1 with err. */
+int imp_years_without_estimates(sqlite3 *db, void (*fn)(void *arg, int year, long pupils),
+                                void *arg, struct collab_err *err);
+
 /* Derive pupil_ks4 and pupil_ks2 again for every year in the store, inside
  * the caller's transaction. 0 or -1 with err. */
 int imp_recompute_all(sqlite3 *db, struct collab_err *err);

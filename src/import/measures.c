@@ -462,6 +462,24 @@ int imp_measures_year(sqlite3 *db, long year, struct collab_err *err)
     return derive_ks2(db, year, err);
 }
 
+int imp_years_without_estimates(sqlite3 *db, void (*fn)(void *arg, int year, long pupils),
+                                void *arg, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(db,
+        "SELECT p.year, count(*) FROM pupil p WHERE p.key_stage = 4 AND NOT EXISTS "
+        "(SELECT 1 FROM estimate e WHERE e.year = p.year) GROUP BY p.year ORDER BY p.year",
+        err);
+    if (!st)
+        return -1;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        fn(arg, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return collab_err_set(err, "cannot read the estimates: %s", sqlite3_errmsg(db));
+    return 0;
+}
+
 int imp_recompute_all(sqlite3 *db, struct collab_err *err)
 {
     sqlite3_stmt *st = store_prepare(db, "SELECT DISTINCT year FROM pupil", err);

@@ -113,6 +113,7 @@ static void close_group(struct model *m)
     free(m->warning);
     m->warning = NULL;
     free(m->group_name);
+    free(m->years_without_estimates);
     m->group_name = NULL;
     m->nyears = 0;
     memset(m->strides, 0, sizeof m->strides);
@@ -394,6 +395,26 @@ static void read_meta(struct model *m)
     m->group_name = store_meta_get(m->db, "group_name");
     if (!m->group_name)
         m->group_name = util_xstrdup(m->group->name);
+    m->years_without_estimates = store_meta_get(m->db, "years_without_estimates");
+}
+
+void mdl_note_estimates(const struct model *m, int year, struct model_table *t)
+{
+    char want[16];
+    snprintf(want, sizeof want, "%d", year);
+    size_t len = strlen(want);
+    const char *p = m->years_without_estimates;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        if (n == len && strncmp(p, want, len) == 0) {
+            mdl_append_note(t, "No Progress 8 in %d: no estimates for that year were "
+                            "imported, so no pupil has a P8 score (its x is not a "
+                            "suppression).", year);
+            return;
+        }
+        p += n;
+        p += *p == ',';
+    }
 }
 
 static void check_mode(struct model *m, const char *path)

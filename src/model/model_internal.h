@@ -45,6 +45,7 @@ struct model {
     sqlite3 *db;
     char *warning;
     char *group_name;
+    char *years_without_estimates;  /* meta: "2019,2020", or NULL */
     int min_cohort, league_tables;
     long strides[MODEL_MAX_DIMS];   /* per cfg filter; 0 when not published */
     struct mdl_ind *inds;
@@ -241,6 +242,13 @@ void mdl_set_num(struct model_row *r, int c, double value);
 void mdl_set_suppressed(struct model_row *r, int c);
 void mdl_add_finding(struct model_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The note, or a space and more after the note already set. */
+void mdl_append_note(struct model_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* When the group's pupils have no Progress 8 in year because no estimates
+ * for it were imported (meta years_without_estimates), say so in t's note:
+ * otherwise its x reads as suppression. */
+void mdl_note_estimates(const struct model *m, int year, struct model_table *t);
 void mdl_set_note(struct model_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Sort rows by a number or text column, missing and suppressed last, stable. */

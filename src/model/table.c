@@ -34,6 +34,23 @@ void mdl_set_note(struct model_table *t, const char *fmt, ...)
     va_end(ap);
 }
 
+void mdl_append_note(struct model_table *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *more = vformat(fmt, ap);
+    va_end(ap);
+    if (!t->note) {
+        t->note = more;
+        return;
+    }
+    size_t a = strlen(t->note), b = strlen(more);
+    t->note = util_xrealloc(t->note, a + b + 2);
+    t->note[a] = ' ';
+    memcpy(t->note + a + 1, more, b + 1);
+    free(more);
+}
+
 void mdl_add_finding(struct model_table *t, const char *fmt, ...)
 {
     va_list ap;

@@ -302,6 +302,8 @@ int mdl_view_overview(struct model *m, const struct mdl_view_ctx *v,
             mdl_set_note(t, "%s", what);
             free(what);
         }
+        if (t->nrows && !dfe_only && v->ks == 4)
+            mdl_note_estimates(m, v->year, t);
         rc = add_findings(m, t, v, err);
     }
     for (int y = 0; y < ny; y++)

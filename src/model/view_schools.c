@@ -405,6 +405,8 @@ int mdl_view_schools(struct model *m, const struct mdl_view_ctx *v,
     if (absent.len)
         mdl_set_note(t, "%s", sb_str(&absent));
     sb_free(&absent);
+    if (v->ks == 4)
+        mdl_note_estimates(m, v->year, t);
     if (m->league_tables) {
         int by = sort_ind ? sort : first_ranked(m, t);
         const struct mdl_ind *ind = column_indicator(m, t, by);

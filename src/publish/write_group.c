@@ -1009,12 +1009,38 @@ static void urn_list(struct strbuf *sb, const long *urns, size_t n)
         sb_addf(sb, "%s%ld", i ? "," : "", urns[i]);
 }
 
+/* The years in which the group's KS4 pupils have no Progress 8 because the
+ * source holds no estimates for that year, as "2019,2020" into sb: the
+ * views say so instead of leaving an x that reads as suppression. */
+static int years_without_estimates(sqlite3 *db, const struct pub_group *pg,
+                                   struct strbuf *sb, struct collab_err *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    sb_add(&sql, "SELECT DISTINCT p.year FROM main.pupil p WHERE p.key_stage = 4 "
+           "AND p.school IN ");
+    members_sql(pg, &sql);
+    sb_add(&sql, " AND NOT EXISTS (SELECT 1 FROM main.estimate e WHERE e.year = p.year) "
+           "ORDER BY 1");
+    sqlite3_stmt *st = prepare(db, sb_str(&sql), err);
+    sb_free(&sql);
+    if (!st)
+        return -1;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        sb_addf(sb, "%s%d", sb->len ? "," : "", sqlite3_column_int(st, 0));
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return collab_err_set(err, "publish: cannot read the estimates: %s", sqlite3_errmsg(db));
+    return 0;
+}
+
 static int write_meta(sqlite3 *db, const struct pub_group *pg,
                       const struct publish_cube *cube, struct collab_err *err)
 {
     const struct cfg_group *g = pg->group;
     char min[32], width[32], when[64];
     struct strbuf missing = STRBUF_INIT, withdrawn = STRBUF_INIT, unknown = STRBUF_INIT;
+    struct strbuf no_est = STRBUF_INIT;
     time_t now = time(NULL);
     struct tm tm;
 
@@ -1043,9 +1069,13 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
         { "missing_consent", sb_str(&missing) },
         { "withdrawn", sb_str(&withdrawn) },
         { "unknown_dimensions", sb_str(&unknown) },
+        { "years_without_estimates", "" },
     };
-    sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO g.meta(key, value) VALUES (?, ?)", err);
-    int rc = st ? 0 : -1;
+    int rc = years_without_estimates(db, pg, &no_est, err);
+    kv[sizeof kv / sizeof kv[0] - 1][1] = sb_str(&no_est);
+    sqlite3_stmt *st = rc == 0 ? prepare(db, "INSERT OR REPLACE INTO g.meta(key, value) "
+                                         "VALUES (?, ?)", err) : NULL;
+    rc = st ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < sizeof kv / sizeof kv[0]; i++) {
         sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, kv[i][1], -1, SQLITE_STATIC);
@@ -1055,6 +1085,7 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
     sb_free(&missing);
     sb_free(&withdrawn);
     sb_free(&unknown);
+    sb_free(&no_est);
     return rc;
 }
 

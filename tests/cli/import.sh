@@ -218,4 +218,36 @@ is "$rc" 2 "missing file argument: usage error"
 # The derived measures are what they were before all the refusals.
 is "$(snapshot)" "$before" "after every refusal the data is as imported"
 
+# A year whose estimates were never imported: its KS4 pupils have no P8,
+# which import says at once, and the views say in words, where the x alone
+# would read as suppression.
+generated "$T/ne" --schools 2 --pupils 30 --primaries 0 --years 1
+NE="$T/ne/noest.db"
+for k in schools pupils; do
+    "$COLLAB" import --db "$NE" "$k" "$T/ne/gen/$k.csv" >/dev/null 2>&1 || fail "setup: import $k"
+done
+run "$COLLAB" import --db "$NE" results "$T/ne/gen/results.csv"
+is "$rc" 0 "results without the year's estimates import"
+n4=$(sqlite "$NE" "SELECT count(*) FROM pupil WHERE key_stage = 4 AND year = 2019")
+is "$err" "collab: note: no Progress 8 estimates for 2019: its $n4 KS4 pupils have no Progress 8 (import that year's: collab import --db DB estimates FILE)" \
+   "and the note says which year has no Progress 8 and what to import"
+is "$(sqlite "$NE" "SELECT count(p8) FROM pupil_ks4")" 0 "no pupil has a P8"
+"$COLLAB" publish --db "$NE" --config "$T/ne/cfg" --data "$T/ne/p" >/dev/null 2>&1 ||
+    fail "setup: publish without estimates"
+is "$(sqlite "$T/ne/p/group-all.db" "SELECT value FROM meta WHERE key = 'years_without_estimates'")" \
+   2019 "the group store records the year without estimates"
+for view in overview schools; do
+    run "$COLLAB" report --data "$T/ne/p" --config "$T/ne/cfg" "$view"
+    like "$out" "No Progress 8 in 2019: no estimates for that year were imported, so no pupil has a P8 score \\(its x is not a suppression\\)\\." \
+         "the $view says why P8 is missing"
+done
+run "$COLLAB" import --db "$NE" estimates "$T/ne/gen/estimates.csv"
+is "$err" "" "with the estimates imported, no note"
+ok "$([ "$(sqlite "$NE" "SELECT count(p8) FROM pupil_ks4")" -gt 0 ]; echo $?)" \
+   "and the pupils have their P8"
+rm -rf "$T/ne/p"
+"$COLLAB" publish --db "$NE" --config "$T/ne/cfg" --data "$T/ne/p" >/dev/null 2>&1 ||
+    fail "setup: publish with estimates"
+run "$COLLAB" report --data "$T/ne/p" --config "$T/ne/cfg" overview
+unlike "$out" "No Progress 8" "then the overview has no such note"
 done_testing
