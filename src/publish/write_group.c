@@ -484,8 +484,7 @@ static int run_pass(sqlite3 *db, struct pub_group *pg, const struct pass *ps,
     pub_block_init(&pr.block, cube, pg->nschools + 1, ps->nind, pg->group->policy.min_cohort);
     pub_block_subgroups(&pr.block, pg->subs, pg->nsubs);
     pr.block.protect_width = pg->group->policy.protection_width;
-    /* the pupils' cells; the subject tables are not solved yet */
-    if (pg->group->policy.protection_solver == CFG_SOLVER_LINEAR_PROGRAMME && !ps->by_subject)
+    if (pg->group->policy.protection_solver == CFG_SOLVER_LINEAR_PROGRAMME)
         pr.block.memo = pg->memo;
     sb_addf(&sql, "INSERT INTO g.%s VALUES (?,?,?,?,?", ps->table);
     for (size_t i = 0; i < ps->nind; i++)

@@ -5,7 +5,8 @@
  * and each unknown's bounds are solved as two linear programmes (GLPK),
  * then rounded inwards to whole pupils.
  *
- *   audit_store [--width W] [--verbose] [--source DB --config DIR] STORE...
+ *   audit_store [--width W] [--verbose] [--subjects | --subject CODE]
+ *               [--source DB --config DIR] STORE...
  *
  * For each store, and for the stores together (one reader may open them
  * all: a school shared by two groups is the same pupils in both), per block
@@ -18,6 +19,9 @@
  *     fsm6, eal, sen, values yes / support + ehcp, as the sample names
  *     them); a dimension a store publishes without the unknown choice has
  *     no pupil of unknown value in its schools.
+ * With --subjects the blocks are (year, subject) of agg_subject, whose cells
+ * count entries, with the same equations but the intake's (--subject CODE:
+ * that subject only).
  * A hidden cell whose bounds [L, H] come to L = H is pinned; one that could
  * be a small count (L < min_cohort, H >= 1) and whose bounds are less than
  * W apart (H - L < W: with W = 3, [0, 2] is narrowed, [0, 3] is not) is
@@ -94,6 +98,13 @@ struct totals {
 
 static int verbose;
 static int width = 3;
+/* --subjects: the blocks are (year, subject) of agg_subject, whose cells
+ * count entries, instead of (year, key stage) of agg_pupil; there is no
+ * intake equation for entries. */
+static int subjects;
+static const char *only_subject;    /* --subject CODE: that one alone */
+#define TABLE (subjects ? "agg_subject" : "agg_pupil")
+#define KEYCOL (subjects ? "subject" : "key_stage")
 /* --source and --config: the true counts, so that only hidden cells of 1
  * to min_cohort - 1 pupils are judged (a hidden 0 discloses nobody). */
 static sqlite3 *source;
@@ -321,13 +332,15 @@ static void intake(struct problem *p, const struct store *s, int year, int ks)
 
 /* ---- reading a block ---- */
 
-static size_t block_schools(const struct store *s, int year, int ks, long **urns)
+static size_t block_schools(const struct store *s, int year, const char *key, long **urns)
 {
-    sqlite3_stmt *st = prep(s->db, "SELECT urn FROM school_context WHERE year = ?1 AND "
-                            "key_stage = ?2 UNION SELECT scope FROM agg_pupil WHERE year = ?1 "
-                            "AND key_stage = ?2 AND scope > 0 ORDER BY 1");
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT urn FROM school_context WHERE year = ?1 AND "
+             "key_stage = %s UNION SELECT scope FROM %s WHERE year = ?1 AND %s = ?2 AND "
+             "scope > 0 ORDER BY 1", subjects ? "4" : "?2", TABLE, KEYCOL);
+    sqlite3_stmt *st = prep(s->db, sql);
     sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, ks);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     size_t n = 0;
     *urns = NULL;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -338,12 +351,15 @@ static size_t block_schools(const struct store *s, int year, int ks, long **urns
     return n;
 }
 
-static void read_cells(struct problem *p, const struct store *s, int si, int year, int ks)
+static void read_cells(struct problem *p, const struct store *s, int si, int year,
+                       const char *key)
 {
-    sqlite3_stmt *st = prep(s->db, "SELECT scope, fkey, n FROM agg_pupil WHERE year = ?1 "
-                            "AND key_stage = ?2");
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT scope, fkey, n FROM %s WHERE year = ?1 AND %s = ?2",
+             TABLE, KEYCOL);
+    sqlite3_stmt *st = prep(s->db, sql);
     sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, ks);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         long urn = sqlite3_column_int64(st, 0);
         size_t sc = scope_index(p, urn, si);
@@ -516,7 +532,7 @@ static void probe(glp_prob *lp, int nvars, const glp_smcp *parm, const double *l
  * dimension, as publish reads them): each pupil adds 1 to every cell whose
  * choices are "all" or its own value (or unknown) in each dimension. */
 static void add_pupils(struct problem *p, const struct store *s, size_t sc, long urn,
-                       int year, int ks)
+                       int year, const char *key)
 {
     const struct cube *c = &p->cube;
     const struct cfg_filter *f[MAX_DIMS];
@@ -527,14 +543,20 @@ static void add_pupils(struct problem *p, const struct store *s, size_t sc, long
             die("a dimension of the store is not in the config's filters", s->dim_id[d]);
         o += snprintf(sql + o, sizeof sql - (size_t)o, ", CAST(%s AS TEXT)", f[d]->column);
     }
-    o += snprintf(sql + o, sizeof sql - (size_t)o, " FROM pupil WHERE school = ?1 AND "
-                  "year = ?2 AND key_stage = ?3 GROUP BY 2");
+    /* an entry is a result of a pupil in a subject the store knows, as
+     * publish counts them */
+    o += snprintf(sql + o, sizeof sql - (size_t)o, "%s", subjects
+                  ? " FROM result r JOIN pupil p ON p.id = r.pupil JOIN subject s ON "
+                    "s.code = r.subject WHERE p.school = ?1 AND p.year = ?2 AND "
+                    "r.subject = ?3 GROUP BY 2"
+                  : " FROM pupil WHERE school = ?1 AND year = ?2 AND key_stage = ?3 "
+                    "GROUP BY 2");
     for (int d = 1; d < c->ndims; d++)
         o += snprintf(sql + o, sizeof sql - (size_t)o, ", %d", d + 2);
     sqlite3_stmt *st = prep(source, sql);
     sqlite3_bind_int64(st, 1, urn);
     sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, ks);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         long choice[MAX_DIMS];
         for (int d = 0; d < c->ndims; d++) {
@@ -557,13 +579,13 @@ static void add_pupils(struct problem *p, const struct store *s, size_t sc, long
 }
 
 static void true_counts(struct problem *p, const struct store *s, int n, long **urns,
-                        const size_t *nurns, int year, int ks)
+                        const size_t *nurns, int year, const char *key)
 {
     size_t ncells = (size_t)p->cube.ncells;
     p->truth = calloc(p->nscopes * ncells, sizeof *p->truth);
     for (size_t sc = 0; sc < p->nscopes; sc++)
         if (p->scopes[sc].urn)
-            add_pupils(p, &s[0], sc, p->scopes[sc].urn, year, ks);
+            add_pupils(p, &s[0], sc, p->scopes[sc].urn, year, key);
     for (int i = 0; i < n; i++) {
         size_t g = scope_index(p, 0, i);
         for (size_t k = 0; k < nurns[i]; k++) {
@@ -690,7 +712,7 @@ static void free_problem(struct problem *p)
 }
 
 /* Audit stores s[0..n-1] together for one block. */
-static void audit_block(struct store *s, int n, int year, int ks, const char *name,
+static void audit_block(struct store *s, int n, int year, const char *key, const char *name,
                         struct totals *t)
 {
     struct problem p;
@@ -699,7 +721,7 @@ static void audit_block(struct store *s, int n, int year, int ks, const char *na
     long *urns[MAX_STORES];
     size_t nurns[MAX_STORES];
     for (int i = 0; i < n; i++) {
-        nurns[i] = block_schools(&s[i], year, ks, &urns[i]);
+        nurns[i] = block_schools(&s[i], year, key, &urns[i]);
         scope_index(&p, 0, i);
         for (size_t k = 0; k < nurns[i]; k++)
             scope_index(&p, urns[i][k], i);
@@ -710,14 +732,14 @@ static void audit_block(struct store *s, int n, int year, int ks, const char *na
     for (size_t i = 0; i < total; i++)
         p.value[i] = NAN;
     for (int i = 0; i < n; i++) {
-        read_cells(&p, &s[i], i, year, ks);
+        read_cells(&p, &s[i], i, year, key);
         known_zeros(&p, &s[i], i, urns[i], nurns[i]);
     }
     for (size_t i = 0; i < total; i++)
         if (isnan(p.value[i]))
             p.var[i] = ++p.nvars;
     if (source) {
-        true_counts(&p, s, n, urns, nurns, year, ks);
+        true_counts(&p, s, n, urns, nurns, year, key);
         /* the truth must agree with every published count, or it is not
          * the source (or config) these stores were published from */
         for (size_t i = 0; i < total; i++)
@@ -728,38 +750,43 @@ static void audit_block(struct store *s, int n, int year, int ks, const char *na
     int min = s[0].min_cohort;
     for (int i = 0; i < n; i++) {
         group_sums(&p, i, urns[i], nurns[i]);
-        intake(&p, &s[i], year, ks);
+        if (!subjects)
+            intake(&p, &s[i], year, atoi(key));
         if (s[i].min_cohort > min)
             min = s[i].min_cohort;
     }
     char label[512];
-    snprintf(label, sizeof label, "%s %d KS%d", name, year, ks);
+    snprintf(label, sizeof label, subjects ? "%s %d %s" : "%s %d KS%s", name, year, key);
     audit(&p, &s[0], min, label, t);
     for (int i = 0; i < n; i++)
         free(urns[i]);
     free_problem(&p);
 }
 
-/* The (year, key stage) blocks of any of the stores. */
+/* The (year, key stage) or (year, subject) blocks of any of the stores. */
 static void audit_stores(struct store *s, int n, const char *name)
 {
     struct totals t = { 0 };
+    char list[256], probe[256];
+    snprintf(list, sizeof list, "SELECT DISTINCT year, CAST(%s AS TEXT) FROM %s ORDER BY 1, 2",
+             KEYCOL, TABLE);
+    snprintf(probe, sizeof probe, "SELECT 1 FROM %s WHERE year = ?1 AND %s = ?2 LIMIT 1",
+             TABLE, KEYCOL);
     for (int i = 0; i < n; i++) {
-        sqlite3_stmt *st = prep(s[i].db, "SELECT DISTINCT year, key_stage FROM agg_pupil "
-                                "ORDER BY 1, 2");
+        sqlite3_stmt *st = prep(s[i].db, list);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            int year = sqlite3_column_int(st, 0), ks = sqlite3_column_int(st, 1);
+            int year = sqlite3_column_int(st, 0);
+            const char *key = (const char *)sqlite3_column_text(st, 1);
             int seen = 0;
             for (int k = 0; k < i && !seen; k++) {
-                sqlite3_stmt *q = prep(s[k].db, "SELECT 1 FROM agg_pupil WHERE year = ?1 "
-                                       "AND key_stage = ?2 LIMIT 1");
+                sqlite3_stmt *q = prep(s[k].db, probe);
                 sqlite3_bind_int(q, 1, year);
-                sqlite3_bind_int(q, 2, ks);
+                sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
                 seen = sqlite3_step(q) == SQLITE_ROW;
                 sqlite3_finalize(q);
             }
-            if (!seen)
-                audit_block(s, n, year, ks, name, &t);
+            if (!seen && (!only_subject || strcmp(key, only_subject) == 0))
+                audit_block(s, n, year, key, name, &t);
         }
         sqlite3_finalize(st);
     }
@@ -779,7 +806,8 @@ static const char *base(const char *path)
     return b ? b + 1 : path;
 }
 
-#define USAGE "usage: audit_store [--width W] [--verbose] [--source DB --config DIR] STORE..."
+#define USAGE "usage: audit_store [--width W] [--verbose] [--subjects | --subject CODE] " \
+    "[--source DB --config DIR] STORE..."
 
 int main(int argc, char **argv)
 {
@@ -789,6 +817,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--verbose") == 0)
             verbose = 1;
+        else if (strcmp(argv[i], "--subjects") == 0)
+            subjects = 1;
+        else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc)
+            subjects = 1, only_subject = argv[++i];
         else if (strcmp(argv[i], "--width") == 0 && i + 1 < argc)
             width = atoi(argv[++i]);
         else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)

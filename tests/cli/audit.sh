@@ -113,11 +113,19 @@ for s in equations linear_programme; do
        "$s" "the store says how it was protected ($s)"
     run "$AUDIT" --source "$T/lp/src.db" --config "$T/lp/cfg" "$T/lp/p/group-all.db"
     eval "lp_$s=\$(printf '%s\n' \"\$out\" | tail -1)"
+    # and a subject table (entries, not pupils), one subject to keep it short
+    run "$AUDIT" --subject SPANISH --source "$T/lp/src.db" --config "$T/lp/cfg" \
+        "$T/lp/p/group-all.db"
+    eval "subj_$s=\$(printf '%s\n' \"\$out\" | tail -1)"
 done
 like "$lp_equations" "of those pinned: [0-9]+, bounded less than 3 apart: [1-9][0-9]*; by single equations: 0\$" \
      "equations alone: the programme narrows small counts single equations do not ($lp_equations)"
 like "$lp_linear_programme" "of those pinned: 0, bounded less than 3 apart: 0;" \
      "linear_programme: none pinned or bounded less than 3 apart ($lp_linear_programme)"
+like "$subj_equations" "small; of those pinned: [0-9]+, bounded less than 3 apart: [1-9][0-9]*;" \
+     "subject entries, equations alone: the programme narrows some ($subj_equations)"
+like "$subj_linear_programme" "small; of those pinned: 0, bounded less than 3 apart: 0;" \
+     "subject entries, linear_programme: none ($subj_linear_programme)"
 # A source that is not the one published from is refused, not trusted.
 "$COLLAB" gen --out "$T/gen2" --schools 3 --pupils 8 --primaries 0 --years 1 --seed 7 --quiet ||
     fail "setup: collab gen (another seed)"
