@@ -30,6 +30,9 @@ enum imp_kind {
     /* The DfE's school-level files, read by their own column names
      * (include/collab/import_dfe.h, docs/DFE.md). */
     IMP_DFE_KS4, IMP_DFE_CENSUS, IMP_DFE_ABSENCE, IMP_DFE_KS2,
+    /* The DfE's KS4 ready-reckoner estimates (p8_att8_splits.csv) of the
+     * year given. */
+    IMP_DFE_ESTIMATES,
 };
 
 /* Parse a kind name ("results"); 0 or -1. */

@@ -15,8 +15,9 @@
 
 static const char usage[] = "collab import [--db FILE] [--year Y] KIND FILE.csv\n"
     "  KIND: schools, subjects, pupils, results, attendance, estimates, national,\n"
-    "        dfe-ks4, dfe-census, dfe-absence, dfe-ks2\n"
-    "  --year Y: the year a dfe-* file is stored under (default 2019)";
+    "        dfe-ks4, dfe-census, dfe-absence, dfe-ks2, dfe-estimates\n"
+    "  --year Y: the year a dfe-* file is stored under (default 2019; dfe-estimates\n"
+    "        needs it)";
 
 static void print_problems(const struct imp_report *rep, const char *file)
 {
@@ -57,7 +58,8 @@ static int import_into(const char *db_path, enum imp_kind kind, const char *file
     int rc = imp_import_file_opts(db, kind, file, file, &with_job, &rep, &err);
     /* a P8 left out for want of estimates is said here, not found later
      * as an x that reads as suppression */
-    if (rc == 0 && (kind == IMP_PUPILS || kind == IMP_RESULTS || kind == IMP_ESTIMATES))
+    if (rc == 0 && (kind == IMP_PUPILS || kind == IMP_RESULTS || kind == IMP_ESTIMATES ||
+                    kind == IMP_DFE_ESTIMATES))
         imp_years_without_estimates(db, no_estimates, NULL, &err);
     store_close(db);
     if (rc != 0 && created)

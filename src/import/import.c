@@ -26,6 +26,7 @@ static const char *const kind_names[] = {
     [IMP_ESTIMATES] = "estimates", [IMP_NATIONAL] = "national",
     [IMP_DFE_KS4] = "dfe-ks4", [IMP_DFE_CENSUS] = "dfe-census",
     [IMP_DFE_ABSENCE] = "dfe-absence", [IMP_DFE_KS2] = "dfe-ks2",
+    [IMP_DFE_ESTIMATES] = "dfe-estimates",
 };
 
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])

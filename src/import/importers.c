@@ -924,6 +924,73 @@ static int national_row(struct imp_ctx *c)
     return imp_step(c, st);
 }
 
+/* ---- the DfE's ready-reckoner estimates ----
+ *
+ * p8_att8_splits.csv of the DfE's KS4 ready-reckoner: a row per KS2 prior
+ * attainment group with its scaled-score range as text ("82.5 to 86") and
+ * the national average Attainment 8 and elements, for the year --year
+ * names (the file does not say); other columns (slots filled) skipped. */
+
+enum { DE_GROUP, DE_RANGE, DE_ATT8 };
+static const struct imp_col dfe_estimate_cols[] = {
+    { "KS2 prior attainment group", 1 }, { "KS2 average scaled score range", 1 },
+    { "Attainment 8 average", 1 }, { "English average", 1 }, { "Maths average", 1 },
+    { "EBacc average", 1 }, { "Open average", 1 },
+};
+
+static int dfe_estimate_begin(struct imp_ctx *c)
+{
+    if (!c->year)
+        return collab_err_set(c->err, "dfe-estimates needs --year, the summer of the "
+                              "exams the estimates are for (2024 for 2023/24): the file "
+                              "does not say");
+    return estimate_begin(c);
+}
+
+/* "59 to 82" -> 59, 82. */
+static int score_range(struct imp_ctx *c, double *from, double *to)
+{
+    const char *s = c->vals[DE_RANGE], *sep = s ? strstr(s, " to ") : NULL;
+    char lo[32];
+    int ok = sep && (size_t)(sep - s) < sizeof lo;
+    if (ok) {
+        memcpy(lo, s, (size_t)(sep - s));
+        lo[sep - s] = '\0';
+        ok = util_parse_double(lo, from) == 0 && util_parse_double(sep + 4, to) == 0 &&
+             *from >= 0 && *to <= 200 && *from <= *to;
+    }
+    if (!ok) {
+        imp_problem(c, DE_RANGE, "expected a range of KS2 scaled scores such as "
+                    "'82.5 to 86', found '%s'", s ? s : "");
+        return 0;
+    }
+    return 1;
+}
+
+static int dfe_estimate_row(struct imp_ctx *c)
+{
+    long group = 0;
+    double v[7];
+    int ok = imp_long(c, DE_GROUP, 1, 99, &group) > 0;
+    ok &= score_range(c, &v[0], &v[1]);
+    for (int i = 0; i < 5; i++)
+        ok &= imp_double(c, DE_ATT8 + i, 0, estimate_max[i], &v[2 + i]) > 0;
+    if (!ok || !writing(c))
+        return 0;
+    imp_touch_year(c, c->year);
+    sqlite3_stmt *st = state(c)->st[0];
+    sqlite3_bind_int64(st, 1, c->year);
+    sqlite3_bind_int64(st, 2, group);
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_double(st, 3 + i, v[i]);
+    return imp_step(c, st);
+}
+
+static const struct imp_kind_def dfe_estimates_kind = {
+    "dfe-estimates", dfe_estimate_cols, COUNT(dfe_estimate_cols), 1, dfe_estimate_begin, dfe_estimate_row,
+    NULL, end_state, 1
+};
+
 /* ---- the table of kinds ---- */
 
 #define COLS(a) a, COUNT(a)
@@ -947,6 +1014,8 @@ static const struct imp_kind_def kinds[] = {
 
 const struct imp_kind_def *imp_kind_def(enum imp_kind kind)
 {
+    if (kind == IMP_DFE_ESTIMATES)
+        return &dfe_estimates_kind;
     if (kind >= IMP_DFE_KS4)
         return imp_dfe_kind_def(kind);
     return &kinds[kind];

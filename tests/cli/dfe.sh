@@ -192,4 +192,27 @@ for k in census:england_census absence:england_abs; do
     fi
 done
 
+# dfe-estimates: the ready-reckoner's estimates of the year --year names.
+E="$D/p8_att8_splits_2024.csv"
+EDB="$T/est.db"
+run "$COLLAB" import --db "$EDB" dfe-estimates "$E"
+is "$rc" 1 "dfe-estimates without --year is refused"
+is "$err" "collab: dfe-estimates needs --year, the summer of the exams the estimates are for (2024 for 2023/24): the file does not say" \
+   "and says why"
+run "$COLLAB" import --db "$EDB" --year 2024 dfe-estimates "$E"
+is "$out" "imported 34 dfe-estimates from $E" "the 34 prior attainment groups import"
+# the sample's estimates.csv holds the same 2024 table (sample-data/README.md)
+is "$(sqlite "$EDB" "SELECT printf('%d,%g,%g,%g,%g,%g,%g,%g', prior_group, ks2_from, ks2_to,
+                     att8, eng, mat, ebacc, open) FROM estimate WHERE year = 2024
+                     ORDER BY prior_group")" \
+   "$(awk -F, '$1 == 2017 { print $2","$3","$4","$5","$6","$7","$8","$9 }' \
+      "$top_srcdir/sample-data/estimates.csv")" \
+   "every group's range and estimates as the DfE published them"
+sed 's/^2,82.5 to 86,/2,82.5 - 86,/' "$E" >"$T/bad_range.csv"
+run "$COLLAB" import --db "$EDB" --year 2023 dfe-estimates "$T/bad_range.csv"
+is "$rc" 1 "a range that is not 'A to B' is refused"
+# (the header's quoted names run over three lines, so group 2 is line 5)
+like "$err" "bad_range.csv:5: column KS2 average scaled score range: expected a range of KS2 scaled scores such as '82.5 to 86', found '82.5 - 86'" \
+     "naming the line, the column and what was expected"
+is "$(sqlite "$EDB" "SELECT count(*) FROM estimate WHERE year = 2023")" 0 "and nothing of it is kept"
 done_testing
