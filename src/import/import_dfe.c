@@ -298,9 +298,11 @@ static int school_urn(struct imp_ctx *c, int col, struct dfe_ident *id, const ch
     X(PTEBACC_95_NFSM6CLA1A, "ebacc5", "fsm6", "0", 0, 100, 0) \
     X(PTEBACCEAL_95, "ebacc5", "eal", "1", 0, 100, 0)
 
-#define GROUP_ENUM(col, m, pc, pv, lo, hi, whole) K4G_##col,
+/* A pupil-group column's enum, column and measure entries, for the KS4 and
+ * the KS2 file alike (their column names differ, so one prefix serves). */
+#define GROUP_ENUM(col, m, pc, pv, lo, hi, whole) GCOL_##col,
 #define GROUP_COL(col, m, pc, pv, lo, hi, whole) { #col, IMP_OPTIONAL },
-#define GROUP_MEASURE(col, m, pc, pv, lo, hi, whole) { { K4G_##col, m, lo, hi, whole, 0 }, pc, pv },
+#define GROUP_MEASURE(col, m, pc, pv, lo, hi, whole) { { GCOL_##col, m, lo, hi, whole, 0 }, pc, pv },
 
 enum {
     K4_RECTYPE, K4_URN, K4_LEA, K4_ESTAB, K4_SCHNAME, K4_NFTYPE, K4_TPUP, K4_ATT8,
@@ -444,16 +446,12 @@ static int ks4_identify(struct imp_ctx *c, struct dfe_ident *id)
     X(PTRWM_HIGH_B, "rwm_higher", "gender", "M", 0, 100, 0) \
     X(PTRWM_HIGH_G, "rwm_higher", "gender", "F", 0, 100, 0)
 
-#define K2G_ENUM(col, m, pc, pv, lo, hi, whole) K2G_##col,
-#define K2G_COL(col, m, pc, pv, lo, hi, whole) { #col, IMP_OPTIONAL },
-#define K2G_MEASURE(col, m, pc, pv, lo, hi, whole) { { K2G_##col, m, lo, hi, whole, 0 }, pc, pv },
-
 enum {
     K2_RECTYPE, K2_URN, K2_LEA, K2_ESTAB, K2_SCHNAME, K2_NFTYPE, K2_TELIG, K2_RWM_EXP,
     K2_RWM_HIGH,
     K2_READ, K2_READ_LO, K2_READ_HI, K2_READ_BAND, K2_WRIT, K2_WRIT_LO, K2_WRIT_HI,
     K2_WRIT_BAND, K2_MAT, K2_MAT_LO, K2_MAT_HI, K2_MAT_BAND, K2_READ_AVG, K2_MAT_AVG,
-    KS2_GROUP_COLS(K2G_ENUM)
+    KS2_GROUP_COLS(GROUP_ENUM)
 };
 static const struct imp_col ks2_cols[] = {
     { "RECTYPE", IMP_REQUIRED }, { "URN", IMP_COLUMN_ONLY },
@@ -466,7 +464,7 @@ static const struct imp_col ks2_cols[] = {
     { "MATPROG", IMP_OPTIONAL }, { "MATPROG_LOWER", IMP_OPTIONAL },
     { "MATPROG_UPPER", IMP_OPTIONAL }, { "MATPROG_DESCR", IMP_OPTIONAL },
     { "READ_AVERAGE", IMP_OPTIONAL }, { "MAT_AVERAGE", IMP_OPTIONAL },
-    KS2_GROUP_COLS(K2G_COL)
+    KS2_GROUP_COLS(GROUP_COL)
 };
 static const struct dfe_measure ks2_measures[] = {
     { K2_TELIG, "ks2_pupils", 0, 1e7, 1, 0 },
@@ -489,7 +487,7 @@ static const struct dfe_measure ks2_measures[] = {
 };
 _Static_assert(COUNT(ks2_measures) <= MAX_MEASURES, "MAX_MEASURES too small");
 static const struct dfe_group_measure ks2_group_measures[] = {
-    KS2_GROUP_COLS(K2G_MEASURE)
+    KS2_GROUP_COLS(GROUP_MEASURE)
 };
 _Static_assert(COUNT(ks2_group_measures) <= MAX_GROUP_MEASURES, "MAX_GROUP_MEASURES too small");
 _Static_assert(COUNT(ks2_cols) <= IMP_MAX_COLS, "IMP_MAX_COLS too small");

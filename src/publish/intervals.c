@@ -18,8 +18,8 @@
  * give others; a cell seen at values protect_width apart is settled, and
  * only the rest get their two exact programmes. Where one is bounded too
  * tightly, a published figure the bound rests on (a row with a dual value
- * in the programme that set it) is hidden, smallest first, and the caller
- * suppresses the block again around it.
+ * in the programme that set it) is hidden, the one cheapest to the analyst
+ * (row_cost), and the caller suppresses the block again around it.
  */
 #include "config.h"
 
@@ -56,12 +56,13 @@ struct lp_state {
     unsigned seed;
 };
 
-static int is_leaf(const struct publish_cube *c, long f)
+/* How many dimensions cell f names a value of; a leaf names them all. */
+static int named_dims(const struct publish_cube *c, long f)
 {
+    int named = 0;
     for (int d = 0; d < c->ndims; d++)
-        if (publish_cube_choice(c, f, d) == 0)
-            return 0;
-    return 1;
+        named += publish_cube_choice(c, f, d) != 0;
+    return named;
 }
 
 static int leaf_in(const struct publish_cube *c, long f, long leaf)
@@ -79,7 +80,7 @@ static void index_leaves(struct lp_state *st)
     const struct publish_cube *c = st->b->cube;
     st->leaf = util_xmalloc((size_t)c->ncells * sizeof *st->leaf);
     for (long f = 0; f < c->ncells; f++)
-        if (is_leaf(c, f))
+        if (named_dims(c, f) == c->ndims)
             st->leaf[st->nleaves++] = f;
     st->in_start = util_xmalloc((st->ncells + 1) * sizeof *st->in_start);
     size_t n = 0, cap = st->ncells * 4;
@@ -124,14 +125,14 @@ static int column(const struct lp_state *st, size_t s, size_t l)
 
 /* Call fn(st, column, arg) for every leaf of member m's cell f. */
 static void each_column(const struct lp_state *st, size_t m, size_t f,
-                        void (*fn)(struct lp_state *, int, void *), void *arg)
+                        void (*fn)(const struct lp_state *, int, void *), void *arg)
 {
     const size_t *list;
     size_t one, ns = member_schools(st->b, m, &list, &one);
     for (size_t k = 0; k < ns; k++) {
         size_t s = list ? list[k] : k + 1;
         for (size_t t = st->in_start[f]; t < st->in_start[f + 1]; t++)
-            fn((struct lp_state *)st, column(st, s, st->in_leaf[t]), arg);
+            fn(st, column(st, s, st->in_leaf[t]), arg);
     }
 }
 
@@ -142,7 +143,7 @@ struct matrix {
     int row;
 };
 
-static void matrix_add(struct lp_state *st, int col, void *arg)
+static void matrix_add(const struct lp_state *st, int col, void *arg)
 {
     (void)st;
     struct matrix *mx = arg;
@@ -228,13 +229,13 @@ struct weigh {
     double w, sum;
 };
 
-static void set_weight(struct lp_state *st, int col, void *arg)
+static void set_weight(const struct lp_state *st, int col, void *arg)
 {
     const struct weigh *wg = arg;
     glp_set_obj_coef(st->lp, col, glp_get_obj_coef(st->lp, col) + wg->w);
 }
 
-static void add_value(struct lp_state *st, int col, void *arg)
+static void add_value(const struct lp_state *st, int col, void *arg)
 {
     struct weigh *wg = arg;
     wg->sum += glp_get_col_prim(st->lp, col);
@@ -315,16 +316,14 @@ static double solve(struct lp_state *st, size_t k, int dir)
  * last, then a cell that holds every pupil of a coarser one, then the
  * group's own cells; among the rest the finest crossing, then the
  * smallest. */
-static long row_cost(const struct lp_state *st, size_t r)
+static int64_t row_cost(const struct lp_state *st, size_t r)
 {
     const struct pub_block *b = st->b;
     const struct row *rw = &st->rows[r];
-    int hid, named = 0;
+    int hid, named = named_dims(b->cube, (long)rw->f);
     long n = pub_block_member(b, -1, rw->m, rw->f, &hid);
-    for (int d = 0; d < b->cube->ndims; d++)
-        named += publish_cube_choice(b->cube, (long)rw->f, d) != 0;
     int whole = rw->m < b->nscopes && pub_whole_of_total(b->cube, b->n, rw->m * st->ncells + rw->f);
-    long tier = (named == 0) * 8 + whole * 4 + (rw->m == 0) * 2;
+    int64_t tier = (named == 0) * 8 + whole * 4 + (rw->m == 0) * 2;
     return ((tier * 16 + (PUBLISH_MAX_DIMS - named)) << 32) + n;
 }
 
@@ -333,11 +332,11 @@ static long row_cost(const struct lp_state *st, size_t r)
 static size_t binding_row(const struct lp_state *st, const unsigned char *gone)
 {
     size_t best = SIZE_MAX;
-    long best_cost = 0;
+    int64_t best_cost = 0;
     for (size_t r = 0; r < st->nrows; r++) {
         if (gone[r] || fabs(glp_get_row_dual(st->lp, (int)r + 1)) < 1e-9)
             continue;
-        long cost = row_cost(st, r);
+        int64_t cost = row_cost(st, r);
         if (best == SIZE_MAX || cost < best_cost) {
             best = r;
             best_cost = cost;

@@ -1047,6 +1047,7 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
     snprintf(width, sizeof width, "%d", g->policy.protection_width);
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = years_without_estimates(db, pg, &no_est, err);
     urn_list(&missing, pg->missing, pg->nmissing);
     urn_list(&withdrawn, pg->withdrawn, pg->nwithdrawn);
     for (int d = 0; d < cube->ndims; d++)
@@ -1068,10 +1069,8 @@ static int write_meta(sqlite3 *db, const struct pub_group *pg,
         { "missing_consent", sb_str(&missing) },
         { "withdrawn", sb_str(&withdrawn) },
         { "unknown_dimensions", sb_str(&unknown) },
-        { "years_without_estimates", "" },
+        { "years_without_estimates", sb_str(&no_est) },
     };
-    int rc = years_without_estimates(db, pg, &no_est, err);
-    kv[sizeof kv / sizeof kv[0] - 1][1] = sb_str(&no_est);
     sqlite3_stmt *st = rc == 0 ? prepare(db, "INSERT OR REPLACE INTO g.meta(key, value) "
                                          "VALUES (?, ?)", err) : NULL;
     rc = st ? 0 : -1;
