@@ -844,6 +844,28 @@ static int estimate_begin(struct imp_ctx *c)
         "mat = excluded.mat, ebacc = excluded.ebacc, open = excluded.open");
 }
 
+/* The five estimates (Attainment 8 and its elements) from column `first`
+ * on into v[2 .. 6], after ks2_from and ks2_to, each checked against its
+ * most; 1 when they are all good. */
+static int estimate_values(struct imp_ctx *c, int first, double *v)
+{
+    int ok = 1;
+    for (int i = 0; i < 5; i++)
+        ok &= imp_double(c, first + i, 0, estimate_max[i], &v[2 + i]) > 0;
+    return ok;
+}
+
+static int write_estimate(struct imp_ctx *c, long year, long group, const double *v)
+{
+    imp_touch_year(c, year);
+    sqlite3_stmt *st = state(c)->st[0];
+    sqlite3_bind_int64(st, 1, year);
+    sqlite3_bind_int64(st, 2, group);
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_double(st, 3 + i, v[i]);
+    return imp_step(c, st);
+}
+
 static int estimate_row(struct imp_ctx *c)
 {
     long year = 0, group = 0;
@@ -852,21 +874,14 @@ static int estimate_row(struct imp_ctx *c)
     ok &= imp_long(c, ES_GROUP, 1, 99, &group) > 0;
     ok &= imp_double(c, ES_FROM, 0, 200, &v[0]) > 0;
     ok &= imp_double(c, ES_TO, 0, 200, &v[1]) > 0;
-    for (int i = 0; i < 5; i++)
-        ok &= imp_double(c, ES_ATT8 + i, 0, estimate_max[i], &v[2 + i]) > 0;
+    ok &= estimate_values(c, ES_ATT8, v);
     if (ok && v[0] > v[1]) {
         imp_problem(c, ES_TO, "%g is below ks2_from (%g)", v[1], v[0]);
         ok = 0;
     }
     if (!ok || !writing(c))
         return 0;
-    imp_touch_year(c, year);
-    sqlite3_stmt *st = state(c)->st[0];
-    sqlite3_bind_int64(st, 1, year);
-    sqlite3_bind_int64(st, 2, group);
-    for (int i = 0; i < 7; i++)
-        sqlite3_bind_double(st, 3 + i, v[i]);
-    return imp_step(c, st);
+    return write_estimate(c, year, group, v);
 }
 
 /* ---- national ---- */
@@ -973,22 +988,15 @@ static int dfe_estimate_row(struct imp_ctx *c)
     double v[7];
     int ok = imp_long(c, DE_GROUP, 1, 99, &group) > 0;
     ok &= score_range(c, &v[0], &v[1]);
-    for (int i = 0; i < 5; i++)
-        ok &= imp_double(c, DE_ATT8 + i, 0, estimate_max[i], &v[2 + i]) > 0;
+    ok &= estimate_values(c, DE_ATT8, v);
     if (!ok || !writing(c))
         return 0;
-    imp_touch_year(c, c->year);
-    sqlite3_stmt *st = state(c)->st[0];
-    sqlite3_bind_int64(st, 1, c->year);
-    sqlite3_bind_int64(st, 2, group);
-    for (int i = 0; i < 7; i++)
-        sqlite3_bind_double(st, 3 + i, v[i]);
-    return imp_step(c, st);
+    return write_estimate(c, c->year, group, v);
 }
 
 static const struct imp_kind_def dfe_estimates_kind = {
-    "dfe-estimates", dfe_estimate_cols, COUNT(dfe_estimate_cols), 1, dfe_estimate_begin, dfe_estimate_row,
-    NULL, end_state, 1
+    "dfe-estimates", dfe_estimate_cols, COUNT(dfe_estimate_cols), 1, dfe_estimate_begin,
+    dfe_estimate_row, NULL, end_state, 1
 };
 
 /* ---- the table of kinds ---- */
