@@ -68,8 +68,9 @@ double ks4_points(int g1, int g2);
 void ks4_compute(const struct ks4_entry *e, size_t n,
                  const struct ks4_estimate *est, struct ks4_measures *out);
 
-/* KS2 prior score: the mean of reading and maths (both needed). Returns 0
- * and fills *score, or -1 when either is missing (< 0). */
+/* KS2 prior score: the mean of reading and maths, or the one of them a
+ * pupil has (the DfE bases the prior on the subject there is). Returns 0
+ * and fills *score, or -1 when both are missing (< 0). */
 int ks4_prior_score(int ks2_reading, int ks2_maths, double *score);
 
 /* Prior band of a score: "L" (< 100), "M" (100 to under 110), "H" (110 and

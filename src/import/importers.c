@@ -451,8 +451,9 @@ static int pupil_row(struct imp_ctx *c)
     if (!pupil_parse(c, p) || !writing(c))
         return 0;
     imp_touch_year(c, p->year);
-    p->have_prior = p->ks == 4 && p->have_reading > 0 && p->have_maths > 0
-                    && ks4_prior_score((int)p->reading, (int)p->maths, &p->prior) == 0;
+    p->have_prior = p->ks == 4
+                    && ks4_prior_score(p->have_reading > 0 ? (int)p->reading : -1,
+                                       p->have_maths > 0 ? (int)p->maths : -1, &p->prior) == 0;
     /* The prior group the derive would give, so that it has none to change. */
     p->group = -1;
     if (p->ks == 4 && imp_ks4_group(s->ks4, p->year, p->have_prior, p->prior,

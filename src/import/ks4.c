@@ -224,9 +224,12 @@ void ks4_compute(const struct ks4_entry *e, size_t n,
 
 int ks4_prior_score(int ks2_reading, int ks2_maths, double *score)
 {
-    if (ks2_reading < 0 || ks2_maths < 0)
+    if (ks2_reading < 0 && ks2_maths < 0)
         return -1;
-    *score = (ks2_reading + ks2_maths) / 2.0;
+    if (ks2_reading < 0 || ks2_maths < 0)
+        *score = ks2_reading < 0 ? ks2_maths : ks2_reading;
+    else
+        *score = (ks2_reading + ks2_maths) / 2.0;
     return 0;
 }
 

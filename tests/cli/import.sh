@@ -65,6 +65,20 @@ is "$(q "SELECT basics4, basics5, ebacc_entry, ebacc4, ebacc5, ebacc_aps FROM pu
 is "$(q "SELECT prior_score, prior_band, prior_group FROM pupil WHERE id='P001'")" "107.0|M|21" "P001 prior"
 # P002: literature 4 alone counts once; maths 3 -> 6; art U; no prior, no estimate.
 is "$(q "SELECT att8, coalesce(p8, 'null'), entries FROM pupil_ks4 WHERE pupil='P002'")" "10.0|null|3" "P002: single English, no prior"
+# A pupil with one KS2 score: the prior is that subject (maths 95, group 9
+# of 94.5 to 95, estimate 27.65); maths 5 doubled and language 4 alone give
+# A8 14, so P8 is (14 - 27.65) / 10 = -1.365.
+ONE="$T/one/source.db"
+printf '%s\n' "Pupil_ID,URN,Year,Key_Stage,Gender,FSM6,EAL,SEN,KS2_Reading,KS2_Maths" \
+    "M001,100001,2024,4,F,0,0,N,,95" >"$T/one-pupil.csv"
+printf '%s\n' "pupil_id,subject,grade" "M001,MATHS,5" "M001,EN_LANG,4" >"$T/one-results.csv"
+for k in schools:"$G/schools.csv" estimates:"$G/estimates.csv" pupils:"$T/one-pupil.csv" \
+         results:"$T/one-results.csv"; do
+    "$COLLAB" import --db "$ONE" "${k%%:*}" "${k#*:}" >/dev/null || fail "setup: import ${k%%:*}"
+done
+is "$(sqlite "$ONE" "SELECT prior_score || '|' || prior_band || '|' || prior_group || '|' || est_att8 || '|' ||
+                     att8 || '|' || round(p8, 3) FROM pupil JOIN pupil_ks4 ON pupil = id")" \
+   "95.0|L|9|27.65|14.0|-1.365" "maths alone is the prior: group 9 and a P8 of -1.365"
 is "$(q "SELECT att8, entries, prior_group FROM pupil_ks4 JOIN pupil ON id = pupil WHERE pupil='P003'")" "0.0|0|14" \
    "P003: no results gives A8 0, 0 entries; 99.5 is group 14"
 is "$(q "SELECT prior_band || prior_group FROM pupil WHERE id='P004'")" "M15" "P004: 100.5 is group 15"

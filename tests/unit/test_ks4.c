@@ -163,7 +163,11 @@ static void prior_groups(void)
     is_int(ks4_find_group(t, 3, 100.5)->group, 15, "100.5 is in group 15");
     is_int(ks4_find_group(t, 3, 99)->group, 13, "99 is in group 13");
     ok(ks4_find_group(t, 3, 101.5) == NULL, "101.5 is in no group of this table");
-    ok(ks4_prior_score(-1, 100, &score) != 0, "no prior without reading");
+    ok(ks4_prior_score(-1, 95, &score) == 0 && score == 95, "maths alone: the prior is maths, 95");
+    is_int(ks4_find_group(t, 3, score) ? 1 : 0, 0, "95 is in no group of these three rows");
+    ok(ks4_prior_score(101, -1, &score) == 0 && score == 101, "reading alone: the prior is reading, 101");
+    is_int(ks4_find_group(t, 3, score)->group, 15, "101 is in group 15");
+    ok(ks4_prior_score(-1, -1, &score) != 0, "no prior with neither score");
     is_str(ks4_prior_band(99.5), "L", "band L below 100");
     is_str(ks4_prior_band(100), "M", "band M at 100");
     is_str(ks4_prior_band(109.5), "M", "band M at 109.5");
