@@ -115,6 +115,9 @@ struct cfg_org {
     enum cfg_org_kind kind;
     long urn;             /* CFG_ORG_SCHOOL only, else 0 */
     char *unix_group;     /* optional, NULL when absent */
+    char *pupil_unix_group;   /* a school's staff with pupil_level: its store's
+                                 readers; optional (then the store is the
+                                 publisher's only) */
     char *contact;        /* optional lead contact (agreement text) */
 };
 

@@ -281,7 +281,9 @@ static void drop_unix_groups(struct cfg *cfg)
 {
     for (size_t i = 0; i < cfg->norgs; i++) {
         free(cfg->orgs[i].unix_group);
+        free(cfg->orgs[i].pupil_unix_group);
         cfg->orgs[i].unix_group = NULL;
+        cfg->orgs[i].pupil_unix_group = NULL;
     }
     for (size_t i = 0; i < cfg->ngroups; i++) {
         free(cfg->groups[i].unix_group);

@@ -51,6 +51,8 @@ static const struct cfg_field org_fields[] = {
     { CFG_FIELD("kind", FT_ENUM, ORG(kind), 1), .names = kind_names },
     { CFG_FIELD("urn", FT_LONG, ORG(urn), 0), .min = 1, .max = URN_MAX },
     { CFG_FIELD("unix_group", FT_ID, ORG(unix_group), 0), .rule = &cfg_rule_login },
+    { CFG_FIELD("pupil_unix_group", FT_ID, ORG(pupil_unix_group), 0),
+      .rule = &cfg_rule_login },
     { CFG_FIELD("contact", FT_STR, ORG(contact), 0) },
 };
 
@@ -129,10 +131,31 @@ static int load_policy(struct cfg_ctx *c, const struct ydoc_node *n, struct cfg 
     return 0;
 }
 
+/* pupil_unix_group is a school's only, and a group of its own: the same
+ * group as unix_group gives the school's pupils to all its staff. */
+static int check_pupil_group(struct cfg_ctx *c, const struct ydoc_node *node,
+                             const struct cfg_org *o, struct cfg *cfg)
+{
+    const struct ydoc_node *v = ydoc_get(node, "pupil_unix_group");
+    if (!o->pupil_unix_group)
+        return 0;
+    if (o->kind != CFG_ORG_SCHOOL)
+        return ydoc_error(c->doc, v, c->err,
+                          "'pupil_unix_group' is only for organisations of kind school");
+    if (o->unix_group && strcmp(o->unix_group, o->pupil_unix_group) == 0) {
+        struct collab_err w = { 0 };
+        ydoc_error(c->doc, v, &w, "organisation '%s': pupil_unix_group is its unix_group "
+                   "'%s': all of its staff can read its pupils with sqlite3, pupil_level "
+                   "or not", o->id, o->unix_group);
+        cfg_warn(cfg, w.msg);
+    }
+    return 0;
+}
+
 static int load_org(struct cfg_ctx *c, const struct ydoc_node *node, void *obj, void *arg)
 {
     struct cfg_org *o = obj;
-    const struct cfg *cfg = arg;
+    struct cfg *cfg = arg;
     if (cfg_walk_map(c, node, org_fields, NFIELDS(org_fields), o, "organisation") < 0)
         return -1;
     if (o->kind == CFG_ORG_SCHOOL && o->urn == 0)
@@ -151,7 +174,7 @@ static int load_org(struct cfg_ctx *c, const struct ydoc_node *node, void *obj, 
                               "urn %ld is already organisation '%s'", o->urn,
                               cfg->orgs[i].id);
     }
-    return 0;
+    return check_pupil_group(c, node, o, cfg);
 }
 
 static int check_org_ref(struct cfg_ctx *c, const struct cfg *cfg,
@@ -318,6 +341,7 @@ void cfg_free_groups(struct cfg *cfg)
         free(cfg->orgs[i].id);
         free(cfg->orgs[i].name);
         free(cfg->orgs[i].unix_group);
+        free(cfg->orgs[i].pupil_unix_group);
         free(cfg->orgs[i].contact);
     }
     for (size_t i = 0; i < cfg->ngroups; i++) {

@@ -39,6 +39,7 @@ struct run {
     struct pending *pending;
     size_t npending;
     struct strbuf unknown_groups;   /* ", "-separated, for one warning */
+    struct strbuf no_pupil_group;   /* URNs whose school has none, likewise */
     char *templates[STORE_EVAL + 1];   /* an empty store of each kind, made once */
 };
 
@@ -93,6 +94,11 @@ static void note_unknown_group(struct run *r, const char *gname)
     if (r->unknown_groups.len)
         sb_add(&r->unknown_groups, ", ");
     sb_add(&r->unknown_groups, gname);
+}
+
+static void note_no_pupil_group(struct run *r, long urn)
+{
+    sb_addf(&r->no_pupil_group, "%s%ld", r->no_pupil_group.len ? ", " : "", urn);
 }
 
 /* Give path to unix group gname with group_mode, or keep it owner-only
@@ -731,9 +737,13 @@ static int publish_school(struct run *r, long urn, struct collab_err *err)
     struct school_job job = { urn, 0 };
     const struct cfg_org *org = cfg_school_org(r->cfg, urn);
 
+    /* pupils go to the school's pupil_level staff, not to all its staff
+     * (its unix_group) */
+    if (org && org->unix_group && !org->pupil_unix_group)
+        note_no_pupil_group(r, urn);
     keep_pending(r, tmp, final);
     if (build(r, tmp, STORE_SCHOOL, "s", fill_school, &job, err) != 0 ||
-        set_access(r, tmp, org ? org->unix_group : NULL, 0640, err) != 0)
+        set_access(r, tmp, org ? org->pupil_unix_group : NULL, 0640, err) != 0)
         return -1;
     add_file(r, PUBLISH_SCHOOL, final)->pupils = job.pupils;
     return 0;
@@ -894,5 +904,10 @@ out:
         warn(&r, "unix groups not on this machine, their files are readable by "
              "their owner only (0600): %s", sb_str(&r.unknown_groups));
     sb_free(&r.unknown_groups);
+    if (r.no_pupil_group.len)
+        warn(&r, "schools with a unix_group but no pupil_unix_group in groups.yaml, "
+             "their pupils readable by their owner only (0600): %s",
+             sb_str(&r.no_pupil_group));
+    sb_free(&r.no_pupil_group);
     return rc;
 }

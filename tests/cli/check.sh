@@ -80,6 +80,7 @@ expect empty "empty/evaluation.yaml:1:1: the file is empty (expected a mapping)"
 expect min-cohort-2 "min-cohort-2/groups.yaml:1:23: 'min_cohort': 2 is too small to hide anyone: at least 3 (the DfE's rule is 6)"
 expect protection-width-0 "protection-width-0/groups.yaml:1:65: 'protection_width': 0 is out of range (1 to 100)"
 expect protection-solver-unknown "protection-solver-unknown/groups.yaml:1:66: 'protection_solver': unknown value 'simplex' (expected one of: equations, linear_programme)"
+expect pupil-unix-group-not-school "pupil-unix-group-not-school/groups.yaml:4:68: 'pupil_unix_group' is only for organisations of kind school"
 
 # A min_cohort of 3 to 5 loads, with a warning naming the place; a group's
 # own policy is checked the same way.
@@ -94,9 +95,20 @@ is "$err" "collab: warning: min5/groups.yaml:1:23: 'min_cohort': 5 publishes gro
 collab: warning: min5/groups.yaml:25:49: 'min_cohort': 4 publishes groups of as few as 4 pupils, which the DfE never does (it hides 5 or fewer: min_cohort 6)" \
    "min_cohort 5 and a group's 4: a warning for each, at its line and column"
 
+# A school whose pupil unix group is its staff's unix group loads, with a
+# warning: every member of staff could read the pupils with sqlite3.
+mkdir -p "$T/samegrp"
+cp "$GOOD"/*.yaml "$T/samegrp/"
+sed 's/pupil_unix_group: collab-harbour-pupils/pupil_unix_group: collab-harbour/' \
+    "$GOOD/groups.yaml" >"$T/samegrp/groups.yaml"
+run sh -c "cd '$T' && '$COLLAB' check samegrp"
+is "$rc" 0 "pupil_unix_group = unix_group: check passes"
+is "$err" "collab: warning: samegrp/groups.yaml:6:53: organisation 'harbour-high': pupil_unix_group is its unix_group 'collab-harbour': all of its staff can read its pupils with sqlite3, pupil_level or not" \
+   "and warns at its line and column"
+
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
-is "$n_files" 34 "every config-bad file is checked"
+is "$n_files" 35 "every config-bad file is checked"
 
 # A missing required file; evaluation.yaml is optional.
 mkdir -p "$T/missing"

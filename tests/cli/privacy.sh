@@ -187,12 +187,13 @@ mygroup=$(id -gn)
 mkdir -p "$T/grp"
 cp "$CONF"/*.yaml "$T/grp/"
 no_groups "$CONF/groups.yaml" |
-sed -e "s/unix_group: ${NOGRP}la\([,]*\)$/unix_group: $mygroup\1/" -e "s/${NOGRP}s900002/$mygroup/" \
+sed -e "s/unix_group: ${NOGRP}la\([,]*\)$/unix_group: $mygroup\1/" -e "s/${NOGRP}p900002/$mygroup/" \
     >"$T/grp/groups.yaml"
 "$COLLAB" publish --db "$SRC" --config "$T/grp" --data "$T/gdata" >/dev/null 2>&1 || fail "setup: publish with groups"
 is "$(stat -c '%a %G' "$T/gdata/group-northmoor-secondary.db")" "640 $mygroup" \
    "the la_only group's file: 0640, the LA's unix group only"
-is "$(stat -c '%a %G' "$T/gdata/school-900002.db")" "640 $mygroup" "a school store: 0640, the school's group"
+is "$(stat -c '%a %G' "$T/gdata/school-900002.db")" "640 $mygroup" \
+   "a school store: 0640, the school's pupil-level staff's group"
 is "$(stat -c %a "$T/gdata/school-900005.db")" 600 "a school without a unix group here: 0600"
 is "$(stat -c %a "$T/gdata")" 750 "the data directory is 0750 with unix groups"
 chmod o+r "$DATA/group-moorland-trust.db"

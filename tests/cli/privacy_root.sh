@@ -1,7 +1,8 @@
 #!/bin/sh
 # The file layer with real logins (needs root, as in CI): create unix users
 # and groups for part of the sample (an LA analyst, a trust analyst, a leader
-# with pupil_level at one trust school and one without at another), point a
+# with pupil_level at one trust school, in its pupil unix group, and one
+# without at another, in its staff's unix group only), point a
 # copy of groups.yaml at them, publish, and show with runuser that each login
 # opens exactly the stores the rules allow, through collab and through the
 # sqlite3 shell, and no other.
@@ -19,7 +20,7 @@ done
 # Users and groups under a prefix no user or group of this machine has
 # (tests/lib.sh), the sample's other unix groups renamed under it too.
 P=$NOGRP
-UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}s900005"
+UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005"
 UUSERS="${P}asha ${P}kit ${P}mo ${P}sam"
 cleanup() {
     for u in $UUSERS; do userdel "$u" >/dev/null 2>&1; done
@@ -30,7 +31,7 @@ trap cleanup EXIT INT TERM
 for g in $UGROUPS; do groupadd "$g" || fail "setup: groupadd $g"; done
 useradd -M -N -g "${P}la" "${P}asha" || fail "setup: useradd asha"
 useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
-useradd -M -N -g "${P}s900002" -G "${P}mlt" "${P}mo" || fail "setup: useradd mo"
+useradd -M -N -g "${P}s900002" -G "${P}mlt,${P}p900002" "${P}mo" || fail "setup: useradd mo"
 useradd -M -N -g "${P}s900005" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
 
 "$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
@@ -73,7 +74,11 @@ expect() {  # expect USER FILES-IT-MAY-OPEN
 expect asha "group-northmoor-secondary.db"
 expect kit "group-moorland-trust.db"
 expect mo "group-moorland-trust.db school-900002.db"
-expect sam "group-moorland-trust.db school-900005.db"
+# sam is St Aidan's staff without pupil_level: not in its pupil unix group,
+# so the file system refuses the school's pupils, not only collab
+expect sam "group-moorland-trust.db"
+is "$(stat -c '%a %G' "$D/school-900005.db")" "640 ${P}p900005" \
+   "St Aidan's store is its pupil-level staff's group's, not its staff's"
 
 # Through collab, as the real logins (no --user: the uid decides).
 report asha --group northmoor-secondary overview
@@ -91,7 +96,7 @@ report mo --group northmoor-secondary overview
 is "$rc" 1 "mo: the LA group refused"
 like "$err" "may not see group 'northmoor-secondary'" "mo: with the reason"
 report sam --group moorland-trust pupils 900005
-is "$rc" 1 "sam: own school's pupils refused without pupil_level (though the file is the school's)"
+is "$rc" 1 "sam: own school's pupils refused without pupil_level (and the file is not sam's to read)"
 like "$err" "does not hold pupil_level" "sam: with the reason"
 report sam --user mo --group moorland-trust overview
 is "$rc" 1 "sam: may not act as another user"

@@ -16,12 +16,15 @@ for kind in schools pupils results attendance estimates national; do
         fail "import $kind"
 done
 
-# The sample config, with one school and the partnership's owner given a unix
-# group that exists here, and every other unix group one that does not.
+# The sample config, with one school's pupil-level staff, another school's
+# staff (not its pupil-level staff) and the partnership's owner given a unix
+# group that exists here, and every other unix group one that does not;
+# one school has no pupil unix group.
 mygroup=$(id -gn)
 mkdir -p "$CFG" && cp "$SAMPLE"/config/*.yaml "$CFG"/
 no_groups "$SAMPLE/config/groups.yaml" |
-sed -e "s/${NOGRP}s900001/$mygroup/" \
+sed -e "s/${NOGRP}p900001/$mygroup/" -e "s/${NOGRP}s900002/$mygroup/" \
+    -e "s/pupil_unix_group: ${NOGRP}p900003/contact: none/" \
     -e "s/unix_group: ${NOGRP}hlp,/unix_group: $mygroup,/" \
     -e "s/^    unix_group: ${NOGRP}hlp\$/    unix_group: ${NOGRP}no-such-group/" \
     >"$CFG/groups.yaml"
@@ -38,6 +41,8 @@ like "$out" "group-harbour-partnership.db: 4 schools" "the partnership without t
 like "$out" "school-900001.db: [0-9]+ pupils" "and the school stores"
 like "$err" "warning: .*${NOGRP}la" "warns about unix groups missing on this machine"
 like "$err" "${NOGRP}no-such-group" "including a group's own, used for its evaluation store"
+like "$err" "warning: schools with a unix_group but no pupil_unix_group in groups.yaml, their pupils readable by their owner only \(0600\): 900003\$" \
+     "warns about a school without a pupil unix group"
 is "$(stat -c %a "$DATA")" 750 "data directory created 0750 (a unix group is in use)"
 
 # --- a group store holds aggregates only --------------------------------
@@ -71,8 +76,10 @@ is "$(sqlite "$S" .dump | grep -c -F "$other")" 0 "no pupil id of another school
 
 # --- modes ----------------------------------------------------------------
 is "$(stat -c %a "$G")" 600 "a group store whose unix group is missing is 0600"
-is "$(stat -c %a "$DATA/school-900002.db")" 600 "so is a school store"
-is "$(stat -c '%a %G' "$S")" "640 $mygroup" "a school with an existing unix group gets it, 0640"
+is "$(stat -c %a "$DATA/school-900002.db")" 600 \
+   "a school store whose pupil unix group is missing is 0600, though its staff's group exists"
+is "$(stat -c %a "$DATA/school-900003.db")" 600 "so is one without a pupil unix group"
+is "$(stat -c '%a %G' "$S")" "640 $mygroup" "a school with an existing pupil unix group gets it, 0640"
 is "$(stat -c '%a %G' "$P")" "640 $mygroup" \
    "a schools group missing consent goes to its owner's unix group"
 is "$(stat -c %a "$DATA/eval-northmoor-secondary.db")" 600 "evaluation store created 0600"

@@ -110,6 +110,8 @@ static void test_groups(const struct cfg *cfg)
     is_str(hh ? hh->id : NULL, "harbour-high", "school by urn");
     ok(cfg_school_org(cfg, 999999) == NULL, "unknown urn");
     ok(cfg_org(cfg, "moorside")->unix_group == NULL, "absent unix group is NULL");
+    is_str(hh ? hh->pupil_unix_group : NULL, "collab-harbour-pupils", "school's pupil unix group");
+    ok(la->pupil_unix_group == NULL, "absent pupil unix group is NULL");
 
     const struct cfg_group *g = cfg_group(cfg, "northmoor-secondary");
     ok(g != NULL, "group found");
