@@ -289,6 +289,23 @@ static int load_group_users(struct cfg_ctx *c, const struct cfg *cfg,
     return 0;
 }
 
+/* A schools group missing a school's consent is published to its owner's
+ * unix group alone: the same group as its own changes nothing. */
+static void check_owner_group(struct cfg_ctx *c, const struct ydoc_node *node,
+                              const struct cfg_group *g, struct cfg *cfg)
+{
+    const struct cfg_org *owner = cfg_org(cfg, g->owner);
+    if (g->visibility != CFG_VIS_SCHOOLS || !g->unix_group || !owner ||
+        !owner->unix_group || strcmp(owner->unix_group, g->unix_group) != 0)
+        return;
+    struct collab_err w = { 0 };
+    ydoc_error(c->doc, ydoc_get(node, "unix_group"), &w, "group '%s': its unix_group '%s' "
+               "is also its owner's, so a missing or withdrawn consent cannot close its "
+               "store to the owner alone (give the owner a unix group of its own)",
+               g->id, g->unix_group);
+    cfg_warn(cfg, w.msg);
+}
+
 static int load_group(struct cfg_ctx *c, const struct ydoc_node *node, void *obj,
                       void *arg)
 {
@@ -311,6 +328,7 @@ static int load_group(struct cfg_ctx *c, const struct ydoc_node *node, void *obj
     if (r.policy && !ydoc_is_null(r.policy) &&
         load_policy(c, r.policy, cfg, &g->policy) < 0)
         return -1;
+    check_owner_group(c, node, g, cfg);
     return 0;
 }
 

@@ -106,6 +106,19 @@ is "$rc" 0 "pupil_unix_group = unix_group: check passes"
 is "$err" "collab: warning: samegrp/groups.yaml:6:53: organisation 'harbour-high': pupil_unix_group is its unix_group 'collab-harbour': all of its staff can read its pupils with sqlite3, pupil_level or not" \
    "and warns at its line and column"
 
+# A schools group whose unix group is its owner's: a missing consent could
+# not close the store to the owner alone. The sample's owners have their own.
+run "$COLLAB" check "$top_srcdir/sample-data/config"
+is "$err" "" "the sample config: no warning"
+mkdir -p "$T/owner"
+cp "$top_srcdir/sample-data/config"/*.yaml "$T/owner/"
+sed 's/unix_group: collab-hlp-office,/unix_group: collab-hlp,/' \
+    "$top_srcdir/sample-data/config/groups.yaml" >"$T/owner/groups.yaml"
+run sh -c "cd '$T' && '$COLLAB' check owner"
+is "$rc" 0 "a group sharing its owner's unix group: check passes"
+like "$err" "^collab: warning: owner/groups.yaml:[0-9]+:17: group 'harbour-partnership': its unix_group 'collab-hlp' is also its owner's, so a missing or withdrawn consent cannot close its store to the owner alone \(give the owner a unix group of its own\)\$" \
+     "and warns, at the group's unix_group"
+
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
 is "$n_files" 35 "every config-bad file is checked"

@@ -25,7 +25,7 @@ mkdir -p "$CFG" && cp "$SAMPLE"/config/*.yaml "$CFG"/
 no_groups "$SAMPLE/config/groups.yaml" |
 sed -e "s/${NOGRP}p900001/$mygroup/" -e "s/${NOGRP}s900002/$mygroup/" \
     -e "s/pupil_unix_group: ${NOGRP}p900003/contact: none/" \
-    -e "s/unix_group: ${NOGRP}hlp,/unix_group: $mygroup,/" \
+    -e "s/unix_group: ${NOGRP}hlp-office,/unix_group: $mygroup,/" \
     -e "s/^    unix_group: ${NOGRP}hlp\$/    unix_group: ${NOGRP}no-such-group/" \
     >"$CFG/groups.yaml"
 
