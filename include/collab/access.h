@@ -64,6 +64,16 @@ char *access_missing_consent(const struct cfg *cfg, const struct cfg_group *g);
  * school. */
 long access_user_school(const struct cfg *cfg, const struct cfg_user *u);
 
+/* Where this machine's unix groups do not enforce the rules above: for
+ * each school store (its pupil_unix_group) and group store (its unix_group,
+ * or its owner's while a consent is missing), a member the rules refuse
+ * (or who could read figures school by school without school_level), or a
+ * user the rules allow who is not a member. fn gets one message per
+ * finding; returns their number. Unix groups not on this machine are not
+ * judged (publish warns of them). */
+size_t access_unix_findings(const struct cfg *cfg, const char *today,
+                            void (*fn)(void *arg, const char *msg), void *arg);
+
 /* Today's local date, YYYY-MM-DD, into buf (at least 11 bytes). */
 void access_today(char *buf, size_t size);
 

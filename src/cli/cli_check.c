@@ -6,11 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collab/access.h"
 #include "collab/cli.h"
 #include "collab/config.h"
 #include "collab/util.h"
 
 static const char usage[] = "collab check [--config DIR | DIR]";
+
+static void warn_finding(void *arg, const char *msg)
+{
+    (void)arg;
+    cli_error("warning: %s", msg);
+}
 
 static int has_yaml_suffix(const char *name)
 {
@@ -72,7 +79,9 @@ int cli_check(int argc, char **argv)
                "groups.yaml and, if present, evaluation.yaml) and every theme in\n"
                "DIR/themes or DIR/../themes. Prints \"DIR: ok (...)\" or the first\n"
                "problem as FILE:LINE:COL: message. Without DIR, uses $COLLAB_CONFIG\n"
-               "or ~/.config/collab.\n", usage);
+               "or ~/.config/collab.\n\nThen warns where this machine's unix groups do not enforce\n"
+               "groups.yaml: a member of a store's unix group whom the rules refuse,\n"
+               "or a user they allow who is not a member.\n", usage);
         return COLLAB_EXIT_OK;
     }
     char *dir = NULL;
@@ -97,6 +106,10 @@ int cli_check(int argc, char **argv)
                cfg.nindicators, cfg.nfilters, cfg.ngroups, cfg.nusers);
         for (size_t i = 0; i < cfg.nwarnings; i++)
             cli_error("warning: %s", cfg.warnings[i]);
+        /* the files are the wall: say where this machine's groups breach it */
+        char today[16];
+        access_today(today, sizeof today);
+        access_unix_findings(&cfg, today, warn_finding, NULL);
     }
     cfg_free(&cfg);
     free(dir);

@@ -11,7 +11,7 @@
 if [ "$(id -u)" -ne 0 ]; then
     skip "not root: cannot create unix users and groups"; done_testing
 fi
-for tool in useradd groupadd userdel groupdel runuser "${SQLITE3_SHELL:-sqlite3}"; do
+for tool in useradd groupadd userdel groupdel usermod gpasswd runuser "${SQLITE3_SHELL:-sqlite3}"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         skip "$tool is missing"; done_testing
     fi
@@ -21,7 +21,7 @@ done
 # (tests/lib.sh), the sample's other unix groups renamed under it too.
 P=$NOGRP
 UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005"
-UUSERS="${P}asha ${P}kit ${P}mo ${P}sam"
+UUSERS="${P}asha ${P}kit ${P}mo ${P}sam ${P}eve"
 cleanup() {
     for u in $UUSERS; do userdel "$u" >/dev/null 2>&1; done
     for g in $UGROUPS; do groupdel "$g" >/dev/null 2>&1; done
@@ -79,6 +79,34 @@ expect mo "group-moorland-trust.db school-900002.db"
 expect sam "group-moorland-trust.db"
 is "$(stat -c '%a %G' "$D/school-900005.db")" "640 ${P}p900005" \
    "St Aidan's store is its pupil-level staff's group's, not its staff's"
+
+# collab check says where this machine's groups do not enforce groups.yaml.
+# As set up, mo and kit are where the rules put them; gwen, listed on the
+# trust's group, has no login in its unix group.
+run "$COLLAB" check "$T/cfg"
+is "$rc" 0 "check: the config loads"
+unlike "$err" "'${P}mo'" "check: nothing about mo (in his school's pupil group, pupil_level)"
+unlike "$err" "'${P}kit'" "check: nothing about kit (the trust's analyst, in its group)"
+like "$err" "warning: user 'gwen' may see group 'moorland-trust' \(group-moorland-trust.db\), but login 'gwen' is not in its unix group '${P}mlt': collab cannot open it for them" \
+     "check: a listed user whose login is not in the group's unix group"
+# Now sam joins St Aidan's pupil group without pupil_level, a login unknown
+# to groups.yaml joins the trust's group, and mo leaves his pupil group.
+useradd -M -N -g "${P}mlt" "${P}eve" || fail "setup: useradd eve"
+usermod -a -G "${P}p900005" "${P}sam" || fail "setup: usermod sam"
+gpasswd -d "${P}mo" "${P}p900002" >/dev/null || fail "setup: gpasswd mo"
+run "$COLLAB" check "$T/cfg"
+is "$rc" 0 "check: still loads (these are warnings)"
+like "$err" "warning: login '${P}sam' is in unix group '${P}p900005' and can read the pupils of St Aidan's Church of England Academy \(school-900005.db\) with sqlite3, which collab refuses: user 'sam' does not hold pupil_level access" \
+     "check: a member of a pupil group without pupil_level"
+like "$err" "warning: login '${P}eve' is in unix group '${P}mlt' and can read group 'moorland-trust' \(group-moorland-trust.db\) with sqlite3, but is no user in groups.yaml" \
+     "check: a member of a group's unix group who is no user"
+like "$err" "warning: user 'mo' may see the pupils of Northmoor Academy \(school-900002.db\), but login '${P}mo' is not in its unix group '${P}p900002': collab cannot open it for them" \
+     "check: a user with pupil_level outside the pupil group"
+opens sam school-900005.db
+ok $? "and indeed sam now opens St Aidan's pupils with sqlite3"
+usermod -a -G "${P}p900002" "${P}mo" || fail "setup: usermod mo"
+gpasswd -d "${P}sam" "${P}p900005" >/dev/null || fail "setup: gpasswd sam"
+userdel "${P}eve" || fail "setup: userdel eve"
 
 # Through collab, as the real logins (no --user: the uid decides).
 report asha --group northmoor-secondary overview
