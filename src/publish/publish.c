@@ -155,7 +155,10 @@ static int ensure_data_dir(const struct run *r, struct collab_err *err)
             return collab_err_set(err, "%s: not a directory", dir);
         return 0;
     }
-    mode_t mode = any_unix_group(r->cfg) ? 0750 : 0700;
+    /* with unix groups, the members of each store's group must reach it:
+     * anyone may pass through the directory, no one but its owner list it
+     * (each store's own mode and group say who reads it) */
+    mode_t mode = any_unix_group(r->cfg) ? 0711 : 0700;
     if (util_mkdir_p(dir, mode) != 0 || chmod(dir, mode) != 0)
         return collab_err_set(err, "%s: cannot create data directory: %s", dir, strerror(errno));
     return 0;

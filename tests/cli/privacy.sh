@@ -195,7 +195,7 @@ is "$(stat -c '%a %G' "$T/gdata/group-northmoor-secondary.db")" "640 $mygroup" \
 is "$(stat -c '%a %G' "$T/gdata/school-900002.db")" "640 $mygroup" \
    "a school store: 0640, the school's pupil-level staff's group"
 is "$(stat -c %a "$T/gdata/school-900005.db")" 600 "a school without a unix group here: 0600"
-is "$(stat -c %a "$T/gdata")" 750 "the data directory is 0750 with unix groups"
+is "$(stat -c %a "$T/gdata")" 711 "the data directory is 0711 with unix groups"
 chmod o+r "$DATA/group-moorland-trust.db"
 run R --user kit --group moorland-trust overview
 like "$err" "warning: .*group-moorland-trust.db is readable by every local user \(mode 6[0-7]4\)" \

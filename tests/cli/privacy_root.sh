@@ -41,11 +41,12 @@ mkdir -p "$T/cfg" && cp "$T/d/config"/*.yaml "$T/cfg/" && chmod 755 "$T/cfg"
 no_groups "$T/d/config/groups.yaml" |
 sed -e "s/^    login: \(asha\|kit\|mo\|sam\)$/    login: ${P}\1/" >"$T/cfg/groups.yaml"
 chmod 644 "$T/cfg"/*.yaml
+# publish makes the data directory itself: its logins must reach their
+# stores without anyone's chmod
 D="$T/pub"
-mkdir -m 711 "$D"
 "$COLLAB" publish --db "$T/d/source.db" --config "$T/cfg" --data "$D" >/dev/null 2>"$T/perr" ||
     fail "setup: publish" "$(cat "$T/perr")"
-chmod 711 "$D"
+is "$(stat -c %a "$D")" 711 "publish made the data directory 0711: every login passes, none lists"
 
 as() { runuser -u "${P}$1" -- "$@"; }
 opens() {   # opens USER FILE: 0 when the login can read the store with sqlite3

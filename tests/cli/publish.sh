@@ -43,7 +43,7 @@ like "$err" "warning: .*${NOGRP}la" "warns about unix groups missing on this mac
 like "$err" "${NOGRP}no-such-group" "including a group's own, used for its evaluation store"
 like "$err" "warning: schools with a unix_group but no pupil_unix_group in groups.yaml, their pupils readable by their owner only \(0600\): 900003\$" \
      "warns about a school without a pupil unix group"
-is "$(stat -c %a "$DATA")" 750 "data directory created 0750 (a unix group is in use)"
+is "$(stat -c %a "$DATA")" 711 "data directory created 0711 (a unix group is in use: its members pass, none lists)"
 
 # --- a group store holds aggregates only --------------------------------
 cut -d, -f1 "$SAMPLE/pupils.csv" | tail -n +2 >"$T/ids"
