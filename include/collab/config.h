@@ -220,6 +220,11 @@ const struct cfg_user *cfg_user_by_login(const struct cfg *cfg, const char *logi
 const struct cfg_org *cfg_org(const struct cfg *cfg, const char *id);
 const struct cfg_org *cfg_school_org(const struct cfg *cfg, long urn);
 const struct cfg_consent *cfg_consent(const struct cfg *cfg, long urn);
+/* Whether school urn has dropped out of group g by `today` (YYYY-MM-DD): a
+ * `schools` group loses a school from the date its consent is withdrawn
+ * (DESIGN.md section 5, rule 2); an la_only group keeps every school. */
+int cfg_school_withdrawn(const struct cfg *cfg, const struct cfg_group *g, long urn,
+                         const char *today);
 /* Find a filter value by code or label, case-insensitively; -1 if none. */
 int cfg_filter_value_index(const struct cfg_filter *f, const char *code_or_label);
 

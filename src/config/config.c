@@ -144,6 +144,14 @@ const struct cfg_consent *cfg_consent(const struct cfg *cfg, long urn)
     return NULL;
 }
 
+int cfg_school_withdrawn(const struct cfg *cfg, const struct cfg_group *g, long urn,
+                         const char *today)
+{
+    const struct cfg_consent *c = cfg_consent(cfg, urn);
+    return g->visibility == CFG_VIS_SCHOOLS && c && c->withdrawn_date &&
+           strcmp(c->withdrawn_date, today) <= 0;
+}
+
 int cfg_filter_value_index(const struct cfg_filter *f, const char *code_or_label)
 {
     for (size_t i = 0; i < f->nvalues; i++)

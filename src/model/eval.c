@@ -103,6 +103,11 @@ int eval_may_view(const struct eval_ctx *ctx, struct collab_err *why)
     return access_group(ctx->cfg, ctx->group, ctx->user, today, why);
 }
 
+int eval_withdrawn(const struct eval_ctx *ctx, size_t i, const char *today)
+{
+    return cfg_school_withdrawn(ctx->cfg, ctx->group, ctx->group->schools[i], today);
+}
+
 static int is_member(const struct cfg_group *g, long urn)
 {
     for (size_t i = 0; i < g->nschools; i++)
@@ -516,8 +521,10 @@ static int read_pairs(const struct eval_ctx *ctx, sqlite3_stmt *sc, sqlite3_stmt
 {
     const struct cfg_eval *ev = &ctx->cfg->eval;
     size_t cap = 0;
+    char today[16];
+    access_today(today, sizeof today);
     for (size_t s = 0; s < ctx->group->nschools; s++)
-        for (size_t a = 0; a < ev->nareas; a++)
+        for (size_t a = 0; a < ev->nareas && !eval_withdrawn(ctx, s, today); a++)
             for (size_t t = 0; t < ev->areas[a].nthemes; t++) {
                 struct eval_entry e;
                 int got = read_pair(sc, tx, term, ctx->group->schools[s],

@@ -8,7 +8,12 @@
 
 #include "collab/eval.h"
 
-/* The entries of term for the group's member schools, in group then
+/* Whether the group's i-th school has withdrawn by today: its entries and
+ * its column are then left out of everything the group reads. */
+int eval_withdrawn(const struct eval_ctx *ctx, size_t i, const char *today);
+
+/* The entries of term for the group's member schools (but those that have
+ * withdrawn), in group then
  * framework order; with `visible` set, the parts the user may not see are
  * cleared and flagged. *out malloc'd (eval_entries_free). An absent
  * evaluation store is an error naming it. */

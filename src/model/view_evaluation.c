@@ -242,8 +242,10 @@ static size_t school_columns(const struct eval_ctx *ctx, long *urns)
 {
     long own = access_user_school(ctx->cfg, ctx->user);
     size_t n = 0;
+    char today[16];
+    access_today(today, sizeof today);
     for (size_t i = 0; i < ctx->group->nschools; i++)
-        if (!own || ctx->group->schools[i] == own)
+        if ((!own || ctx->group->schools[i] == own) && !eval_withdrawn(ctx, i, today))
             urns[n++] = ctx->group->schools[i];
     return n;
 }

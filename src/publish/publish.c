@@ -395,8 +395,7 @@ static void members(struct run *r, const struct cfg_group *g, struct pub_group *
     for (size_t i = 0; i < g->nschools; i++) {
         long urn = g->schools[i];
         const struct cfg_consent *c = cfg_consent(r->cfg, urn);
-        if (g->visibility == CFG_VIS_SCHOOLS && c && c->withdrawn_date &&
-            strcmp(c->withdrawn_date, r->today) <= 0) {
+        if (cfg_school_withdrawn(r->cfg, g, urn, r->today)) {
             pg->withdrawn[pg->nwithdrawn++] = urn;
             continue;
         }

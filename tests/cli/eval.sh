@@ -99,6 +99,28 @@ like "$show" "text not shared with the group" "and the listing says so"
 like "$(ev hana show --term 2026-autumn)" "Common assessment calendar" \
      "a school always sees its own text"
 
+# Harbour High withdraws: its scores leave every figure, its column goes and
+# its shared text is no longer shown (DESIGN.md section 5, rule 2), though
+# its entries stay in the store (publish never replaces them).
+#  vision: partnership {1} (Castlegate's): 1.00; self {3}: 3.00; gap 2.00;
+#          summer {2}: 2.00, change -1.00; n 1.
+mkdir -p "$T/wconfig"
+cp "$T/config"/*.yaml "$T/wconfig/"
+sed 's/^\(  - { urn: 900001, signed: [0-9-]*, signatory: "[^"]*"\) }$/\1, withdrawn: 2026-01-05 }/' \
+    "$T/config/groups.yaml" >"$T/wconfig/groups.yaml"
+grep -q 'urn: 900001, .*withdrawn: 2026-01-05' "$T/wconfig/groups.yaml" || fail "setup: withdraw 900001"
+wcsv=$("$COLLAB" report --data "$DATA" --config "$T/wconfig" --group harbour-partnership \
+    --user asha --term 2026-autumn --format csv evaluation | tr -d "\r")
+is "$(printf '%s\n' "$wcsv" | head -1)" "item,partnership,min,max,sd,self,gap,change,n,s900003,s900004,s900006,s950001" \
+   "withdrawn: the school's column is gone"
+is "$(printf '%s\n' "$wcsv" | grep '^  Shared vision,')" \
+   "  Shared vision,1.00,1,1,0.00,3.00,2.00,-1.00,1,3,,," "withdrawn: vision from Castlegate alone, as worked by hand"
+wshow=$("$COLLAB" eval --data "$DATA" --config "$T/wconfig" --group harbour-partnership \
+    --user cal show --term 2026-autumn)
+unlike "$wshow" "Heads meet weekly" "withdrawn: its shared text is not shown"
+is "$(sqlite "$STORE" "SELECT count(*) FROM eval_score WHERE urn = 900001 AND term = '2026-autumn'")" 5 \
+   "and its autumn scores are still in the store (5 rows)"
+
 # Two imports at the same moment, on different schools, both keep their rows.
 themes="vision commitment priorities accountability data evidence disadvantage review relationships professional inclusion voice"
 for who in 900001 900003; do
