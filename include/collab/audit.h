@@ -2,21 +2,27 @@
  * audit: the record of who viewed or exported pupil-level data and of every
  * refused access (DESIGN.md section 5, rule 6).
  *
- * Each event goes to syslog (ident "collab", facility LOG_AUTHPRIV), which
+ * Each event goes to syslog (authpriv.notice, ident "collab", sent to the
+ * local socket directly so that collab knows whether it was taken), which
  * users cannot rewrite, and, where the directory allows it, to the table
- * `audit` in DATA_DIR/audit.db (created mode 0600 on first use). A store that
- * cannot be written is not an error: syslog still has the event.
+ * `audit` in DATA_DIR/audit.db (created mode 0600 on first use), which
+ * `collab audit` lists. A view of pupils that neither took is refused
+ * (the model's job): the record fails closed.
  */
 #ifndef COLLAB_AUDIT_H
 #define COLLAB_AUDIT_H
 
 #include "collab/err.h"
 
+/* Where an event was recorded: bits of audit_log's result. */
+enum { AUDIT_TABLE = 1, AUDIT_SYSLOG = 2 };
+
 /* Record one event. login is the real unix login, user the collab user acted
  * as (may equal the login's user); action a short word ("refused",
  * "pupils", "act-as", "export"); target what was touched (group id, URN);
- * detail free text. Any string may be NULL. Returns 1 when the row reached
- * audit.db, 0 when only syslog has it. */
+ * detail free text. Any string may be NULL. Returns AUDIT_TABLE when the
+ * row reached audit.db, | AUDIT_SYSLOG when syslog took it; 0: recorded
+ * nowhere. */
 int audit_log(const char *data_dir, const char *login, const char *user,
               const char *action, const char *target, const char *detail);
 

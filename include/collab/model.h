@@ -165,7 +165,8 @@ int model_league_tables(const struct model *m);
  * would produce, for sorting by name; -1 when there is none. */
 int model_column_index(struct model *m, const struct model_query *q, const char *name);
 /* Record an event for the model's user in the audit log (audit.h), e.g. the
- * TUI's export of pupil-level data ("export", URN, file name). 0 always. */
+ * TUI's export of pupil-level data ("export", URN, file name). 0, or -1
+ * when it could be recorded nowhere (then do not export: fail closed). */
 int model_audit(struct model *m, const char *action, const char *target,
                 const char *detail);
 

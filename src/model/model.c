@@ -15,18 +15,31 @@
 #include "collab/util.h"
 #include "model_internal.h"
 
-void mdl_audit(struct model *m, const char *action, const char *target,
-               const char *detail)
+int mdl_audit(struct model *m, const char *action, const char *target,
+              const char *detail)
 {
     /* One connection and prepared insert for the session, not an open,
      * schema check and journal sync per event. */
     if (!m->audit)
         m->audit = audit_sink_open(m->data_dir);
-    if (!audit_sink_log(m->audit, m->login, m->user ? m->user->id : NULL, action,
-                        target, detail)) {
+    int got = audit_sink_log(m->audit, m->login, m->user ? m->user->id : NULL, action,
+                             target, detail);
+    if (!(got & AUDIT_TABLE)) {
         audit_sink_close(m->audit);     /* retried on the next event */
         m->audit = NULL;
     }
+    return got ? 0 : -1;
+}
+
+int mdl_audit_or_refuse(struct model *m, const char *action, const char *target,
+                        const char *detail, struct collab_err *err)
+{
+    if (mdl_audit(m, action, target, detail) == 0)
+        return 0;
+    return collab_err_set(err, "pupil-level data is shown only where the view is "
+                          "recorded, and it cannot be: %s/audit.db cannot be written "
+                          "and no syslog daemon takes messages on this machine (ask "
+                          "the administrator)", m->data_dir ? m->data_dir : ".");
 }
 
 sqlite3_stmt *mdl_prepare(struct model *m, const char *sql, struct collab_err *err)
@@ -48,8 +61,7 @@ int mdl_refuse(struct model *m, const char *target, struct collab_err *err)
 int model_audit(struct model *m, const char *action, const char *target,
                 const char *detail)
 {
-    mdl_audit(m, action, target, detail);
-    return 0;
+    return mdl_audit(m, action, target, detail);
 }
 
 /* ---- the group store ---- */

@@ -226,9 +226,14 @@ char *mdl_comparator_text(struct model *m, const struct mdl_view_ctx *v);
 
 /* Refuse: fill err and write an audit row. Always -1. */
 int mdl_refuse(struct model *m, const char *target, struct collab_err *err);
-/* Write an audit row for the model's user. */
-void mdl_audit(struct model *m, const char *action, const char *target,
-               const char *detail);
+/* Write an audit row for the model's user: 0, or -1 when neither syslog
+ * nor audit.db took it. */
+int mdl_audit(struct model *m, const char *action, const char *target,
+              const char *detail);
+/* mdl_audit for pupil-level data, which is shown only when recorded: 0, or
+ * -1 with err saying why it cannot be (fail closed). */
+int mdl_audit_or_refuse(struct model *m, const char *action, const char *target,
+                        const char *detail, struct collab_err *err);
 
 /* Table building. Columns first, then rows; a new cell is CELL_MISSING. */
 void mdl_table_title(struct model_table *t, const char *fmt, ...)

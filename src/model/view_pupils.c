@@ -221,7 +221,7 @@ int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
         struct strbuf detail = STRBUF_INIT;
         sb_addf(&detail, "group=%s year=%d ks=%d filter=%s rows=%zu", m->group->id,
                 v->year, v->ks, *v->filter_text ? v->filter_text : "all", t->nrows);
-        mdl_audit(m, "pupils", target, sb_str(&detail));
+        rc = mdl_audit_or_refuse(m, "pupils", target, sb_str(&detail), err);
         sb_free(&detail);
     }
     return rc;

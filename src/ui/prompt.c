@@ -96,14 +96,19 @@ static const struct model_table *current_table(struct ui *ui, const char **why)
     return p->ops->export ? p->ops->export(ui, p) : &p->table;
 }
 
-/* Pupil-level data leaving the screen is audited (DESIGN.md section 5). */
-static void audit_pupils(struct ui *ui, const char *action, const char *where)
+/* Pupil-level data leaving the screen is audited first (DESIGN.md section
+ * 5), and does not leave when that cannot be recorded: 0 to go on. */
+static int audit_pupils(struct ui *ui, const char *action, const char *where)
 {
     char urn[32];
     if (ui->panes[ui->current].ops->view != MODEL_VIEW_PUPILS)
-        return;
+        return 0;
     snprintf(urn, sizeof urn, "%ld", model_user_school(ui->model));
-    model_audit(ui->model, action, urn, where);
+    if (model_audit(ui->model, action, urn, where) == 0)
+        return 0;
+    ui_message(ui, 1, "%s refused: pupil-level data leaves the screen only where that "
+               "is recorded, and it cannot be (no audit.db, no syslog)", action);
+    return -1;
 }
 
 void ui_export(struct ui *ui, const char *path)
@@ -120,6 +125,10 @@ void ui_export(struct ui *ui, const char *path)
     enum model_format fmt = model_format_for_path(path);
     if (fmt == MODEL_FMT_TABLE) {
         ui_message(ui, 1, "export: %s: name the file .csv, .tsv or .json", path);
+        free(full);
+        return;
+    }
+    if (audit_pupils(ui, "export", path) != 0) {
         free(full);
         return;
     }
@@ -140,7 +149,6 @@ void ui_export(struct ui *ui, const char *path)
         return;
     }
     int rc = model_table_write(t, fmt, fp);
-    audit_pupils(ui, "export", path);
     if (fclose(fp) != 0 || rc != 0)
         ui_message(ui, 1, "export: %s: could not write the table", path);
     else
@@ -175,6 +183,8 @@ void ui_copy(struct ui *ui)
         ui_message(ui, 1, "copy refused: %s", why);
         return;
     }
+    if (audit_pupils(ui, "copy", "clipboard") != 0)
+        return;
     FILE *mem = open_memstream(&data, &len);
     if (!mem) {
         ui_message(ui, 1, "copy: out of memory");
@@ -182,7 +192,6 @@ void ui_copy(struct ui *ui)
     }
     int rc = model_table_write(t, MODEL_FMT_TSV, mem);
     fclose(mem);
-    audit_pupils(ui, "copy", "clipboard");
     if (rc != 0) {
         ui_message(ui, 1, "copy: could not write the table");
         free(data);

@@ -22,7 +22,10 @@ done
 P=$NOGRP
 UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005"
 UUSERS="${P}asha ${P}kit ${P}mo ${P}sam ${P}eve"
+LISTEN="$top_builddir/tests/tools/syslog_listen"
+lpid=""
 cleanup() {
+    [ -z "$lpid" ] || { kill "$lpid"; wait "$lpid"; } 2>/dev/null
     for u in $UUSERS; do userdel "$u" >/dev/null 2>&1; done
     for g in $UGROUPS; do groupdel "$g" >/dev/null 2>&1; done
     rm -rf "$T"
@@ -116,9 +119,33 @@ report asha --group moorland-trust overview
 is "$rc" 1 "asha: not the trust's group"
 report kit --group moorland-trust --format csv schools
 is "$rc" 0 "kit: the trust's schools"
+# Pupils are shown only where the view is recorded (fail closed): mo cannot
+# make audit.db in the data directory (root's, 0711), so syslog is the
+# record. Where no daemon takes messages, collab refuses; then a stand-in
+# daemon takes them, and the view is shown and recorded.
+if "$LISTEN" --probe /dev/log; then
+    pass "a syslog daemon listens here: the refusal without one is not tried"
+else
+    [ -S /dev/log ] && rm -f /dev/log   # a daemon's socket, left by a daemon gone
+    report mo --group moorland-trust --format csv pupils 900002
+    is "$rc" 1 "mo: no syslog and no audit.db he may write: his pupils are refused"
+    like "$err" "pupil-level data is shown only where the view is recorded, and it cannot be" \
+         "mo: and told why"
+    is "$out" "" "mo: not one pupil row printed"
+    "$LISTEN" /dev/log "$T/syslog" &
+    lpid=$!
+    n=0
+    until "$LISTEN" --probe /dev/log || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+fi
 report mo --group moorland-trust --format csv pupils 900002
 is "$rc" 0 "mo: own school's pupils"
 ok "$([ "$(printf '%s\n' "$out" | wc -l)" -gt 10 ]; echo $?)" "mo: pupils listed"
+if [ -n "$lpid" ]; then
+    kill "$lpid"; wait "$lpid"; lpid=""
+    like "$(cat "$T/syslog")" "^<85>.* collab\[[0-9]+\]: login=${P}mo user=mo action=pupils target=900002 detail=group=moorland-trust" \
+         "and the view is in syslog (authpriv.notice), with the real login"
+    ok "$([ ! -e /dev/log ]; echo $?)" "the stand-in daemon is gone"
+fi
 report mo --group moorland-trust pupils 900005
 is "$rc" 1 "mo: another school's pupils refused"
 report mo --group northmoor-secondary overview
