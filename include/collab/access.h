@@ -74,6 +74,16 @@ long access_user_school(const struct cfg *cfg, const struct cfg_user *u);
 size_t access_unix_findings(const struct cfg *cfg, const char *today,
                             void (*fn)(void *arg, const char *msg), void *arg);
 
+/* For the data directory and each store in it (*.db, with its -wal and
+ * -shm), one line through fn: "NAME MODE OWNER:GROUP read: ...; write: ..."
+ * by the file system's rights (the owner, the group's members, or every
+ * local user), and, for a group, evaluation or school store, "; can read
+ * but the rules refuse: ..." when any reader is one the rules refuse.
+ * 0, or -1 with err when the directory cannot be listed. */
+int access_file_report(const struct cfg *cfg, const char *data_dir, const char *today,
+                       void (*fn)(void *arg, const char *line), void *arg,
+                       struct collab_err *err);
+
 /* Today's local date, YYYY-MM-DD, into buf (at least 11 bytes). */
 void access_today(char *buf, size_t size);
 

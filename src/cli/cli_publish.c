@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collab/access.h"
 #include "collab/cli.h"
 #include "collab/config.h"
 #include "collab/job.h"
@@ -12,11 +13,13 @@
 #include "collab/util.h"
 
 static const char usage[] =
-    "collab publish [--db FILE] [--config DIR] [--data DIR] [--group ID]";
+    "collab publish [--db FILE] [--config DIR] [--data DIR] [--group ID]\n"
+    "       collab publish --check-perms [--config DIR] [--data DIR]";
 
 struct publish_args {
     char *db, *config, *data;
     const char *group;
+    int check_perms;
 };
 
 /* Options taking a value: where each one goes. */
@@ -34,6 +37,10 @@ static char **value_slot(struct publish_args *a, const char *opt)
 static int parse(int argc, char **argv, struct publish_args *a)
 {
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check-perms") == 0) {
+            a->check_perms = 1;
+            continue;
+        }
         char **slot = value_slot(a, argv[i]);
         int is_group = strcmp(argv[i], "--group") == 0;
         if ((!slot && !is_group) || i + 1 >= argc)
@@ -70,6 +77,21 @@ static void print_file(const struct publish_file *f)
     }
 }
 
+static void print_line(void *arg, const char *line)
+{
+    (void)arg;
+    printf("%s\n", line);
+}
+
+/* --check-perms: who can read and write each published file, publishing
+ * nothing. */
+static int check_perms(const struct cfg *cfg, const char *data, struct collab_err *err)
+{
+    char today[16];
+    access_today(today, sizeof today);
+    return access_file_report(cfg, data, today, print_line, NULL, err);
+}
+
 int cli_publish(int argc, char **argv)
 {
     struct publish_args a = { 0 };
@@ -95,6 +117,11 @@ int cli_publish(int argc, char **argv)
     }
     for (size_t i = 0; i < cfg.nwarnings; i++)
         cli_error("warning: %s", cfg.warnings[i]);
+    if (a.check_perms) {
+        rc = check_perms(&cfg, a.data, &err) == 0 ? COLLAB_EXIT_OK : cli_fail(&err);
+        cfg_free(&cfg);
+        goto out;
+    }
     struct collab_job job;
     cli_job_start(&job);
     struct publish_opts opts = { a.db, a.data, a.group, NULL, &job };

@@ -4,10 +4,14 @@
  * the rules allow, and each person they allow a member. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "collab/access.h"
 #include "collab/util.h"
@@ -53,6 +57,11 @@ static char **group_logins(const struct group *gr, size_t *n)
     }
     endpwent();
     return out;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int listed(char **logins, size_t n, const char *login)
@@ -165,4 +174,132 @@ size_t access_unix_findings(const struct cfg *cfg, const char *today,
     }
     sb_free(&what);
     return f.n;
+}
+
+/* ---- who can read and write each file of a data directory ---- */
+
+/* The rule for a store by its name (group-ID.db and eval-ID.db: the
+ * group's; school-URN.db: the school's pupils), or 0 when none applies. */
+static int rule_of(const struct cfg *cfg, const char *name, const char *today,
+                   struct file_rule *r)
+{
+    /* a store's -wal, -shm and -journal hold what it holds */
+    const char *db = strstr(name, ".db");
+    char id[256];
+    char *end;
+    *r = (struct file_rule){ cfg, NULL, name, today, NULL, 0 };
+    if (!db || (db[3] && db[3] != '-'))
+        return 0;
+    if (strncmp(name, "school-", 7) == 0) {
+        r->urn = strtol(name + 7, &end, 10);
+        return end == db && r->urn > 0;
+    }
+    const char *rest = strncmp(name, "group-", 6) == 0 ? name + 6
+                     : strncmp(name, "eval-", 5) == 0 ? name + 5 : NULL;
+    if (!rest || (size_t)(db - rest) >= sizeof id)
+        return 0;
+    snprintf(id, sizeof id, "%.*s", (int)(db - rest), rest);
+    r->group = cfg_group(cfg, id);
+    return r->group != NULL;
+}
+
+/* The logins a mode bit pair gives: the owner with `own`, the group's
+ * members with `grp`; "every local user" with `oth`. Sorted, owner first. */
+static void who(const struct stat *sb, mode_t own, mode_t grp, mode_t oth,
+                struct strbuf *out, char ***logins, size_t *n)
+{
+    struct passwd *pw = getpwuid(sb->st_uid);
+    struct group *gr = (sb->st_mode & grp) ? getgrgid(sb->st_gid) : NULL;
+    *n = 0;
+    *logins = gr ? group_logins(gr, n) : util_xcalloc(1, sizeof **logins);
+    qsort(*logins, *n, sizeof **logins, by_name);
+    if (sb->st_mode & oth) {
+        sb_add(out, "every local user");
+        return;
+    }
+    const char *owner = pw ? pw->pw_name : NULL;
+    if (owner && (sb->st_mode & own))
+        sb_add(out, owner);
+    for (size_t i = 0; i < *n; i++)
+        if (!owner || strcmp((*logins)[i], owner) != 0 || !(sb->st_mode & own))
+            sb_addf(out, "%s%s", out->len ? ", " : "", (*logins)[i]);
+    if (!out->len)
+        sb_add(out, "no one but root");
+}
+
+/* One line for a file: mode, owner:group, readers, writers, and readers
+ * the rules refuse. */
+static void describe_file(const struct cfg *cfg, const char *today, const char *dir,
+                          const char *name, struct strbuf *line)
+{
+    char *path = util_path_join(dir, name);
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        free(path);
+        return;
+    }
+    free(path);
+    struct passwd *pw = getpwuid(sb.st_uid);
+    struct group *gr = getgrgid(sb.st_gid);
+    sb_addf(line, "%s %04o %s:%s read: ", name, (unsigned)(sb.st_mode & 07777),
+            pw ? pw->pw_name : "?", gr ? gr->gr_name : "?");
+    char **readers, **writers;
+    size_t nr, nw;
+    who(&sb, S_IRUSR, S_IRGRP, S_IROTH, line, &readers, &nr);
+    sb_add(line, "; write: ");
+    who(&sb, S_IWUSR, S_IWGRP, S_IWOTH, line, &writers, &nw);
+    struct file_rule r;
+    if (rule_of(cfg, name, today, &r)) {
+        struct strbuf refused = STRBUF_INIT;
+        struct collab_err why = { 0 };
+        if (sb.st_mode & S_IROTH)
+            sb_add(&refused, "every local user");
+        for (size_t i = 0; !(sb.st_mode & S_IROTH) && i < nr; i++) {
+            const struct cfg_user *u = cfg_user_by_login(cfg, readers[i]);
+            if (!u || !rule_allows(&r, u, &why))
+                sb_addf(&refused, "%s%s", refused.len ? ", " : "", readers[i]);
+        }
+        if (refused.len)
+            sb_addf(line, "; can read but the rules refuse: %s", sb_str(&refused));
+        sb_free(&refused);
+    }
+    free_logins(readers, nr);
+    free_logins(writers, nw);
+}
+
+static int store_file(const struct dirent *d)
+{
+    const char *n = d->d_name;
+    return n[0] != '.' && (strstr(n, ".db") != NULL);
+}
+
+int access_file_report(const struct cfg *cfg, const char *data_dir, const char *today,
+                       void (*fn)(void *, const char *), void *arg, struct collab_err *err)
+{
+    struct dirent **names = NULL;
+    int n = scandir(data_dir, &names, store_file, alphasort);
+    if (n < 0)
+        return collab_err_set(err, "%s: cannot list: %s", data_dir, strerror(errno));
+    struct strbuf line = STRBUF_INIT;
+    struct stat sb;
+    if (stat(data_dir, &sb) == 0) {
+        mode_t m = sb.st_mode;
+        sb_addf(&line, "%s/ %04o: %s", data_dir, (unsigned)(m & 07777),
+                !(m & S_IXOTH) ? (m & S_IXGRP) ? "its owner and group pass through"
+                                               : "only its owner passes through"
+                : (m & S_IROTH) ? "every local user passes through and lists it"
+                                : "every local user passes through; only its owner lists it");
+        fn(arg, sb_str(&line));
+        sb_reset(&line);
+    }
+    for (int i = 0; i < n; i++) {
+        describe_file(cfg, today, data_dir, names[i]->d_name, &line);
+        if (line.len)
+            fn(arg, sb_str(&line));
+        sb_reset(&line);
+        free(names[i]);
+    }
+    free(names);
+    sb_free(&line);
+    return 0;
 }

@@ -84,6 +84,16 @@ expect sam "group-moorland-trust.db"
 is "$(stat -c '%a %G' "$D/school-900005.db")" "640 ${P}p900005" \
    "St Aidan's store is its pupil-level staff's group's, not its staff's"
 
+# publish --check-perms says who can read and write each file.
+run "$COLLAB" publish --check-perms --data "$D" --config "$T/cfg"
+is "$rc" 0 "check-perms runs"
+like "$out" "^$D/ 0711: every local user passes through; only its owner lists it\$" \
+     "check-perms: the data directory"
+like "$out" "^school-900002.db 0640 root:${P}p900002 read: root, ${P}mo; write: root\$" \
+     "check-perms: Northmoor Academy's pupils, read by mo alone"
+like "$out" "^group-moorland-trust.db 0640 root:${P}mlt read: root, ${P}kit, ${P}mo, ${P}sam; write: root\$" \
+     "check-perms: the trust's store, read by its three logins"
+
 # collab check says where this machine's groups do not enforce groups.yaml.
 # As set up, mo and kit are where the rules put them; gwen, listed on the
 # trust's group, has no login in its unix group.
@@ -108,6 +118,9 @@ like "$err" "warning: user 'mo' may see the pupils of Northmoor Academy \(school
      "check: a user with pupil_level outside the pupil group"
 opens sam school-900005.db
 ok $? "and indeed sam now opens St Aidan's pupils with sqlite3"
+run "$COLLAB" publish --check-perms --data "$D" --config "$T/cfg"
+like "$out" "^school-900005.db 0640 root:${P}p900005 read: root, ${P}sam; write: root; can read but the rules refuse: ${P}sam\$" \
+     "check-perms: a reader the rules refuse is named"
 usermod -a -G "${P}p900002" "${P}mo" || fail "setup: usermod mo"
 gpasswd -d "${P}sam" "${P}p900005" >/dev/null || fail "setup: gpasswd sam"
 userdel "${P}eve" || fail "setup: userdel eve"
@@ -134,8 +147,7 @@ else
     is "$out" "" "mo: not one pupil row printed"
     "$LISTEN" /dev/log "$T/syslog" &
     lpid=$!
-    n=0
-    until "$LISTEN" --probe /dev/log || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+    wait_until "$LISTEN" --probe /dev/log || fail "setup: the stand-in syslog daemon"
 fi
 report mo --group moorland-trust --format csv pupils 900002
 is "$rc" 0 "mo: own school's pupils"

@@ -84,6 +84,15 @@ is "$(stat -c '%a %G' "$P")" "640 $mygroup" \
    "a schools group missing consent goes to its owner's unix group"
 is "$(stat -c %a "$DATA/eval-northmoor-secondary.db")" 600 "evaluation store created 0600"
 
+# --- who can read and write each file ----------------------------------------
+me=$(id -un)
+run "$COLLAB" publish --check-perms --data "$DATA" --config "$CFG"
+is "$rc" 0 "publish --check-perms runs"
+like "$out" "^school-900002.db 0600 $me:[^ ]+ read: $me; write: $me\$" \
+     "a store without its unix group: its owner alone reads and writes it"
+like "$out" "^school-900001.db 0640 $me:$mygroup read: $me(, [^;]*)?; write: $me(\$|;)" \
+     "a store with one: its owner writes, its group's members read"
+
 # --- deterministic ------------------------------------------------------------
 aggs() { sqlite "$1" "SELECT * FROM agg_pupil ORDER BY 1,2,3,4; SELECT * FROM agg_subject ORDER BY 1,2,3,4"; }
 aggs "$G" >"$T/agg1"
