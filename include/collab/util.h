@@ -51,7 +51,9 @@ int util_utf8_valid(const char *s, size_t n);
 
 /* Directory helpers. Returned strings are malloc'd; caller frees.
  * util_xdg_dir("DATA") gives $XDG_DATA_HOME/collab or ~/.local/share/collab;
- * likewise CONFIG (~/.config), STATE (~/.local/state), CACHE (~/.cache). */
+ * likewise CONFIG (~/.config), STATE (~/.local/state), CACHE (~/.cache);
+ * NULL when neither the variable nor HOME is an absolute path (there is
+ * then no per-user place, and collab keeps nothing per user). */
 char *util_xdg_dir(const char *which);
 /* mkdir -p with the given mode for each created component; 0 or -1 (errno). */
 int util_mkdir_p(const char *path, unsigned mode);
@@ -60,5 +62,15 @@ char *util_path_join(const char *a, const char *b);
 /* The whole of a file as a NUL-terminated string (caller frees); NULL with
  * errno set when it cannot be opened. */
 char *util_read_file(const char *path);
+
+/* Writing a file safely, the one way every writer does it: a fresh name
+ * beside path (".NAME.XXXXXX" in its directory), created exclusively, so
+ * never through a symbolic link nor onto a file already there, with mode
+ * `mode`. Returns the open descriptor and sets *tmp (caller frees), or -1
+ * with errno. util_safe_commit renames tmp onto path, replacing path
+ * itself (a link there is replaced, what it points to untouched); on
+ * failure it removes tmp. 0 or -1 with errno. */
+int util_safe_create(const char *path, unsigned mode, char **tmp);
+int util_safe_commit(const char *tmp, const char *path);
 
 #endif

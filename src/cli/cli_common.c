@@ -17,6 +17,11 @@ static char *env_or_xdg(const char *env, const char *which, const char *leaf)
     if (v && *v)
         return util_xstrdup(v);
     char *dir = util_xdg_dir(which);
+    if (!dir) {
+        /* no per-user place, and never a shared one in its stead */
+        cli_error("HOME is not set: name the place with an option or $%s", env);
+        exit(COLLAB_EXIT_USER);
+    }
     if (!leaf)
         return dir;
     char *p = util_path_join(dir, leaf);

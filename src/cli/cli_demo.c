@@ -34,11 +34,15 @@ static int copy_file(const char *from, const char *to, struct collab_err *err)
     FILE *in = fopen(from, "rb");
     if (!in)
         return collab_err_set(err, "%s: %s", from, strerror(errno));
-    int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    char *tmp = NULL;
+    int fd = util_safe_create(to, 0600, &tmp);
     FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!out) {
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
         fclose(in);
         return collab_err_set(err, "%s: %s", to, strerror(errno));
     }
@@ -48,9 +52,14 @@ static int copy_file(const char *from, const char *to, struct collab_err *err)
         fwrite(buf, 1, n, out);
     int bad = ferror(in) || ferror(out);
     fclose(in);
-    if (fclose(out) != 0 || bad)
-        return collab_err_set(err, "%s: cannot copy to %s", from, to);
-    return 0;
+    if (fclose(out) != 0 || bad) {
+        unlink(tmp);
+        bad = 1;
+    } else {
+        bad = util_safe_commit(tmp, to) != 0;
+    }
+    free(tmp);
+    return bad ? collab_err_set(err, "%s: cannot copy to %s", from, to) : 0;
 }
 
 /* Copy the regular files of a directory and of its subdirectories (themes/). */
@@ -158,10 +167,17 @@ static int add_user_text(const char *path, const char *id, const char *login,
         user_entry(&out, 2, id, login, org);
     }
     free(text);
-    FILE *fp = fopen(path, "wb");
+    char *tmp = NULL;
+    int fd = util_safe_create(path, 0600, &tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int rc = fp && fputs(sb_str(&out), fp) >= 0 ? 0 : -1;
     if (fp && fclose(fp) != 0)
         rc = -1;
+    if (!fp && fd >= 0)
+        close(fd);
+    if (fd >= 0)
+        rc = rc == 0 ? util_safe_commit(tmp, path) : (unlink(tmp), -1);
+    free(tmp);
     sb_free(&out);
     return rc == 0 ? 0 : collab_err_set(err, "%s: cannot write", path);
 }
@@ -359,6 +375,10 @@ int cli_demo(int argc, char **argv)
         p.dir = util_xstrdup(argv[2]);
     else if (argc == 1) {
         char *xdg = util_xdg_dir("DATA");
+        if (!xdg) {
+            cli_error("HOME is not set: give the demo a place with --data DIR");
+            return COLLAB_EXIT_USER;
+        }
         p.dir = util_path_join(xdg, "demo");
         free(xdg);
     } else

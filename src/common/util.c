@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "collab/util.h"
 
@@ -259,8 +261,11 @@ char *util_xdg_dir(const char *which)
         const char *base = getenv(dirs[i].env);
         if (base && base[0] == '/')
             return util_path_join(base, "collab");
+        /* never a shared directory (/tmp), where anyone could make it first */
         const char *home = getenv("HOME");
-        char *root = util_path_join(home && *home ? home : "/tmp", dirs[i].fallback);
+        if (!home || home[0] != '/')
+            return NULL;
+        char *root = util_path_join(home, dirs[i].fallback);
         char *dir = util_path_join(root, "collab");
         free(root);
         return dir;
@@ -288,4 +293,38 @@ int util_mkdir_p(const char *path, unsigned mode)
     }
     free(p);
     return 0;
+}
+
+int util_safe_create(const char *path, unsigned mode, char **tmp)
+{
+    const char *slash = strrchr(path, '/');
+    struct strbuf sb = STRBUF_INIT;
+    if (slash)
+        sb_addf(&sb, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+    else
+        sb_addf(&sb, ".%s.XXXXXX", path);
+    char *name = sb_detach(&sb);
+    int fd = mkostemp(name, O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, (mode_t)(mode & 0777)) != 0) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(name);
+        }
+        free(name);
+        errno = e;
+        return -1;
+    }
+    *tmp = name;
+    return fd;
+}
+
+int util_safe_commit(const char *tmp, const char *path)
+{
+    if (rename(tmp, path) == 0)
+        return 0;
+    int e = errno;
+    unlink(tmp);
+    errno = e;
+    return -1;
 }

@@ -18,12 +18,15 @@ int gen_out_open(struct gen_out *o, const char *dir, const char *name,
 {
     memset(o, 0, sizeof *o);
     o->path = util_path_join(dir, name);
-    size_t n = strlen(o->path) + 5;
-    o->tmp = util_xmalloc(n);
-    snprintf(o->tmp, n, "%s.tmp", o->path);
-    o->fp = fopen(o->tmp, "wb");
+    /* pupils' made-up records, but records: private like every store */
+    int fd = util_safe_create(o->path, 0600, &o->tmp);
+    o->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!o->fp) {
-        collab_err_set(err, "%s: %s", o->tmp, strerror(errno));
+        collab_err_set(err, "%s: %s", o->path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
         free(o->path);
         free(o->tmp);
         memset(o, 0, sizeof *o);
@@ -105,9 +108,8 @@ int gen_out_commit(struct gen_out *o, struct collab_err *err)
         out_release(o);
         return -1;
     }
-    if (rename(o->tmp, o->path) != 0) {
+    if (util_safe_commit(o->tmp, o->path) != 0) {
         collab_err_set(err, "%s: %s", o->path, strerror(errno));
-        unlink(o->tmp);
         out_release(o);
         return -1;
     }

@@ -26,6 +26,8 @@ struct visit {
 static char *visit_path(const struct model *m, int make_dir)
 {
     char *state = util_xdg_dir("STATE");
+    if (!state)
+        return NULL;
     char *visits = util_path_join(state, "visits");
     char *dir = util_path_join(visits, m->group->id);
     char *user = util_xstrdup(m->user->id);
@@ -48,7 +50,7 @@ static void read_visit(const struct model *m, struct visit *v)
 {
     memset(v, 0, sizeof *v);
     char *path = visit_path(m, 0);
-    FILE *fp = fopen(path, "r");
+    FILE *fp = path ? fopen(path, "r") : NULL;
     free(path);
     if (!fp)
         return;
@@ -86,24 +88,30 @@ int model_mark_visited(struct model *m, struct collab_err *err)
     char today[16];
     access_today(today, sizeof today);
     char *path = visit_path(m, 1);
-    struct strbuf tmp = STRBUF_INIT;
-    sb_addf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+    char *tmp = NULL;
     int rc = 0;
-    int fd = open(sb_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (!path)
+        return 0;   /* no per-user place: visits are not kept */
+    int fd = util_safe_create(path, 0600, &tmp);
     FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!fp) {
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
+            unlink(tmp);
+        }
         rc = collab_err_set(err, "%s: cannot record the visit: %s", path, strerror(errno));
     } else {
         int bad = fprintf(fp, "%ld %s\n", max_change_id(m), today) < 0;
-        if (fclose(fp) != 0 || bad || rename(sb_str(&tmp), path) != 0) {
+        if (fclose(fp) != 0 || bad) {
             rc = collab_err_set(err, "%s: cannot record the visit: %s", path,
                                 strerror(errno));
-            unlink(sb_str(&tmp));
+            unlink(tmp);
+        } else if (util_safe_commit(tmp, path) != 0) {
+            rc = collab_err_set(err, "%s: cannot record the visit: %s", path,
+                                strerror(errno));
         }
     }
-    sb_free(&tmp);
+    free(tmp);
     free(path);
     return rc;
 }

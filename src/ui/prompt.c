@@ -24,7 +24,7 @@
 static char *history_path(void)
 {
     char *dir = util_xdg_dir("STATE");
-    char *p = util_path_join(dir, "history");
+    char *p = dir ? util_path_join(dir, "history") : NULL;
     free(dir);
     return p;
 }
@@ -45,7 +45,7 @@ static void history_add(struct ui_history *h, const char *line)
 void ui_history_load(struct ui *ui)
 {
     char *path = history_path();
-    FILE *fp = fopen(path, "r");
+    FILE *fp = path ? fopen(path, "r") : NULL;
     char line[512];
     free(path);
     if (!fp)
@@ -61,6 +61,8 @@ void ui_history_load(struct ui *ui)
 static void history_save(const char *line)
 {
     char *dir = util_xdg_dir("STATE");
+    if (!dir)
+        return;     /* no per-user place: no history */
     char *path = util_path_join(dir, "history");
     if (util_mkdir_p(dir, 0700) == 0) {
         int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -111,6 +113,23 @@ static int audit_pupils(struct ui *ui, const char *action, const char *where)
     return -1;
 }
 
+/* An export replaces only a file of the user's own: a symbolic link, or a
+ * file of someone else's (even one the user may write), is left as it is.
+ * 1 when refused, with the message shown. */
+static int refuse_target(struct ui *ui, const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return 0;
+    const char *why = S_ISLNK(sb.st_mode) ? "a symbolic link"
+                    : !S_ISREG(sb.st_mode) ? "not a plain file"
+                    : sb.st_uid != geteuid() ? "another user's file" : NULL;
+    if (!why)
+        return 0;
+    ui_message(ui, 1, "export: %s is %s: not replaced", path, why);
+    return 1;
+}
+
 void ui_export(struct ui *ui, const char *path)
 {
     const char *why = NULL;
@@ -128,31 +147,36 @@ void ui_export(struct ui *ui, const char *path)
         free(full);
         return;
     }
-    if (audit_pupils(ui, "export", path) != 0) {
+    if (refuse_target(ui, path) || audit_pupils(ui, "export", path) != 0) {
         free(full);
         return;
     }
-    /* Exports may hold figures a group agreed to share; keep them private. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* Exports may hold figures a group agreed to share; keep them private.
+     * Written beside the target and renamed onto it: a failure leaves the
+     * old file as it was. */
+    char *tmp = NULL;
+    int fd = util_safe_create(path, 0600, &tmp);
     FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!fp) {
         ui_message(ui, 1, "export: %s: %s", path, strerror(errno));
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
-        free(full);
-        return;
-    }
-    if (fchmod(fd, 0600) != 0) {
-        ui_message(ui, 1, "export: %s: %s", path, strerror(errno));
-        fclose(fp);
+            unlink(tmp);
+        }
+        free(tmp);
         free(full);
         return;
     }
     int rc = model_table_write(t, fmt, fp);
-    if (fclose(fp) != 0 || rc != 0)
+    if (fclose(fp) != 0 || rc != 0) {
         ui_message(ui, 1, "export: %s: could not write the table", path);
-    else
+        unlink(tmp);
+    } else if (util_safe_commit(tmp, path) != 0) {
+        ui_message(ui, 1, "export: %s: %s", path, strerror(errno));
+    } else {
         ui_message(ui, 0, "exported %zu rows to %s", t->nrows, path);
+    }
+    free(tmp);
     free(full);
 }
 

@@ -938,7 +938,7 @@ int ui_parse_color(const char *s, enum ui_color *out)
 static char *user_keys_path(void)
 {
     char *dir = util_xdg_dir("CONFIG");
-    char *p = util_path_join(dir, "keys.yaml");
+    char *p = dir ? util_path_join(dir, "keys.yaml") : NULL;
     free(dir);
     return p;
 }
@@ -972,6 +972,10 @@ int ui_run(struct model *m, const struct cfg *cfg, const struct ui_options *opts
         goto out;
     }
     setup_terminal(ui);
+    char *state = util_xdg_dir("STATE");
+    if (!state)
+        ui_message(ui, 0, "HOME is not set: nothing is kept for you (visits, history, keys)");
+    free(state);
     rc = run_loop(ui, keys, nkeys);
     if (rc == 0 && opts->dump_file && dump_screen(opts->dump_file, err) != 0)
         rc = -1;

@@ -12,6 +12,8 @@ ok "$([ -f "$T/d/data/school-900001.db" ]; echo $?)" "a school store exists"
 ok "$([ -f "$T/d/source.db" ]; echo $?)" "the source store exists"
 modes=$(for f in "$T/d/source.db" "$T/d/data"/group-*.db "$T/d/data"/school-*.db; do stat -c %a "$f"; done | sort -u)
 is "$modes" "600" "every store is mode 0600"
+is "$(find "$T/d/config" -type f ! -perm 600 | wc -l | tr -d ' ')" 0 \
+   "and every file of its config (the sample's organisations and users)"
 login=$(id -un)
 like "$(cat "$T/d/config/groups.yaml")" "login: \"$login\"" "the real login is a user of the demo config"
 before=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)

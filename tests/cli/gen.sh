@@ -31,6 +31,18 @@ like "$err" "wrote 8 schools" "and reports what it wrote"
 for f in $files; do
     [ -s "$T/a/$f" ]; ok $? "$f written"
 done
+is "$(stat -c %a "$T/a/pupils.csv")" 600 "gen's files are 0600, like every store"
+# Symbolic links planted at an output's name and at its old temporary name:
+# the links are replaced or left, what they point to never written.
+mkdir -p "$T/l" && echo precious >"$T/precious"
+ln -s "$T/precious" "$T/l/schools.csv"
+ln -s "$T/precious" "$T/l/pupils.csv.tmp"
+"$COLLAB" gen --out "$T/l" --schools 6 --pupils 80 --primaries 2 --seed 11 --quiet
+is "$?" 0 "gen writes over planted links"
+is "$(cat "$T/precious")" precious "and the file they point to is untouched"
+ok "$([ -f "$T/l/schools.csv" ] && [ ! -L "$T/l/schools.csv" ]; echo $?)" \
+   "schools.csv is gen's own file now, not the link"
+cmp -s "$T/a/schools.csv" "$T/l/schools.csv"; ok $? "with the same content as without the link"
 "$COLLAB" gen --out "$T/b" --schools 6 --pupils 80 --primaries 2 --seed 11 --quiet
 same_dirs "$T/a" "$T/b"; ok $? "the same seed gives identical files"
 "$COLLAB" gen --out "$T/c" --schools 6 --pupils 80 --primaries 2 --seed 12 --quiet

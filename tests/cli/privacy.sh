@@ -180,6 +180,22 @@ ok $? "the last visit is kept under XDG_STATE_HOME"
 is "$(find "$DATA" -newer "$XDG_STATE_HOME/collab/visits/moorland-trust/mo" -name '*.db' ! -name audit.db | wc -l | tr -d ' ')" \
    0 "and never in a shared store"
 
+# Without HOME and XDG variables there is no per-user place: the visit is
+# not kept, nothing is written under /tmp in its stead, and a command that
+# needs a default place says so.
+touch "$T/before-nohome"
+nohome() { env -u HOME -u XDG_STATE_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+               -u XDG_CACHE_HOME "$@"; }
+out=$(nohome "$COLLAB" report --data "$DATA" --config "$CONF" --user mo --group moorland-trust \
+      --format csv changes 2>&1); rc=$?
+is "$rc" 0 "no HOME: changes still reports"
+is "$(find /tmp/.local /tmp/.config /tmp/.cache -newer "$T/before-nohome" 2>/dev/null | wc -l | tr -d ' ')" 0 \
+   "no HOME: nothing is written under /tmp in its stead"
+out=$(nohome "$COLLAB" report --data "$DATA" --user mo --group moorland-trust overview 2>&1); rc=$?
+is "$rc" 1 "no HOME and no --config: refused"
+is "$out" 'collab: HOME is not set: name the place with an option or $COLLAB_CONFIG' \
+   "and told how to name the config"
+
 # ---- files ----------------------------------------------------------------
 is "$(stat -c %a "$DATA")" 700 "the data directory is not world-readable"
 is "$(find "$DATA" -name '*.db' -perm /o=rwx | wc -l | tr -d ' ')" 0 "no store is readable by others"

@@ -165,6 +165,27 @@ screen 80x24 "x$T/out.txt<Enter>"
 like "$(line 24)" 'csv, .tsv or .json' "export refuses an unknown extension"
 screen 80x24 "x$T/out.json<Enter>"
 like "$(head -c 1 "$T/out.json")" '^[[{]' "JSON export"
+# An export replaces a file of the user's own, written beside it first; a
+# symbolic link at the name, or another user's file, is left untouched.
+echo precious >"$T/precious"
+ln -s "$T/precious" "$T/link.csv"
+screen 80x24 "x$T/link.csv<Enter>"
+like "$(line 24)" "export: $T/link.csv is a symbolic link: not replaced" "export refuses a symbolic link, naming it"
+is "$(cat "$T/precious")" precious "and what it points to is untouched"
+ok "$([ -L "$T/link.csv" ]; echo $?)" "and the link is still there"
+screen 80x24 "x$T/out.csv<Enter>"
+like "$(line 24)" "exported 6 rows to $T/out.csv" "exporting onto one's own earlier export replaces it"
+is "$(ls -a "$T" | grep -c '^\.out\.csv\.')" 0 "and leaves no temporary file"
+if [ "$(id -u)" -eq 0 ]; then
+    echo theirs >"$T/theirs.csv"
+    chown 65534 "$T/theirs.csv" && chmod 666 "$T/theirs.csv"
+    screen 80x24 "x$T/theirs.csv<Enter>"
+    like "$(line 24)" "export: $T/theirs.csv is another user's file: not replaced" \
+         "export refuses another user's file, though writable"
+    is "$(cat "$T/theirs.csv")" theirs "and leaves it as it was"
+else
+    skip "not root: cannot make another user's file"; skip "not root"
+fi
 
 # Too small a screen shows a message, not garbage.
 screen 40x10 ''
