@@ -27,7 +27,7 @@
 
 struct publish_opts {
     const char *db_path;    /* source store */
-    const char *data_dir;   /* where published stores go; made 0700/0750 */
+    const char *data_dir;   /* where published stores go; made 0700/0711 */
     const char *group_id;   /* NULL: every group (and every school store) */
     const char *today;      /* YYYY-MM-DD; NULL: today's local date */
     /* Progress (rows of a group store, school stores done of all) and a
@@ -53,6 +53,12 @@ struct publish_result {
     char **warnings;        /* one line each, e.g. an unknown unix group */
     size_t nwarnings;
 };
+
+/* In the data directory while a publish replaces the stores, and after one
+ * stopped among the renames: the set is then mixed (docs/FORMATS.md). It
+ * holds the stopped run's generation, which every store it wrote has as
+ * meta publish_generation. */
+#define PUBLISH_RENAMING ".publish-renaming"
 
 /* Publish the stores of one group (opts->group_id) or of every group. On
  * failure no previous store is replaced and the temporary files are removed;

@@ -75,12 +75,14 @@ static void draw(void *ctx, const char *what, long done, long total, const char 
 }
 
 /* The test hook COLLAB_TEST_HOLD=FILE: at the Nth progress report
- * (COLLAB_TEST_HOLD_AT, default 1) the operation creates FILE and waits
+ * (COLLAB_TEST_HOLD_AT, default 1; of those whose `what` is
+ * COLLAB_TEST_HOLD_WHAT, when set) the operation creates FILE and waits
  * there, mid-work, until a signal asks it to stop (or kills it). A test
  * then signals at a known moment by polling for FILE instead of guessing
  * a delay, so a busy machine cannot make the signal land early or late. */
 struct hold {
     const char *file;
+    const char *what;           /* COLLAB_TEST_HOLD_WHAT: count only these */
     long at;                    /* the report to hold at, counting from 1 */
     long seen;
 };
@@ -102,7 +104,7 @@ static void hold_here(void)
 
 static void report(void *ctx, const char *what, long done, long total, const char *unit)
 {
-    if (hold.file && ++hold.seen == hold.at)
+    if (hold.file && (!hold.what || strcmp(what, hold.what) == 0) && ++hold.seen == hold.at)
         hold_here();
     if (ctx)
         draw(ctx, what, done, total, unit);
@@ -115,6 +117,9 @@ static void hold_start(void)
     hold.file = getenv("COLLAB_TEST_HOLD");
     if (hold.file && !*hold.file)
         hold.file = NULL;
+    hold.what = getenv("COLLAB_TEST_HOLD_WHAT");
+    if (hold.what && !*hold.what)
+        hold.what = NULL;
     hold.at = at && atol(at) > 0 ? atol(at) : 1;
 }
 

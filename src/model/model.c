@@ -11,6 +11,7 @@
 #include "collab/access.h"
 #include "collab/audit.h"
 #include "collab/model.h"
+#include "collab/publish.h"
 #include "collab/store.h"
 #include "collab/util.h"
 #include "model_internal.h"
@@ -429,6 +430,37 @@ void mdl_note_estimates(const struct model *m, int year, struct model_table *t)
     }
 }
 
+static void add_warning(struct model *m, struct strbuf *w)
+{
+    if (m->warning) {
+        struct strbuf all = STRBUF_INIT;
+        sb_addf(&all, "%s; %s", m->warning, sb_str(w));
+        free(m->warning);
+        sb_free(w);
+        *w = all;
+    }
+    m->warning = sb_detach(w);
+}
+
+/* A publish stopped while it replaced the stores one by one leaves new and
+ * old together, and its mark (publish.h): figures of two runs side by
+ * side, which the reader is told. */
+static void mixed_notice(struct model *m)
+{
+    char *path = util_path_join(m->data_dir, PUBLISH_RENAMING);
+    char *text = util_read_file(path);
+    free(path);
+    if (!text)
+        return;
+    struct strbuf w = STRBUF_INIT;
+    text[strcspn(text, "\n")] = '\0';
+    sb_addf(&w, "the stores in %s are a mixed set: a publish (%s) stopped while replacing "
+            "them, so some are from it and some older; run collab publish again",
+            m->data_dir, text);
+    free(text);
+    add_warning(m, &w);
+}
+
 static void check_mode(struct model *m, const char *path)
 {
     struct stat sb;
@@ -487,6 +519,7 @@ static int open_group_store(struct model *m, const struct cfg_group *g,
     }
     check_mode(m, path);
     consent_notice(m, g);
+    mixed_notice(m);
     free(path);
     /* One read transaction: the schema is read and the file locked once. */
     int began = begin_read(m);

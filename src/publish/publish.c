@@ -36,6 +36,7 @@ struct run {
     struct publish_result *res;
     sqlite3 *db;                /* the source store */
     char today[16];
+    char generation[48];        /* this run's mark in every store it writes */
     struct pending *pending;
     size_t npending;
     struct strbuf unknown_groups;   /* ", "-separated, for one warning */
@@ -275,6 +276,24 @@ static int stopped(const struct run *r, struct collab_err *err)
 
 /* Create tmp as a store of kind, attach it to the source connection as
  * alias, fill it in one transaction and make it durable. */
+/* Every store a run writes says which run: a set whose stores disagree was
+ * not replaced whole. */
+static int mark_generation(struct run *r, const char *alias, struct collab_err *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    sb_addf(&sql, "INSERT OR REPLACE INTO %s.meta(key, value) VALUES "
+            "('publish_generation', ?1)", alias);
+    sqlite3_stmt *st = store_prepare(r->db, sb_str(&sql), err);
+    sb_free(&sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, r->generation, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0
+             : collab_err_set(err, "cannot mark the store: %s", sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int build(struct run *r, const char *tmp, enum store_kind kind, const char *alias,
                  fill_fn fill, void *ctx, struct collab_err *err)
 {
@@ -304,6 +323,8 @@ static int build(struct run *r, const char *tmp, enum store_kind kind, const cha
     sqlite3_progress_handler(db, 10000, stop_requested, (void *)r->opts->job);
     int filled = fill(r, ctx, err);
     sqlite3_progress_handler(db, 0, NULL, NULL);
+    if (filled == 0 && !stopped(r, err))
+        filled = mark_generation(r, alias, err);
     if (filled != 0 || stopped(r, err)) {
         store_rollback(db);
         goto out;
@@ -340,6 +361,17 @@ static void drop_pending(struct run *r, int unlink_tmp)
     free(r->pending);
     r->pending = NULL;
     r->npending = 0;
+}
+
+/* The local time and the process: unique to this run on this machine. */
+static void generation_of(struct run *r)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char stamp[24];
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+    snprintf(r->generation, sizeof r->generation, "%s-%ld", stamp, (long)getpid());
 }
 
 static void today_of(struct run *r)
@@ -850,15 +882,56 @@ static int sync_pending(struct run *r, struct collab_err *err)
     return 0;
 }
 
+/* While the stores are replaced one by one, a mark in the directory says
+ * so: a run stopped among the renames (a kill, a power cut) leaves a set of
+ * new and old stores, each sound, together not one publish, and the mark
+ * lets readers say so. A run that rewrites every group removes it; one of
+ * some groups (--group) leaves an older run's mark for a full one. */
+static int mark_renaming(struct run *r, int *ours, struct collab_err *err)
+{
+    char *path = util_path_join(r->opts->data_dir, PUBLISH_RENAMING), *tmp = NULL;
+    *ours = !r->opts->group_id || access(path, F_OK) != 0;
+    int rc = 0;
+    if (*ours) {
+        int fd = util_safe_create(path, 0644, &tmp);
+        FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+        int bad = !fp || fprintf(fp, "%s\n", r->generation) < 0;
+        if (fp)
+            bad |= fflush(fp) != 0 || fsync(fd) != 0 || fclose(fp) != 0;
+        else if (fd >= 0)
+            close(fd);
+        if (bad || util_safe_commit(tmp, path) != 0 || fsync_path(r->opts->data_dir, 1, err) != 0) {
+            if (fd >= 0)
+                unlink(tmp);
+            rc = collab_err_set(err, "%s: cannot write: %s", path, strerror(errno));
+        }
+    }
+    free(tmp);
+    free(path);
+    return rc;
+}
+
 static int commit_all(struct run *r, struct collab_err *err)
 {
+    int ours = 0;
     /* The last moment a stop is heeded: after it every file is renamed. */
-    if (stopped(r, err) || sync_pending(r, err) != 0 || stopped(r, err))
+    if (stopped(r, err) || sync_pending(r, err) != 0 || stopped(r, err) ||
+        mark_renaming(r, &ours, err) != 0)
         return -1;
-    for (size_t i = 0; i < r->npending; i++)
+    for (size_t i = 0; i < r->npending; i++) {
+        collab_job_progress(r->opts->job, "replacing", (long)i + 1, (long)r->npending,
+                            "stores");
         if (rename(r->pending[i].tmp, r->pending[i].final) != 0)
             return collab_err_set(err, "%s: cannot replace: %s", r->pending[i].final,
                                   strerror(errno));
+    }
+    if (fsync_path(r->opts->data_dir, 1, err) != 0)
+        return -1;
+    if (ours) {
+        char *path = util_path_join(r->opts->data_dir, PUBLISH_RENAMING);
+        unlink(path);
+        free(path);
+    }
     return fsync_path(r->opts->data_dir, 1, err);
 }
 
@@ -871,6 +944,7 @@ int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
 
     memset(res, 0, sizeof *res);
     today_of(&r);
+    generation_of(&r);
     if (stat(opts->db_path, &sb) != 0)
         return collab_err_set(err, "%s: no such source store (run `collab import` first)",
                               opts->db_path);

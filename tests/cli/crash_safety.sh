@@ -83,11 +83,12 @@ is "$(rows "$T/work.db")" "$(rows "$T/after.db")" "import after a kill reaches t
 # ---- publish ---------------------------------------------------------------
 # P0 is published from the store without results, P1 from the one with them.
 # After a kill each store file must be byte for byte P0's, or a complete P1
-# (the same content as an unkilled publish, published_at aside); temporary
+# (the same content as an unkilled publish, published_at and the run's mark
+# aside); temporary
 # files must not look like stores, and the next publish must succeed.
 CONF="$top_srcdir/sample-data/config"
 publish() { "$COLLAB" publish --db "$1" --config "$CONF" --data "$2" > /dev/null 2>&1; }
-content() { sqlite "$1" .dump | grep -v published_at | sha256sum; }
+content() { sqlite "$1" .dump | grep -v 'published_at\|publish_generation' | sha256sum; }
 publish "$BASE" "$T/p0" || fail "setup: publish P0"
 publish "$T/after.db" "$T/p1" || fail "setup: publish P1"
 t0=$(now_ms)
@@ -150,5 +151,32 @@ for f in $stores; do
         { n_wrong=$((n_wrong + 1)); diag "$f after the re-publish is not P1's"; }
 done
 is "$n_wrong" 0 "publish after a kill gives the complete new stores"
+
+# Killed between the first and the second rename: a mixed set, its stores
+# from two runs, which the data directory's mark says and a reader is told
+# of; the next publish repairs it.
+generations() { for f in "$1"/group-*.db "$1"/school-*.db; do
+    sqlite "$f" "SELECT value FROM meta WHERE key = 'publish_generation'"; done | sort -u | wc -l; }
+me=$(id -un)
+mkdir -p "$T/conf" && cp "$CONF"/*.yaml "$T/conf/"
+sed "/^users:\$/a\\  - { id: runner, login: \"$me\", organisation: northmoor, role: analyst, global: true, access: [school_level, collaborate] }" \
+    "$CONF/groups.yaml" >"$T/conf/groups.yaml"
+overview() { "$COLLAB" report --data "$T/pk" --config "$T/conf" --group northmoor-secondary \
+    overview 2>&1 >/dev/null; }
+rm -rf "$T/pk"
+cp -p -R "$T/p0" "$T/pk"
+COLLAB_TEST_HOLD_WHAT=replacing; export COLLAB_TEST_HOLD_WHAT
+held_kill 2 "$COLLAB" publish --db "$T/after.db" --config "$CONF" --data "$T/pk"
+ok $? "publish: killed between the first and the second rename"
+unset COLLAB_TEST_HOLD_WHAT
+is "$(generations "$T/pk")" 2 "the set is mixed: stores of two runs"
+ok "$([ -f "$T/pk/.publish-renaming" ]; echo $?)" "and the data directory's mark says so"
+like "$(overview)" "warning: the stores in $T/pk are a mixed set: a publish \([0-9T]+-[0-9]+\) stopped while replacing them" \
+     "a reader is told the set is mixed"
+publish "$T/after.db" "$T/pk"
+is "$?" 0 "the next publish succeeds"
+is "$(generations "$T/pk")" 1 "and repairs the set: every store of one run"
+ok "$([ ! -e "$T/pk/.publish-renaming" ]; echo $?)" "the mark is gone"
+unlike "$(overview)" "mixed set" "and the reader is told nothing"
 
 done_testing

@@ -187,8 +187,10 @@ static void dump_store(struct strbuf *sb, const char *path)
     }
     while (sqlite3_step(tabs) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(tabs, 0);
+        /* the time and the run differ from run to run, nothing else may */
         char *q = sqlite3_mprintf(strcmp(t, "meta") == 0
-                                      ? "SELECT * FROM meta WHERE key <> 'published_at' ORDER BY 1"
+                                      ? "SELECT * FROM meta WHERE key NOT IN "
+                                        "('published_at', 'publish_generation') ORDER BY 1"
                                       : "SELECT * FROM \"%w\" ORDER BY 1, 2, 3",
                                   t);
         sqlite3_stmt *st = NULL;
