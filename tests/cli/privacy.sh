@@ -121,6 +121,18 @@ is "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" \
    "$(sqlite "$SRC" "SELECT count(*) FROM pupil WHERE school = 900002 AND year = 2019 AND key_stage = 4")" \
    "pupils: every KS4 pupil of 2019 of that school"
 is "$(audit_rows mo pupils)" 1 "pupils: the view is an audit row"
+# Sorted by P8, lowest first and then highest first (pupils without a P8
+# last either way); the title counts the pupils.
+p8s() { printf '%s\n' "$1" | tr -d '\r' | tail -n +2 | awk -F, '{ print $7 }' | grep -v '^$'; }
+run R --user mo --group moorland-trust --format csv --sort p8 pupils 900002
+is "$rc" 0 "pupils --sort p8 runs"
+p8s "$out" | sort -g -c 2>/dev/null; ok $? "pupils --sort p8: in P8 order, lowest first"
+ok "$([ "$(p8s "$out" | wc -l)" -gt 10 ]; echo $?)" "(with P8 scores to order)"
+run R --user mo --group moorland-trust --format csv --sort -p8 pupils 900002
+p8s "$out" | sort -g -r -c 2>/dev/null; ok $? "pupils --sort -p8: highest first"
+run R --user mo --group moorland-trust pupils 900002
+n=$(sqlite "$SRC" "SELECT count(*) FROM pupil WHERE school = 900002 AND year = 2019 AND key_stage = 4")
+like "$out" "Pupils: Northmoor Academy \(900002\), 2019, KS4: $n pupils" "the title counts the pupils"
 cut -d, -f1 "$SAMPLE/pupils.csv" | tail -n +2 >"$T/ids"
 for g in "$DATA"/group-*.db; do
     sqlite "$g" .dump >"$T/dump"
