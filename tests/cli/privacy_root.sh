@@ -5,7 +5,9 @@
 # without at another, in its staff's unix group only), point a
 # copy of groups.yaml at them, publish, and show with runuser that each login
 # opens exactly the stores the rules allow, through collab and through the
-# sqlite3 shell, and no other.
+# sqlite3 shell, and no other. The partnership still misses Westfield's
+# consent, so its store is its owner's staff's alone (pat), not its members'
+# (hana, a member school's leader in the partnership's group).
 . "$top_srcdir/tests/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -20,8 +22,8 @@ done
 # Users and groups under a prefix no user or group of this machine has
 # (tests/lib.sh), the sample's other unix groups renamed under it too.
 P=$NOGRP
-UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005"
-UUSERS="${P}asha ${P}kit ${P}mo ${P}sam ${P}eve"
+UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005 ${P}hlp ${P}hlp-office"
+UUSERS="${P}asha ${P}kit ${P}mo ${P}sam ${P}eve ${P}pat ${P}hana"
 LISTEN="$top_builddir/tests/tools/syslog_listen"
 lpid=""
 cleanup() {
@@ -36,13 +38,15 @@ useradd -M -N -g "${P}la" "${P}asha" || fail "setup: useradd asha"
 useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
 useradd -M -N -g "${P}s900002" -G "${P}mlt,${P}p900002" "${P}mo" || fail "setup: useradd mo"
 useradd -M -N -g "${P}s900005" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
+useradd -M -N -g "${P}hlp-office" -G "${P}hlp" "${P}pat" || fail "setup: useradd pat"
+useradd -M -N -g "${P}hlp" "${P}hana" || fail "setup: useradd hana"
 
 "$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
 # Everyone may pass through the test directory and read the config.
 chmod 711 "$T"
 mkdir -p "$T/cfg" && cp "$T/d/config"/*.yaml "$T/cfg/" && chmod 755 "$T/cfg"
 no_groups "$T/d/config/groups.yaml" |
-sed -e "s/^    login: \(asha\|kit\|mo\|sam\)$/    login: ${P}\1/" >"$T/cfg/groups.yaml"
+sed -e "s/^    login: \(asha\|kit\|mo\|sam\|pat\|hana\)$/    login: ${P}\1/" >"$T/cfg/groups.yaml"
 chmod 644 "$T/cfg"/*.yaml
 # publish makes the data directory itself: its logins must reach their
 # stores without anyone's chmod
@@ -77,6 +81,10 @@ expect() {  # expect USER FILES-IT-MAY-OPEN
 }
 expect asha "group-northmoor-secondary.db"
 expect kit "group-moorland-trust.db"
+# A consent missing (Westfield): the partnership's store is its owner's
+# staff's (pat), not yet its members' (hana), though both are in its group.
+expect pat "group-harbour-partnership.db"
+expect hana ""
 expect mo "group-moorland-trust.db school-900002.db"
 # sam is St Aidan's staff without pupil_level: not in its pupil unix group,
 # so the file system refuses the school's pupils, not only collab
