@@ -29,19 +29,40 @@ static char *env_or_xdg(const char *env, const char *which, const char *leaf)
     return p;
 }
 
+/* Where nothing of one's own is set up yet but `collab demo` has run, the
+ * demo's: after the demo a plain `collab report overview` works. */
+static char *or_demo(char *path, const char *env, const char *demo_leaf)
+{
+    const char *v = getenv(env);
+    struct stat sb;
+    if ((v && *v) || stat(path, &sb) == 0)
+        return path;
+    char *data = util_xdg_dir("DATA");
+    char *demo = data ? util_path_join(data, "demo") : NULL;
+    char *alt = demo ? util_path_join(demo, demo_leaf) : NULL;
+    free(data);
+    free(demo);
+    if (alt && stat(alt, &sb) == 0) {
+        free(path);
+        return alt;
+    }
+    free(alt);
+    return path;
+}
+
 char *cli_default_db(void)
 {
-    return env_or_xdg("COLLAB_DB", "DATA", "source.db");
+    return or_demo(env_or_xdg("COLLAB_DB", "DATA", "source.db"), "COLLAB_DB", "source.db");
 }
 
 char *cli_default_data(void)
 {
-    return env_or_xdg("COLLAB_DATA", "DATA", "data");
+    return or_demo(env_or_xdg("COLLAB_DATA", "DATA", "data"), "COLLAB_DATA", "data");
 }
 
 char *cli_default_config(void)
 {
-    return env_or_xdg("COLLAB_CONFIG", "CONFIG", NULL);
+    return or_demo(env_or_xdg("COLLAB_CONFIG", "CONFIG", NULL), "COLLAB_CONFIG", "config");
 }
 
 static int is_dir(const char *p)

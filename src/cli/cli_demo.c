@@ -353,14 +353,19 @@ static int build(const struct demo_paths *p, struct collab_err *err)
     return rc;
 }
 
-static int open_or_print(const struct demo_paths *p)
+/* at_default: built where a plain `collab report` finds it (cli_common.c,
+ * or_demo), so the hint needs no options. */
+static int open_or_print(const struct demo_paths *p, int at_default)
 {
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
         char *argv[] = { "tui", "--data", p->data, "--config", p->config, NULL };
         return cli_tui(5, argv);
     }
-    printf("demo stores in %s; try: collab report --data %s --config %s overview\n",
-           p->data, p->data, p->config);
+    if (at_default)
+        printf("demo stores in %s; try: collab report overview\n", p->data);
+    else
+        printf("demo stores in %s; try: collab report --data %s --config %s overview\n",
+               p->data, p->data, p->config);
     return COLLAB_EXIT_OK;
 }
 
@@ -387,7 +392,7 @@ int cli_demo(int argc, char **argv)
     p.db = util_path_join(p.dir, "source.db");
     p.data = util_path_join(p.dir, "data");
     struct collab_err err = { .set = 0 };
-    int status = build(&p, &err) == 0 ? open_or_print(&p) : cli_fail(&err);
+    int status = build(&p, &err) == 0 ? open_or_print(&p, argc == 1) : cli_fail(&err);
     free(p.dir);
     free(p.config);
     free(p.db);

@@ -14,6 +14,15 @@ modes=$(for f in "$T/d/source.db" "$T/d/data"/group-*.db "$T/d/data"/school-*.db
 is "$modes" "600" "every store is mode 0600"
 is "$(find "$T/d/config" -type f ! -perm 600 | wc -l | tr -d ' ')" 0 \
    "and every file of its config (the sample's organisations and users)"
+# Without --data the demo goes where a plain report finds it: after it,
+# `collab report overview` works with only HOME (and XDG) set.
+run "$COLLAB" demo </dev/null
+is "$rc" 0 "demo at its default place"
+like "$out" "^demo stores in $XDG_DATA_HOME/collab/demo/data; try: collab report overview\$" \
+     "and the hint needs no options"
+run "$COLLAB" report overview
+is "$rc" 0 "then a plain collab report overview works"
+like "$out" "^Overview: Northmoor schools" "on the demo's stores"
 login=$(id -un)
 like "$(cat "$T/d/config/groups.yaml")" "login: \"$login\"" "the real login is a user of the demo config"
 before=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
