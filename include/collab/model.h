@@ -57,6 +57,8 @@ struct model_query {
                              * on column fsm6 at its "1" value, which the
                              * query must fix) against the other pupils
                              * nationally instead of the same pupils */
+    const char *where;      /* MODEL_VIEW_PUPILS: "COL OP VALUE", the rows kept
+                             * (model_internal.h, mdl_where); NULL: all */
     int sort_col;           /* -1: the view's natural order */
     int sort_desc;
     struct model_filter filter;

@@ -15,6 +15,7 @@ static const char usage[] =
     "collab report [--data DIR] [--config DIR] [--user ID] [--group ID]\n"
     "         [--year Y] [--key-stage N] [--filter DIM=VALUE ...] [--sort [-]COL]\n"
     "         [--format table|csv|tsv|json] [--term YYYY-SEASON] [--since DATE] [--gap]\n"
+    "         [--where 'COL OP VALUE']\n"
     "         VIEW\n"
     "  VIEW: overview | subjects | subject CODE | schools | similar URN [--national]\n"
     "        | pupils URN (--national: similar schools among all England's schools,\n"
@@ -22,7 +23,9 @@ static const char usage[] =
     "        | evaluation (--term: e.g. 2026-autumn; default the latest term)\n"
     "        | changes (group changes since your last visit, or --since YYYY-MM-DD)\n"
     "  --gap: with --filter fsm6=yes, compare disadvantaged pupils with the other\n"
-    "        pupils nationally (the DfE's convention) instead of the same pupils";
+    "        pupils nationally (the DfE's convention) instead of the same pupils\n"
+    "  --where: pupils only, the rows kept: 'p8 < -1', 'prior = L', 'flags has FSM6'\n"
+    "        (OP: < <= > >= = != has)";
 
 struct view_name {
     const char *name;
@@ -44,6 +47,7 @@ static const struct view_name view_names[] = {
 
 struct report_args {
     const char *data, *config, *user, *group, *year, *ks, *sort, *format, *term, *since;
+    const char *where;
     const char *filters[MAX_FILTERS];
     int nfilters;
     int national;
@@ -59,7 +63,7 @@ static const char **option_slot(struct report_args *a, const char *name)
         { "--data", &a->data }, { "--config", &a->config }, { "--user", &a->user },
         { "--group", &a->group }, { "--year", &a->year }, { "--key-stage", &a->ks },
         { "--sort", &a->sort }, { "--format", &a->format }, { "--term", &a->term },
-        { "--since", &a->since },
+        { "--since", &a->since }, { "--where", &a->where },
     };
     return cli_option_slot(opts, sizeof opts / sizeof opts[0], name);
 }
@@ -142,6 +146,7 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
         return -1;
     }
     q->term = a->term;
+    q->where = a->where;
     if (a->national && v->view != MODEL_VIEW_SIMILAR) {
         cli_error("--national applies to the similar view only");
         return -1;

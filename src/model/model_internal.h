@@ -256,6 +256,11 @@ void mdl_append_note(struct model_table *t, const char *fmt, ...)
 void mdl_note_estimates(const struct model *m, int year, struct model_table *t);
 void mdl_set_note(struct model_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Keep the rows whose column meets "COL OP VALUE" (COL an id or label; OP
+ * < <= > >= = != on numbers or text, `has` on text: a part of it, case
+ * aside); a row without the figure is never kept. 0, or -1 with err naming
+ * the columns, the operators or the value expected. */
+int mdl_where(struct model_table *t, const char *spec, struct collab_err *err);
 /* Sort rows by a number or text column, missing and suppressed last, stable. */
 void mdl_sort_rows(struct model_table *t, int col, int desc);
 /* Format a value as indicator ind shows it (into buf). */

@@ -197,6 +197,19 @@ static int pupils_open(struct model *m, long urn, struct collab_err *err)
     return 0;
 }
 
+/* The school, year, filter, condition and how many pupils are listed. */
+static void title(struct model *m, const struct mdl_view_ctx *v, struct model_table *t,
+                  long urn)
+{
+    char *name = school_name(m->pupil_db, urn);
+    const char *where = v->q->where && *v->q->where ? v->q->where : NULL;
+    mdl_table_title(t, "Pupils: %s (%ld), %d, KS%d%s%s%s%s: %zu pupil%s",
+                    name ? name : "school", urn, v->year, v->ks,
+                    *v->filter_text ? ", " : "", v->filter_text, where ? ", where " : "",
+                    where ? where : "", t->nrows, t->nrows == 1 ? "" : "s");
+    free(name);
+}
+
 int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
                     struct model_table *t, struct collab_err *err)
 {
@@ -209,19 +222,18 @@ int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
         return -1;
     /* One read transaction for the pupils and every pupil's grades. */
     int began = sqlite3_exec(m->pupil_db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-    char *name = school_name(m->pupil_db, urn);
     add_columns(t);
     int rc = read_pupils(m, v, t, err);
-    mdl_table_title(t, "Pupils: %s (%ld), %d, KS%d%s%s: %zu pupil%s", name ? name : "school",
-                    urn, v->year, v->ks, *v->filter_text ? ", " : "", v->filter_text,
-                    t->nrows, t->nrows == 1 ? "" : "s");
-    free(name);
     if (began)
         sqlite3_exec(m->pupil_db, "COMMIT", NULL, NULL, NULL);
+    if (rc == 0 && v->q->where && *v->q->where)
+        rc = mdl_where(t, v->q->where, err);
     if (rc == 0 && v->q->sort_col >= (int)t->ncols)
         rc = collab_err_set(err, "no column %d in the pupils view", v->q->sort_col);
     else if (rc == 0 && v->q->sort_col >= 0)
         mdl_sort_rows(t, v->q->sort_col, v->q->sort_desc);
+    if (rc == 0)
+        title(m, v, t, urn);
     if (rc == 0) {
         struct strbuf detail = STRBUF_INIT;
         sb_addf(&detail, "group=%s year=%d ks=%d filter=%s rows=%zu", m->group->id,

@@ -67,7 +67,10 @@ void ui_write_keys_markdown(FILE *fp, const struct cfg *cfg)
           "<Left> <Right> <PgUp> <PgDn> <Home> <End> <Backspace> <Del> <Space>\n"
           "<lt> <F1>`..`<F12>` and `<C-x>` for Ctrl-x. Every action name is also a\n"
           "`:` command. Commands with arguments: `:group ID`, `:year Y`,\n"
-          "`:export FILE`, `:theme NAME`, `:filter DIM=VALUE`, `:quit`.\n\n"
+          "`:export FILE`, `:theme NAME`, `:filter DIM=VALUE`, `:where COL OP VALUE`\n"
+          "(the Pupils pane: keep the pupils that meet it, e.g. `:where p8 < -1`,\n"
+          "`:where flags has FSM6`; OP one of `< <= > >= = != has`; `:where` alone\n"
+          "lists every pupil again; `report --where` is the same), `:quit`.\n\n"
           "| keys | action | what it does |\n|---|---|---|\n", fp);
     for (int a = 1; a < ACT_COUNT; a++) {
         char keys[128] = "";

@@ -5,12 +5,43 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
+#include "collab/util.h"
 #include "ui_internal.h"
 
+/* p->priv: the `:where` condition (char *), or NULL. */
 static void pupils_query(struct ui *ui, struct pane *p, struct model_query *q)
 {
-    (void)p;
     q->urn = model_user_school(ui->model);
+    q->where = p->priv;
+}
+
+static void pupils_close(struct pane *p)
+{
+    free(p->priv);
+    p->priv = NULL;
+}
+
+int pane_pupils_where(struct ui *ui, struct pane *p, const char *spec)
+{
+    char *old = p->priv;
+    p->priv = spec && *spec ? util_xstrdup(spec) : NULL;
+    p->stale = 1;
+    ui_pane_refresh(ui, p);
+    if (p->loaded || !p->priv) {
+        free(old);
+        return 0;
+    }
+    /* refused: the list as it was, and the reason on the message line */
+    char *why = util_xstrdup(p->message);
+    free(p->priv);
+    p->priv = old;
+    p->stale = 1;
+    ui_pane_refresh(ui, p);
+    ui_message(ui, 1, "%s", why);
+    free(why);
+    return -1;
 }
 
 static void pupils_draw(struct ui *ui, struct pane *p, WINDOW *w)
@@ -31,4 +62,5 @@ const struct pane_ops pane_pupils_ops = {
     .view = MODEL_VIEW_PUPILS,
     .query = pupils_query,
     .draw = pupils_draw,
+    .close = pupils_close,
 };

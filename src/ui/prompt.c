@@ -304,6 +304,19 @@ static void cmd_filter(struct ui *ui, const char *arg)
     ui_invalidate_all(ui);
 }
 
+/* `:where p8 < -1` keeps the pupils that meet it (`:where` alone: all). */
+static void cmd_where(struct ui *ui, const char *arg)
+{
+    for (int i = 0; i < UI_NPANES; i++) {
+        if (ui->panes[i].ops->view != MODEL_VIEW_PUPILS)
+            continue;
+        ui_switch_pane(ui, i);
+        pane_pupils_where(ui, &ui->panes[i], arg);
+        ui->dirty_body = ui->dirty_top = 1;
+        return;
+    }
+}
+
 static void cmd_quit(struct ui *ui, const char *arg)
 {
     (void)arg;
@@ -316,6 +329,7 @@ static const struct command commands[] = {
     { "export", "FILE", cmd_export },
     { "theme", "NAME", cmd_theme },
     { "filter", "DIM=VALUE", cmd_filter },
+    { "where", "COL OP VALUE", cmd_where },
     { "quit", "", cmd_quit },
 };
 

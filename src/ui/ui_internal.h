@@ -296,6 +296,9 @@ void ui_message(struct ui *ui, int error, const char *fmt, ...)
 void ui_invalidate_all(struct ui *ui);
 /* Recompute p's table if stale. On failure the pane shows the message. */
 void ui_pane_refresh(struct ui *ui, struct pane *p);
+/* `:where COL OP VALUE` on the Pupils pane p (empty: every pupil): 0, or -1
+ * with the model's reason on the message line and the list as it was. */
+int pane_pupils_where(struct ui *ui, struct pane *p, const char *spec);
 /* Make pane i current. */
 void ui_switch_pane(struct ui *ui, int i);
 /* Run one action: the pane's own handler first, then the loop's. */

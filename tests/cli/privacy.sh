@@ -130,6 +130,28 @@ p8s "$out" | sort -g -c 2>/dev/null; ok $? "pupils --sort p8: in P8 order, lowes
 ok "$([ "$(p8s "$out" | wc -l)" -gt 10 ]; echo $?)" "(with P8 scores to order)"
 run R --user mo --group moorland-trust --format csv --sort -p8 pupils 900002
 p8s "$out" | sort -g -r -c 2>/dev/null; ok $? "pupils --sort -p8: highest first"
+# --where keeps the rows that meet it: as many as the full list has.
+all=$(R --user mo --group moorland-trust --format csv pupils 900002 | tr -d '\r')
+behind=$(printf '%s\n' "$all" | tail -n +2 | awk -F, '$7 != "" && $7 < -1' | wc -l | tr -d ' ')
+run R --user mo --group moorland-trust --format csv --where 'p8 < -1' --sort p8 pupils 900002
+is "$rc" 0 "pupils --where 'p8 < -1' runs"
+is "$(p8s "$out" | wc -l | tr -d ' ')" "$behind" "--where 'p8 < -1': exactly the $behind pupils behind"
+is "$(p8s "$out" | awk '$1 >= -1' | wc -l | tr -d ' ')" 0 "--where 'p8 < -1': none at -1 or above"
+run R --user mo --group moorland-trust --format csv --where 'flags has fsm6' pupils 900002
+is "$(printf '%s\n' "$out" | tail -n +2 | grep -vc 'FSM6')" 0 "--where 'flags has fsm6': only FSM6 pupils"
+is "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" \
+   "$(printf '%s\n' "$all" | tail -n +2 | grep -c 'FSM6')" "and all of them"
+run R --user mo --group moorland-trust --where 'zz < 1' pupils 900002
+is "$rc" 1 "--where on an unknown column is refused"
+is "$err" "collab: where: no column 'zz' in this view (columns: pupil, name, flags, prior, est_att8, att8, p8, grades)" \
+   "naming the columns there are"
+run R --user mo --group moorland-trust --where 'p8 ~ 1' pupils 900002
+like "$err" "where: no operator in 'p8 ~ 1' \(use < <= > >= = != or has\)" "an unknown operator is named"
+run R --user mo --group moorland-trust --where 'p8 < low' pupils 900002
+like "$err" "where: column p8 holds numbers: 'low' is not one" "so is a value that is not a number"
+run R --user mo --group moorland-trust --where 'p8 < -1' pupils 900002
+like "$out" "Pupils: Northmoor Academy \(900002\), 2019, KS4, where p8 < -1: $behind pupils" \
+     "the title says the condition and counts what it keeps"
 run R --user mo --group moorland-trust pupils 900002
 n=$(sqlite "$SRC" "SELECT count(*) FROM pupil WHERE school = 900002 AND year = 2019 AND key_stage = 4")
 like "$out" "Pupils: Northmoor Academy \(900002\), 2019, KS4: $n pupils" "the title counts the pupils"

@@ -113,6 +113,17 @@ like "$(line 3)" '^Overview' "Esc cancels the jump and returns"
 screen 80x24 '4' --config "$T/config2" --user hana
 like "$(line 3)" 'Pupils: Harbour High School' "a school user with pupil access sees pupils"
 like "$(line 5)" '^P[0-9]+ ' "pupil rows"
+# :where keeps the pupils that meet it, and the title says so and counts;
+# an unknown column is refused with the columns, the list kept.
+screen 80x24 '4:where<Space>p8<Space><lt><Space>-1<Enter>' --config "$T/config2" --user hana
+like "$(line 3)" 'Pupils: Harbour High School .*where p8 < -1: [0-9]+ pupils' \
+     ":where filters the pupils, in the title"
+behind=$("$COLLAB" report --data "$DATA" --config "$T/config2" --user hana --format csv \
+         --group northmoor-secondary --where 'p8 < -1' pupils 900001 | tail -n +2 | wc -l | tr -d ' ')
+like "$(line 3)" ": $behind pupils" "as many as report --where gives ($behind)"
+screen 80x24 '4:where<Space>zz<Space><lt><Space>1<Enter>' --config "$T/config2" --user hana
+like "$(line 24)" "where: no column 'zz' in this view" ":where on an unknown column says so"
+like "$(line 3)" 'Pupils: Harbour High School' "and the pupils stay listed"
 screen 80x24 '4' --config "$T/config2" --user cal
 like "$scr" "pupil_level" "a user without pupil access sees the model's reason"
 unlike "$scr" 'P0[0-9]{6}' "and no pupil"
