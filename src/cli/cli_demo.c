@@ -22,7 +22,10 @@
 #include "collab/store.h"
 #include "collab/util.h"
 
-static const char usage[] = "collab demo [--data DIR]";
+static const char usage[] = "collab demo [--data DIR] [--user ID]\n"
+    "  --user ID: open the demo as that user of the sample (e.g. hana, a school\n"
+    "             leader with her own pupils; mo, a trust head), not as its\n"
+    "             administrator";
 
 /* Import order: what later files refer to comes first. */
 static const char *const sample_kinds[] = { "schools", "subjects", "estimates",
@@ -354,19 +357,41 @@ static int build(const struct demo_paths *p, struct collab_err *err)
 }
 
 /* at_default: built where a plain `collab report` finds it (cli_common.c,
- * or_demo), so the hint needs no options. */
-static int open_or_print(const struct demo_paths *p, int at_default)
+ * or_demo), so the hint needs no options. user: act as that user. */
+static int open_or_print(const struct demo_paths *p, int at_default, const char *user)
 {
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-        char *argv[] = { "tui", "--data", p->data, "--config", p->config, NULL };
-        return cli_tui(5, argv);
+        char *argv[] = { "tui", "--data", p->data, "--config", p->config, "--user",
+                         (char *)user, NULL };
+        return cli_tui(user ? 7 : 5, argv);
     }
+    const char *u = user ? " --user " : "";
     if (at_default)
-        printf("demo stores in %s; try: collab report overview\n", p->data);
+        printf("demo stores in %s; try: collab report%s%s overview\n", p->data, u,
+               user ? user : "");
     else
-        printf("demo stores in %s; try: collab report --data %s --config %s overview\n",
-               p->data, p->data, p->config);
+        printf("demo stores in %s; try: collab report --data %s --config %s%s%s overview\n",
+               p->data, p->data, p->config, u, user ? user : "");
     return COLLAB_EXIT_OK;
+}
+
+/* The sample's users, "asha, lee, ...", for a name that is not one. */
+static int unknown_user(const char *config, const char *user)
+{
+    struct cfg cfg;
+    struct collab_err err = { .set = 0 };
+    if (cfg_load_dir(config, &cfg, &err) != 0)
+        return cli_fail(&err);
+    int found = cfg_user(&cfg, user) != NULL;
+    if (!found) {
+        struct strbuf ids = STRBUF_INIT;
+        for (size_t i = 0; i < cfg.nusers; i++)
+            sb_addf(&ids, "%s%s", i ? ", " : "", cfg.users[i].id);
+        cli_error("demo: no user '%s' in the sample (users: %s)", user, sb_str(&ids));
+        sb_free(&ids);
+    }
+    cfg_free(&cfg);
+    return found ? 0 : COLLAB_EXIT_USER;
 }
 
 int cli_demo(int argc, char **argv)
@@ -376,9 +401,17 @@ int cli_demo(int argc, char **argv)
         return COLLAB_EXIT_OK;
     }
     struct demo_paths p = { NULL, NULL, NULL, NULL };
-    if (argc == 3 && strcmp(argv[1], "--data") == 0)
-        p.dir = util_xstrdup(argv[2]);
-    else if (argc == 1) {
+    const char *user = NULL, *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char **slot = strcmp(argv[i], "--data") == 0 ? &dir
+                          : strcmp(argv[i], "--user") == 0 ? &user : NULL;
+        if (!slot || i + 1 >= argc)
+            return cli_usage(usage);
+        *slot = argv[++i];
+    }
+    if (dir)
+        p.dir = util_xstrdup(dir);
+    else {
         char *xdg = util_xdg_dir("DATA");
         if (!xdg) {
             cli_error("HOME is not set: give the demo a place with --data DIR");
@@ -386,13 +419,14 @@ int cli_demo(int argc, char **argv)
         }
         p.dir = util_path_join(xdg, "demo");
         free(xdg);
-    } else
-        return cli_usage(usage);
+    }
     p.config = util_path_join(p.dir, "config");
     p.db = util_path_join(p.dir, "source.db");
     p.data = util_path_join(p.dir, "data");
     struct collab_err err = { .set = 0 };
-    int status = build(&p, &err) == 0 ? open_or_print(&p, argc == 1) : cli_fail(&err);
+    int status = build(&p, &err) != 0 ? cli_fail(&err)
+               : user && unknown_user(p.config, user) != 0 ? COLLAB_EXIT_USER
+               : open_or_print(&p, !dir, user);
     free(p.dir);
     free(p.config);
     free(p.db);

@@ -556,6 +556,24 @@ static char *visible_list(const struct model *m)
     return sb_detach(&sb);
 }
 
+/* Why each group the user is on is closed to them now ("ID: why; ..."),
+ * or that they are on none: a reason about their own groups, not others'. */
+static char *unseen_reasons(const struct model *m)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->cfg->ngroups; i++) {
+        const struct cfg_group *g = &m->cfg->groups[i];
+        struct collab_err why = { .set = 0 };
+        if (!access_group_listed(g, m->user, &why))
+            continue;
+        group_visible(m, g, &why);
+        sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", g->id, why.msg);
+    }
+    if (!sb.len)
+        sb_addf(&sb, "not listed on any group, nor a global user of a group's owner");
+    return sb_detach(&sb);
+}
+
 int model_set_group(struct model *m, const char *group_id, struct collab_err *err)
 {
     const struct cfg_group *g = NULL;
@@ -576,8 +594,9 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
             if (group_visible(m, &m->cfg->groups[i], &why))
                 g = &m->cfg->groups[i];
         if (!g) {
-            collab_err_set(err, "user '%s' may see no group in groups.yaml%s%s",
-                           m->user->id, why.set ? ": " : "", why.set ? why.msg : "");
+            char *reasons = unseen_reasons(m);
+            collab_err_set(err, "user '%s' may see no group now: %s", m->user->id, reasons);
+            free(reasons);
             return mdl_refuse(m, "", err);
         }
     }
@@ -605,8 +624,14 @@ static int resolve_user(struct model *m, const char *user_id, struct collab_err 
     if (!user_id || strcmp(user_id, m->real->id) == 0)
         return 0;
     const struct cfg_user *target = cfg_user(m->cfg, user_id);
-    if (!target)
-        return collab_err_set(err, "no user '%s' in groups.yaml", user_id);
+    if (!target) {
+        struct strbuf ids = STRBUF_INIT;
+        for (size_t i = 0; i < m->cfg->nusers; i++)
+            sb_addf(&ids, "%s%s", i ? ", " : "", m->cfg->users[i].id);
+        collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, sb_str(&ids));
+        sb_free(&ids);
+        return -1;
+    }
     if (!access_act_as(m->real, target, err))
         return mdl_refuse(m, user_id, err);
     m->user = target;

@@ -23,6 +23,24 @@ like "$out" "^demo stores in $XDG_DATA_HOME/collab/demo/data; try: collab report
 run "$COLLAB" report overview
 is "$rc" 0 "then a plain collab report overview works"
 like "$out" "^Overview: Northmoor schools" "on the demo's stores"
+# --user: the demo as one of the sample's users; a name that is not one is
+# refused with the names there are, and a user whose only group is not
+# live yet is told why, of that group.
+run "$COLLAB" demo --data "$T/d" --user nobody </dev/null
+is "$rc" 1 "demo --user with an unknown name is refused"
+like "$err" "demo: no user 'nobody' in the sample \(users: [a-z-]+, asha, lee, pat, hana, cal, priya, rob, kit, mo, sam, gwen, nadia\)" \
+     "naming the sample's users"
+run "$COLLAB" demo --data "$T/d" --user mo </dev/null
+is "$rc" 0 "demo --user mo"
+like "$out" "try: collab report --data $T/d/data --config $T/d/config --user mo overview\$" \
+     "and the hint acts as mo"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user mo overview
+like "$out" "^Overview: Moorland Learning Trust secondaries" "which opens mo's group"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user hana overview
+is "$err" "collab: user 'hana' may see no group now: harbour-partnership: group 'harbour-partnership' is not yet shared with schools: consent is missing for Westfield College (900006)" \
+   "a user whose group is not live is told why, of her own group"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user zed overview
+like "$err" "no user 'zed' in groups.yaml \(users: .*, hana, .*\)" "report names the users too"
 login=$(id -un)
 like "$(cat "$T/d/config/groups.yaml")" "login: \"$login\"" "the real login is a user of the demo config"
 before=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
