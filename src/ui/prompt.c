@@ -139,8 +139,14 @@ void ui_export(struct ui *ui, const char *path)
         ui_message(ui, 1, "export refused: %s", why);
         return;
     }
-    if (strncmp(path, "~/", 2) == 0 && getenv("HOME"))
+    if (strncmp(path, "~/", 2) == 0 && getenv("HOME")) {
         path = full = util_path_join(getenv("HOME"), path + 2);
+    } else if (path[0] != '/') {
+        /* the message says where the file is, wherever collab was started */
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd))
+            path = full = util_path_join(cwd, path);
+    }
     enum model_format fmt = model_format_for_path(path);
     if (fmt == MODEL_FMT_TABLE) {
         ui_message(ui, 1, "export: %s: name the file .csv, .tsv or .json", path);

@@ -172,6 +172,10 @@ $COLLAB report --data "$DATA" --config "$CONFIG" overview --format csv >"$T/repo
 cmp -s "$T/out.csv" "$T/report.csv"
 ok $? "the export is the same CSV as report"
 is "$(stat -c %a "$T/out.csv")" 600 "exported file is 0600"
+here=$(pwd)
+cd "$T" && screen 80x24 "xrel.csv<Enter>"
+cd "$here" || fail "cd back"
+like "$(line 24)" "exported 6 rows to $T/rel.csv" "an export to a relative name says the full path it wrote"
 screen 80x24 "x$T/out.txt<Enter>"
 like "$(line 24)" 'csv, .tsv or .json' "export refuses an unknown extension"
 screen 80x24 "x$T/out.json<Enter>"
