@@ -84,7 +84,7 @@ static sqlite3 *open_audit_db(const char *data_dir, int create)
     char *path = util_path_join(data_dir, "audit.db");
     sqlite3 *db = NULL;
     if (create) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0) {
             free(path);
             return NULL;

@@ -65,7 +65,8 @@ static void history_save(const char *line)
         return;     /* no per-user place: no history */
     char *path = util_path_join(dir, "history");
     if (util_mkdir_p(dir, 0700) == 0) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        /* appended to in place: never through a link planted at its name */
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0) {
             /* A failed write of history is not worth interrupting anyone. */
             if (write(fd, line, strlen(line)) > 0 && write(fd, "\n", 1) > 0)

@@ -141,6 +141,17 @@ like "$(line 3)" '^Evaluation' "5 shows the Evaluation pane"
 # Command line: :year, :filter, unknown command, Tab completion.
 screen 80x24 ':year<Space>2017<Enter>'
 like "$(line 1)" ' 2017 ' ":year changes year"
+is "$(tail -1 "$XDG_STATE_HOME/collab/history")" "year 2017" "the command is kept in the history"
+# A link planted at the history's name: the command runs, the file the
+# link points to is not appended to.
+mv "$XDG_STATE_HOME/collab/history" "$T/history.kept"
+echo precious >"$T/precious-history"
+ln -s "$T/precious-history" "$XDG_STATE_HOME/collab/history"
+screen 80x24 ':year<Space>2018<Enter>'
+like "$(line 1)" ' 2018 ' ":year still runs with a link at the history's name"
+is "$(cat "$T/precious-history")" precious "and what the link points to is untouched"
+rm -f "$XDG_STATE_HOME/collab/history"
+mv "$T/history.kept" "$XDG_STATE_HOME/collab/history"
 screen 80x24 ':filter<Space>sen=support<Enter>'
 like "$(line 1)" '\[SEN support\]' ":filter DIM=VALUE"
 screen 80x24 ':frobnicate<Enter>'
