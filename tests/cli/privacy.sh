@@ -211,6 +211,17 @@ run R --user mo --group moorland-trust --since 2000-01-01 --format csv changes
 is "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" 2 "--since lists every change since the date"
 ls "$XDG_STATE_HOME/collab/visits/moorland-trust/mo" >/dev/null 2>&1
 ok $? "the last visit is kept under XDG_STATE_HOME"
+# A link planted at the visit file's name: the visit is kept, the link's
+# target untouched.
+V="$XDG_STATE_HOME/collab/visits/moorland-trust/mo"
+cp "$V" "$T/visit.kept"
+echo precious >"$T/visit-victim"
+rm -f "$V" && ln -s "$T/visit-victim" "$V"
+run R --user mo --group moorland-trust changes
+is "$rc" 0 "changes with a link at the visit file's name"
+is "$(cat "$T/visit-victim")" precious "the link's target is untouched"
+ok "$([ -f "$V" ] && [ ! -L "$V" ]; echo $?)" "and the visit file is collab's own again"
+cp "$T/visit.kept" "$V"
 is "$(find "$DATA" -newer "$XDG_STATE_HOME/collab/visits/moorland-trust/mo" -name '*.db' ! -name audit.db | wc -l | tr -d ' ')" \
    0 "and never in a shared store"
 

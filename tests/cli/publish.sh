@@ -106,6 +106,19 @@ ok "$(cmp -s "$T/agg1" "$T/agg2" && [ -s "$T/agg1" ] && echo 0 || echo 1)" \
 is "$(sha256sum <"$DATA/eval-northmoor-secondary.db")" "$evalsum" "an evaluation store is never replaced"
 unlike "$out" "eval-" "and not reported as written"
 
+# --- a symbolic link at a store's name ----------------------------------------
+# Publish renames its new store onto the name: the link is replaced, the
+# file it points to untouched.
+echo precious >"$T/victim"
+mv "$DATA/school-900007.db" "$T/school-900007.kept"
+ln -s "$T/victim" "$DATA/school-900007.db"
+run "$COLLAB" publish --db "$DB" --config "$CFG" --data "$DATA"
+is "$rc" 0 "publish with a link planted at a store's name"
+is "$(cat "$T/victim")" precious "the file the link points to is untouched"
+ok "$([ -f "$DATA/school-900007.db" ] && [ ! -L "$DATA/school-900007.db" ]; echo $?)" \
+   "and the store is publish's own file again"
+rm -f "$T/school-900007.kept"
+
 # --- failure leaves every previous store untouched ------------------------------
 sums() { (cd "$DATA" && sha256sum *.db); }
 sums >"$T/before"
