@@ -424,9 +424,16 @@ int cli_demo(int argc, char **argv)
     p.db = util_path_join(p.dir, "source.db");
     p.data = util_path_join(p.dir, "data");
     struct collab_err err = { .set = 0 };
-    int status = build(&p, &err) != 0 ? cli_fail(&err)
+    /* a wrong name is told at once, from the sample, not after a build
+     * (the demo's own administrator is added by the build) */
+    char *sample = user && strncmp(user, "demo-admin", 10) != 0 ? cli_sample_dir() : NULL;
+    char *sample_config = sample ? util_path_join(sample, "config") : NULL;
+    int status = sample_config && unknown_user(sample_config, user) != 0 ? COLLAB_EXIT_USER
+               : build(&p, &err) != 0 ? cli_fail(&err)
                : user && unknown_user(p.config, user) != 0 ? COLLAB_EXIT_USER
                : open_or_print(&p, !dir, user);
+    free(sample);
+    free(sample_config);
     free(p.dir);
     free(p.config);
     free(p.db);
