@@ -241,6 +241,16 @@ is "$rc" 1 "no HOME and no --config: refused"
 is "$out" 'collab: HOME is not set: name the place with an option or $COLLAB_CONFIG' \
    "and told how to name the config"
 
+# A link planted at audit.db: never written through. Whether the view is
+# then shown depends on a syslog daemon here (the record fails closed).
+mkdir -p "$T/linked" && cp "$DATA"/*.db "$T/linked/" && rm -f "$T/linked/audit.db"
+sqlite "$T/audit-victim.db" "CREATE TABLE precious(x); INSERT INTO precious VALUES (1)"
+ln -s "$T/audit-victim.db" "$T/linked/audit.db"
+"$COLLAB" report --data "$T/linked" --config "$CONF" --user mo --group moorland-trust \
+    pupils 900002 >/dev/null 2>&1
+is "$(sqlite "$T/audit-victim.db" "SELECT group_concat(name) FROM sqlite_schema")" precious \
+   "a link at audit.db to another database: nothing is written into it"
+
 # ---- files ----------------------------------------------------------------
 is "$(stat -c %a "$DATA")" 700 "the data directory is not world-readable"
 is "$(find "$DATA" -name '*.db' -perm /o=rwx | wc -l | tr -d ' ')" 0 "no store is readable by others"
