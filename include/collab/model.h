@@ -143,6 +143,10 @@ void model_close(struct model *m);
 
 /* Switch group (same checks as model_open). */
 int model_set_group(struct model *m, const char *group_id, struct collab_err *err);
+/* Act as another user (the real user must be an administrator), keeping the
+ * group where they may see it, else their first: 0, or -1 with err and the
+ * user as it was. */
+int model_set_user(struct model *m, const char *user_id, struct collab_err *err);
 
 /* What the header shows. Strings are owned by the model. */
 const char *model_group_id(const struct model *m);

@@ -611,6 +611,35 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
     return -1;
 }
 
+/* The user acted as becomes user_id (an administrator's right, audited),
+ * with their own view of the group: the same one where they may see it,
+ * else the first they may. The old user stays on any refusal. */
+int model_set_user(struct model *m, const char *user_id, struct collab_err *err)
+{
+    const struct cfg_user *target = cfg_user(m->cfg, user_id);
+    if (!target) {
+        struct strbuf ids = STRBUF_INIT;
+        for (size_t i = 0; i < m->cfg->nusers; i++)
+            sb_addf(&ids, "%s%s", i ? ", " : "", m->cfg->users[i].id);
+        collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, sb_str(&ids));
+        sb_free(&ids);
+        return -1;
+    }
+    if (!access_act_as(m->real, target, err))
+        return mdl_refuse(m, user_id, err);
+    const struct cfg_user *previous = m->user;
+    const struct cfg_group *group = m->group;
+    struct collab_err why = { .set = 0 };
+    m->user = target;
+    const char *keep = group && group_visible(m, group, &why) ? group->id : NULL;
+    if (model_set_group(m, keep, err) != 0) {
+        m->user = previous;
+        return -1;
+    }
+    mdl_audit(m, "act-as", user_id, NULL);
+    return 0;
+}
+
 static int resolve_user(struct model *m, const char *user_id, struct collab_err *err)
 {
     snprintf(m->login, sizeof m->login, "%s", audit_real_login());

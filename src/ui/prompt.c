@@ -267,6 +267,19 @@ static void cmd_group(struct ui *ui, const char *arg)
         ui_message(ui, 1, "%s", err.msg);
 }
 
+/* `:user ID`: an administrator sees the tool as another user. */
+static void cmd_user(struct ui *ui, const char *arg)
+{
+    struct collab_err err = { { 0 }, 0 };
+    if (!*arg) {
+        ui_message(ui, 0, "you are acting as %s (`:user ID` to act as another)",
+                   model_user_id(ui->model));
+        return;
+    }
+    if (ui_set_user(ui, arg, &err) != 0)
+        ui_message(ui, 1, "%s", err.msg);
+}
+
 static void cmd_year(struct ui *ui, const char *arg)
 {
     long y;
@@ -332,6 +345,7 @@ static void cmd_quit(struct ui *ui, const char *arg)
 
 static const struct command commands[] = {
     { "group", "ID", cmd_group },
+    { "user", "ID", cmd_user },
     { "year", "Y", cmd_year },
     { "export", "FILE", cmd_export },
     { "theme", "NAME", cmd_theme },

@@ -1015,10 +1015,9 @@ int ui_set_theme(struct ui *ui, const char *name, struct collab_err *err)
     return 0;
 }
 
-int ui_set_group(struct ui *ui, const char *id, struct collab_err *err)
+/* Every pane afresh, after the model changed group or user. */
+static void reset_panes(struct ui *ui)
 {
-    if (model_set_group(ui->model, id, err) != 0)
-        return -1;
     for (int i = 0; i < UI_NPANES; i++) {
         struct pane *p = &ui->panes[i];
         free(p->drill);
@@ -1032,5 +1031,22 @@ int ui_set_group(struct ui *ui, const char *id, struct collab_err *err)
     ui_search_free(ui);
     ui_invalidate_all(ui);
     announce_group(ui);
+}
+
+int ui_set_group(struct ui *ui, const char *id, struct collab_err *err)
+{
+    if (model_set_group(ui->model, id, err) != 0)
+        return -1;
+    reset_panes(ui);
+    return 0;
+}
+
+int ui_set_user(struct ui *ui, const char *id, struct collab_err *err)
+{
+    if (model_set_user(ui->model, id, err) != 0)
+        return -1;
+    reset_panes(ui);
+    ui_message(ui, 0, "acting as %s in %s", model_user_id(ui->model),
+               model_group_id(ui->model));
     return 0;
 }

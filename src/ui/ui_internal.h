@@ -307,6 +307,8 @@ void ui_do_action(struct ui *ui, int action);
 int ui_set_theme(struct ui *ui, const char *name, struct collab_err *err);
 /* Switch group; 0 or -1 with err (the model's refusal). */
 int ui_set_group(struct ui *ui, const char *id, struct collab_err *err);
+/* Act as user id (an administrator's right): 0, or -1 with err, nothing changed. */
+int ui_set_user(struct ui *ui, const char *id, struct collab_err *err);
 
 /* ---- widget_table.c ---- */
 

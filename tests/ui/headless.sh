@@ -109,6 +109,18 @@ like "$(line 24)" "no school, subject or pupil matches 'zzzz'" "a jump with no m
 screen 80x24 '/Castle<Esc>'
 like "$(line 3)" '^Overview' "Esc cancels the jump and returns"
 
+# :user: the demo's administrator sees the tool as a school head, her
+# pupils included; a wrong name lists the users (the rule that only an
+# administrator acts as another is report's and privacy_root.sh's).
+screen 80x24 ':user<Space>mo<Enter>4'
+like "$(line 3)" 'Pupils: Northmoor Academy' ":user mo: the administrator sees mo's own pupils"
+screen 80x24 ':user<Space>mo<Enter>'
+like "$(line 24)" "acting as mo in moorland-trust" "and is told whom and where"
+screen 80x24 ':user<Space>nobody<Enter>'
+like "$(line 24)" "no user 'nobody' in groups.yaml \(users: " ":user with a wrong name lists the users"
+screen 80x24 ':user<Enter>' --config "$T/config2" --user hana
+like "$(line 24)" "you are acting as hana" ":user alone says whom one acts as"
+
 # Pupils: own school with pupil_level only; others see the reason.
 screen 80x24 '4' --config "$T/config2" --user hana
 like "$(line 3)" 'Pupils: Harbour High School' "a school user with pupil access sees pupils"
