@@ -611,10 +611,10 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
     return -1;
 }
 
-/* The user acted as becomes user_id (an administrator's right, audited),
- * with their own view of the group: the same one where they may see it,
- * else the first they may. The old user stays on any refusal. */
-int model_set_user(struct model *m, const char *user_id, struct collab_err *err)
+/* The user the real one may act as, user_id; NULL with err (naming the
+ * users when there is none of that name; a refusal audited). */
+static const struct cfg_user *act_as_target(struct model *m, const char *user_id,
+                                            struct collab_err *err)
 {
     const struct cfg_user *target = cfg_user(m->cfg, user_id);
     if (!target) {
@@ -623,10 +623,23 @@ int model_set_user(struct model *m, const char *user_id, struct collab_err *err)
             sb_addf(&ids, "%s%s", i ? ", " : "", m->cfg->users[i].id);
         collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, sb_str(&ids));
         sb_free(&ids);
-        return -1;
+        return NULL;
     }
-    if (!access_act_as(m->real, target, err))
-        return mdl_refuse(m, user_id, err);
+    if (!access_act_as(m->real, target, err)) {
+        mdl_refuse(m, user_id, err);
+        return NULL;
+    }
+    return target;
+}
+
+/* The user acted as becomes user_id (an administrator's right, audited),
+ * with their own view of the group: the same one where they may see it,
+ * else the first they may. The old user stays on any refusal. */
+int model_set_user(struct model *m, const char *user_id, struct collab_err *err)
+{
+    const struct cfg_user *target = act_as_target(m, user_id, err);
+    if (!target)
+        return -1;
     const struct cfg_user *previous = m->user;
     const struct cfg_group *group = m->group;
     struct collab_err why = { .set = 0 };
@@ -652,17 +665,9 @@ static int resolve_user(struct model *m, const char *user_id, struct collab_err 
     m->user = m->real;
     if (!user_id || strcmp(user_id, m->real->id) == 0)
         return 0;
-    const struct cfg_user *target = cfg_user(m->cfg, user_id);
-    if (!target) {
-        struct strbuf ids = STRBUF_INIT;
-        for (size_t i = 0; i < m->cfg->nusers; i++)
-            sb_addf(&ids, "%s%s", i ? ", " : "", m->cfg->users[i].id);
-        collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, sb_str(&ids));
-        sb_free(&ids);
+    const struct cfg_user *target = act_as_target(m, user_id, err);
+    if (!target)
         return -1;
-    }
-    if (!access_act_as(m->real, target, err))
-        return mdl_refuse(m, user_id, err);
     m->user = target;
     mdl_audit(m, "act-as", user_id, NULL);
     return 0;
