@@ -274,8 +274,6 @@ static int stopped(const struct run *r, struct collab_err *err)
     return 1;
 }
 
-/* Create tmp as a store of kind, attach it to the source connection as
- * alias, fill it in one transaction and make it durable. */
 /* Every store a run writes says which run: a set whose stores disagree was
  * not replaced whole. */
 static int mark_generation(struct run *r, const char *alias, struct collab_err *err)
@@ -294,6 +292,8 @@ static int mark_generation(struct run *r, const char *alias, struct collab_err *
     return rc;
 }
 
+/* Create tmp as a store of kind, attach it to the source connection as
+ * alias, fill it in one transaction and make it durable. */
 static int build(struct run *r, const char *tmp, enum store_kind kind, const char *alias,
                  fill_fn fill, void *ctx, struct collab_err *err)
 {
