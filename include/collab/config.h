@@ -216,6 +216,9 @@ const struct cfg_indicator *cfg_indicator(const struct cfg *cfg, const char *id)
 const struct cfg_filter *cfg_filter(const struct cfg *cfg, const char *id);
 const struct cfg_group *cfg_group(const struct cfg *cfg, const char *id);
 const struct cfg_user *cfg_user(const struct cfg *cfg, const char *id);
+/* "a, b, c": every user's id, for a message naming whom one may choose;
+ * the caller frees it. */
+char *cfg_user_ids(const struct cfg *cfg);
 const struct cfg_user *cfg_user_by_login(const struct cfg *cfg, const char *login);
 const struct cfg_org *cfg_org(const struct cfg *cfg, const char *id);
 const struct cfg_org *cfg_school_org(const struct cfg *cfg, long urn);
@@ -225,6 +228,13 @@ const struct cfg_consent *cfg_consent(const struct cfg *cfg, long urn);
  * (DESIGN.md section 5, rule 2); an la_only group keeps every school. */
 int cfg_school_withdrawn(const struct cfg *cfg, const struct cfg_group *g, long urn,
                          const char *today);
+/* Whether school urn has signed the sharing agreement (a signed date). */
+int cfg_school_signed(const struct cfg *cfg, long urn);
+/* The unix group publish gives group g's store: its own, except that a
+ * `schools` group a member (not withdrawn by `today`) has not signed for is
+ * its owner's only (NULL without an owner: the publisher's alone). */
+const char *cfg_group_store_unix_group(const struct cfg *cfg, const struct cfg_group *g,
+                                       const char *today);
 /* Find a filter value by code or label, case-insensitively; -1 if none. */
 int cfg_filter_value_index(const struct cfg_filter *f, const char *code_or_label);
 

@@ -384,11 +384,9 @@ static int unknown_user(const char *config, const char *user)
         return cli_fail(&err);
     int found = cfg_user(&cfg, user) != NULL;
     if (!found) {
-        struct strbuf ids = STRBUF_INIT;
-        for (size_t i = 0; i < cfg.nusers; i++)
-            sb_addf(&ids, "%s%s", i ? ", " : "", cfg.users[i].id);
-        cli_error("demo: no user '%s' in the sample (users: %s)", user, sb_str(&ids));
-        sb_free(&ids);
+        char *ids = cfg_user_ids(&cfg);
+        cli_error("demo: no user '%s' in the sample (users: %s)", user, ids);
+        free(ids);
     }
     cfg_free(&cfg);
     return found ? 0 : COLLAB_EXIT_USER;

@@ -152,6 +152,35 @@ int cfg_school_withdrawn(const struct cfg *cfg, const struct cfg_group *g, long 
            strcmp(c->withdrawn_date, today) <= 0;
 }
 
+char *cfg_user_ids(const struct cfg *cfg)
+{
+    struct strbuf ids = STRBUF_INIT;
+    for (size_t i = 0; i < cfg->nusers; i++)
+        sb_addf(&ids, "%s%s", i ? ", " : "", cfg->users[i].id);
+    return sb_detach(&ids);
+}
+
+int cfg_school_signed(const struct cfg *cfg, long urn)
+{
+    const struct cfg_consent *c = cfg_consent(cfg, urn);
+    return c && c->signed_date && *c->signed_date;
+}
+
+const char *cfg_group_store_unix_group(const struct cfg *cfg, const struct cfg_group *g,
+                                       const char *today)
+{
+    if (g->visibility != CFG_VIS_SCHOOLS)
+        return g->unix_group;
+    for (size_t i = 0; i < g->nschools; i++) {
+        long urn = g->schools[i];
+        if (!cfg_school_signed(cfg, urn) && !cfg_school_withdrawn(cfg, g, urn, today)) {
+            const struct cfg_org *owner = g->owner ? cfg_org(cfg, g->owner) : NULL;
+            return owner ? owner->unix_group : NULL;
+        }
+    }
+    return g->unix_group;
+}
+
 int cfg_filter_value_index(const struct cfg_filter *f, const char *code_or_label)
 {
     for (size_t i = 0; i < f->nvalues; i++)

@@ -31,17 +31,11 @@ int access_group_listed(const struct cfg_group *g, const struct cfg_user *u,
     return 0;
 }
 
-static int has_consent(const struct cfg *cfg, long urn)
-{
-    const struct cfg_consent *c = cfg_consent(cfg, urn);
-    return c && c->signed_date && *c->signed_date;
-}
-
 char *access_missing_consent(const struct cfg *cfg, const struct cfg_group *g)
 {
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < g->nschools; i++) {
-        if (has_consent(cfg, g->schools[i]))
+        if (cfg_school_signed(cfg, g->schools[i]))
             continue;
         const struct cfg_org *o = cfg_school_org(cfg, g->schools[i]);
         if (sb.len)

@@ -29,33 +29,67 @@ static void found(struct findings *f, struct strbuf *msg)
     sb_reset(msg);
 }
 
+/* The machine's logins and primary groups, read once per report: a
+ * file's readers are looked up for every file, and the password database
+ * may be long (or remote). */
+struct accounts {
+    char **login;
+    gid_t *gid;
+    size_t n;
+};
+
+static void accounts_load(struct accounts *a)
+{
+    size_t cap = 64;
+    a->login = util_xmalloc(cap * sizeof *a->login);
+    a->gid = util_xmalloc(cap * sizeof *a->gid);
+    a->n = 0;
+    setpwent();
+    for (struct passwd *pw; (pw = getpwent());) {
+        if (a->n == cap) {
+            cap *= 2;
+            a->login = util_xrealloc(a->login, cap * sizeof *a->login);
+            a->gid = util_xrealloc(a->gid, cap * sizeof *a->gid);
+        }
+        a->login[a->n] = util_xstrdup(pw->pw_name);
+        a->gid[a->n++] = pw->pw_gid;
+    }
+    endpwent();
+}
+
+static void accounts_free(struct accounts *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->login[i]);
+    free(a->login);
+    free(a->gid);
+}
+
 /* The logins in unix group gr: its listed members and those whose primary
  * group it is (caller frees the array and its strings). */
-static char **group_logins(const struct group *gr, size_t *n)
+static char **group_logins(const struct accounts *a, const struct group *gr, size_t *n)
 {
     size_t cap = 8;
     char **out = util_xmalloc(cap * sizeof *out);
-    gid_t gid = gr->gr_gid;
     *n = 0;
     for (char **m = gr->gr_mem; m && *m; m++) {
         if (*n == cap)
             out = util_xrealloc(out, (cap *= 2) * sizeof *out);
         out[(*n)++] = util_xstrdup(*m);
     }
-    setpwent();
-    for (struct passwd *pw; (pw = getpwent());) {
-        if (pw->pw_gid != gid)
+    size_t listed_members = *n;
+    for (size_t k = 0; k < a->n; k++) {
+        if (a->gid[k] != gr->gr_gid)
             continue;
         size_t i = 0;
-        while (i < *n && strcmp(out[i], pw->pw_name) != 0)
+        while (i < listed_members && strcmp(out[i], a->login[k]) != 0)
             i++;
-        if (i < *n)
+        if (i < listed_members)
             continue;
         if (*n == cap)
             out = util_xrealloc(out, (cap *= 2) * sizeof *out);
-        out[(*n)++] = util_xstrdup(pw->pw_name);
+        out[(*n)++] = util_xstrdup(a->login[k]);
     }
-    endpwent();
     return out;
 }
 
@@ -83,6 +117,7 @@ static void free_logins(char **logins, size_t n)
  * file holds; what names the file in messages. */
 struct file_rule {
     const struct cfg *cfg;
+    const struct accounts *accounts;
     const char *gname, *what, *today;
     const struct cfg_group *group;  /* a group store, or NULL */
     long urn;                       /* a school store, or 0 */
@@ -111,7 +146,7 @@ static void judge_file(const struct file_rule *r, struct findings *f)
     if (!gr)
         return;
     size_t n;
-    char **logins = group_logins(gr, &n);
+    char **logins = group_logins(r->accounts, gr, &n);
     struct strbuf msg = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const struct cfg_user *u = cfg_user_by_login(r->cfg, logins[i]);
@@ -138,40 +173,33 @@ static void judge_file(const struct file_rule *r, struct findings *f)
     free_logins(logins, n);
 }
 
-/* The unix group a group's store is given, as publish gives it. */
-static const char *store_group(const struct cfg *cfg, const struct cfg_group *g)
-{
-    char *missing = g->visibility == CFG_VIS_SCHOOLS ? access_missing_consent(cfg, g) : NULL;
-    const char *gname = g->unix_group;
-    if (missing) {
-        const struct cfg_org *owner = cfg_org(cfg, g->owner);
-        gname = owner ? owner->unix_group : NULL;
-    }
-    free(missing);
-    return gname;
-}
-
 size_t access_unix_findings(const struct cfg *cfg, const char *today,
                             void (*fn)(void *, const char *), void *arg)
 {
     struct findings f = { fn, arg, 0 };
     struct strbuf what = STRBUF_INIT;
+    struct accounts acc;
+    accounts_load(&acc);
     for (size_t i = 0; i < cfg->norgs; i++) {
         const struct cfg_org *o = &cfg->orgs[i];
         if (o->kind != CFG_ORG_SCHOOL)
             continue;
         sb_addf(&what, "the pupils of %s (school-%ld.db)", o->name, o->urn);
-        judge_file(&(struct file_rule){ cfg, o->pupil_unix_group, sb_str(&what), today,
-                                        NULL, o->urn }, &f);
+        judge_file(&(struct file_rule){ .cfg = cfg, .accounts = &acc,
+                                        .gname = o->pupil_unix_group, .what = sb_str(&what),
+                                        .today = today, .urn = o->urn }, &f);
         sb_reset(&what);
     }
     for (size_t i = 0; i < cfg->ngroups; i++) {
         const struct cfg_group *g = &cfg->groups[i];
         sb_addf(&what, "group '%s' (group-%s.db)", g->id, g->id);
-        judge_file(&(struct file_rule){ cfg, store_group(cfg, g), sb_str(&what), today, g,
-                                        0 }, &f);
+        judge_file(&(struct file_rule){ .cfg = cfg, .accounts = &acc,
+                                        .gname = cfg_group_store_unix_group(cfg, g, today),
+                                        .what = sb_str(&what), .today = today, .group = g },
+                   &f);
         sb_reset(&what);
     }
+    accounts_free(&acc);
     sb_free(&what);
     return f.n;
 }
@@ -180,14 +208,14 @@ size_t access_unix_findings(const struct cfg *cfg, const char *today,
 
 /* The rule for a store by its name (group-ID.db and eval-ID.db: the
  * group's; school-URN.db: the school's pupils), or 0 when none applies. */
-static int rule_of(const struct cfg *cfg, const char *name, const char *today,
-                   struct file_rule *r)
+static int rule_of(const struct cfg *cfg, const struct accounts *acc, const char *name,
+                   const char *today, struct file_rule *r)
 {
     /* a store's -wal, -shm and -journal hold what it holds */
     const char *db = strstr(name, ".db");
     char id[256];
     char *end;
-    *r = (struct file_rule){ cfg, NULL, name, today, NULL, 0 };
+    *r = (struct file_rule){ .cfg = cfg, .accounts = acc, .what = name, .today = today };
     if (!db || (db[3] && db[3] != '-'))
         return 0;
     if (strncmp(name, "school-", 7) == 0) {
@@ -205,13 +233,13 @@ static int rule_of(const struct cfg *cfg, const char *name, const char *today,
 
 /* The logins a mode bit pair gives: the owner with `own`, the group's
  * members with `grp`; "every local user" with `oth`. Sorted, owner first. */
-static void who(const struct stat *sb, mode_t own, mode_t grp, mode_t oth,
+static void who(const struct accounts *acc, const struct stat *sb, mode_t own, mode_t grp, mode_t oth,
                 struct strbuf *out, char ***logins, size_t *n)
 {
     struct passwd *pw = getpwuid(sb->st_uid);
     struct group *gr = (sb->st_mode & grp) ? getgrgid(sb->st_gid) : NULL;
     *n = 0;
-    *logins = gr ? group_logins(gr, n) : util_xcalloc(1, sizeof **logins);
+    *logins = gr ? group_logins(acc, gr, n) : util_xcalloc(1, sizeof **logins);
     qsort(*logins, *n, sizeof **logins, by_name);
     if (sb->st_mode & oth) {
         sb_add(out, "every local user");
@@ -229,8 +257,9 @@ static void who(const struct stat *sb, mode_t own, mode_t grp, mode_t oth,
 
 /* One line for a file: mode, owner:group, readers, writers, and readers
  * the rules refuse. */
-static void describe_file(const struct cfg *cfg, const char *today, const char *dir,
-                          const char *name, struct strbuf *line)
+static void describe_file(const struct cfg *cfg, const struct accounts *acc,
+                          const char *today, const char *dir, const char *name,
+                          struct strbuf *line)
 {
     char *path = util_path_join(dir, name);
     struct stat sb;
@@ -245,11 +274,11 @@ static void describe_file(const struct cfg *cfg, const char *today, const char *
             pw ? pw->pw_name : "?", gr ? gr->gr_name : "?");
     char **readers, **writers;
     size_t nr, nw;
-    who(&sb, S_IRUSR, S_IRGRP, S_IROTH, line, &readers, &nr);
+    who(acc, &sb, S_IRUSR, S_IRGRP, S_IROTH, line, &readers, &nr);
     sb_add(line, "; write: ");
-    who(&sb, S_IWUSR, S_IWGRP, S_IWOTH, line, &writers, &nw);
+    who(acc, &sb, S_IWUSR, S_IWGRP, S_IWOTH, line, &writers, &nw);
     struct file_rule r;
-    if (rule_of(cfg, name, today, &r)) {
+    if (rule_of(cfg, acc, name, today, &r)) {
         struct strbuf refused = STRBUF_INIT;
         struct collab_err why = { 0 };
         if (sb.st_mode & S_IROTH)
@@ -292,13 +321,16 @@ int access_file_report(const struct cfg *cfg, const char *data_dir, const char *
         fn(arg, sb_str(&line));
         sb_reset(&line);
     }
+    struct accounts acc;
+    accounts_load(&acc);
     for (int i = 0; i < n; i++) {
-        describe_file(cfg, today, data_dir, names[i]->d_name, &line);
+        describe_file(cfg, &acc, today, data_dir, names[i]->d_name, &line);
         if (line.len)
             fn(arg, sb_str(&line));
         sb_reset(&line);
         free(names[i]);
     }
+    accounts_free(&acc);
     free(names);
     sb_free(&line);
     return 0;

@@ -618,11 +618,9 @@ static const struct cfg_user *act_as_target(struct model *m, const char *user_id
 {
     const struct cfg_user *target = cfg_user(m->cfg, user_id);
     if (!target) {
-        struct strbuf ids = STRBUF_INIT;
-        for (size_t i = 0; i < m->cfg->nusers; i++)
-            sb_addf(&ids, "%s%s", i ? ", " : "", m->cfg->users[i].id);
-        collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, sb_str(&ids));
-        sb_free(&ids);
+        char *ids = cfg_user_ids(m->cfg);
+        collab_err_set(err, "no user '%s' in groups.yaml (users: %s)", user_id, ids);
+        free(ids);
         return NULL;
     }
     if (!access_act_as(m->real, target, err)) {

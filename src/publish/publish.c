@@ -426,12 +426,11 @@ static void members(struct run *r, const struct cfg_group *g, struct pub_group *
     pg->missing = util_xcalloc(g->nschools + 1, sizeof(long));
     for (size_t i = 0; i < g->nschools; i++) {
         long urn = g->schools[i];
-        const struct cfg_consent *c = cfg_consent(r->cfg, urn);
         if (cfg_school_withdrawn(r->cfg, g, urn, r->today)) {
             pg->withdrawn[pg->nwithdrawn++] = urn;
             continue;
         }
-        if (!c || !c->signed_date)
+        if (!cfg_school_signed(r->cfg, urn))
             pg->missing[pg->nmissing++] = urn;
         struct pub_school *s = &pg->schools[pg->nschools++];
         s->urn = urn;
@@ -484,17 +483,6 @@ static int fill_group(struct run *r, void *ctx, struct collab_err *err)
     return 0;
 }
 
-/* A schools group missing anyone's consent is for its owner only. */
-static const char *group_unix_group(const struct run *r, const struct pub_group *pg)
-{
-    const struct cfg_group *g = pg->group;
-    if (g->visibility == CFG_VIS_SCHOOLS && pg->nmissing > 0) {
-        const struct cfg_org *owner = g->owner ? cfg_org(r->cfg, g->owner) : NULL;
-        return owner ? owner->unix_group : NULL;
-    }
-    return g->unix_group;
-}
-
 static void group_build_init(struct run *r, struct group_build *gb, const struct cfg_group *g,
                              int scratch)
 {
@@ -536,7 +524,7 @@ static int build_group(struct run *r, struct group_build *gb, struct collab_err 
         gb->built = 1;
         return 0;
     }
-    if (set_access(r, gb->tmp, group_unix_group(r, &gb->pg), 0640, err) != 0)
+    if (set_access(r, gb->tmp, cfg_group_store_unix_group(r->cfg, gb->pg.group, r->today), 0640, err) != 0)
         return -1;
     gb->built = 1;
     r->res->files[gb->file].schools = (long)gb->pg.nschools;
