@@ -64,6 +64,8 @@ int eval_term_check(const char *term, struct collab_err *err);
 void eval_term_of(int year, int month, char *buf, size_t size);
 /* The term of today's local date, into buf. */
 void eval_term_current(char *buf, size_t size);
+/* The term before a valid term (2026-autumn -> 2026-summer), into buf. */
+void eval_term_before(const char *term, char *buf, size_t size);
 /* Chronological order of two valid terms: <0, 0, >0. */
 int eval_term_compare(const char *a, const char *b);
 
@@ -115,6 +117,13 @@ int eval_save_entries(const struct eval_ctx *ctx, const char *source,
                       const struct eval_entry *entries, size_t n,
                       struct collab_err *err);
 
+/* A demo's history (gen_eval_entries): entries of any member school saved
+ * in one transaction without the entering rules, by ctx's user (the demo's
+ * administrator, who builds the sample), and only into a store with no
+ * entries yet, so no school's own entry is ever replaced: 0 and nothing
+ * written when it has some. */
+int eval_save_sample(const struct eval_ctx *ctx, const struct eval_entry *entries, size_t n,
+                     struct collab_err *err);
 /* The entries of term the user may see, by school order of the group then
  * framework order. *out is malloc'd (free with eval_entries_free). */
 int eval_list(const struct eval_ctx *ctx, const char *term, struct eval_entry **out,

@@ -91,4 +91,19 @@ struct gen_stats {
 int gen_write(const struct gen_opts *o, const char *dir, struct gen_stats *stats,
               struct collab_err *err);
 
+/* ---- the partnership self-evaluation of a demo ---- */
+
+struct cfg_eval;
+struct eval_entry;
+
+/* Fictional entries of the self-evaluation framework ev: every school of
+ * urns on every sub-theme in each of terms (oldest first), with scores on
+ * ev's scale that differ by school and sub-theme and rise a little term on
+ * term, and strengths and areas for development on some, most of those
+ * shared. The same arguments give the same entries. Returns how many;
+ * *out is malloc'd (free with eval_entries_free). */
+size_t gen_eval_entries(const struct cfg_eval *ev, const long *urns, size_t nurns,
+                        const char *const *terms, size_t nterms, uint64_t seed,
+                        struct eval_entry **out);
+
 #endif

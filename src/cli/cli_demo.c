@@ -16,7 +16,10 @@
 
 #include "collab/audit.h"
 #include "collab/cli.h"
+#include "collab/access.h"
 #include "collab/config.h"
+#include "collab/eval.h"
+#include "collab/gen.h"
 #include "collab/import.h"
 #include "collab/publish.h"
 #include "collab/store.h"
@@ -310,6 +313,48 @@ static void drop_unix_groups(struct cfg *cfg)
     }
 }
 
+/* Terms of sample self-evaluation: the three before the current one, so
+ * the Evaluation pane opens on the last of them and this term is left for
+ * the user to fill in. */
+#define SAMPLE_EVAL_TERMS 3
+#define SAMPLE_EVAL_SEED 24
+
+/* A partnership's self-evaluation of past terms, for each `schools` group
+ * (the partnerships whose schools evaluate together; the sample's la_only
+ * groups and the DfE's real Camden schools get none), by its schools still
+ * in it today. */
+static int seed_evaluation(const struct cfg *cfg, const char *data, struct collab_err *err)
+{
+    char current[EVAL_TERM_MAX], terms[SAMPLE_EVAL_TERMS][EVAL_TERM_MAX], today[16];
+    const char *term_list[SAMPLE_EVAL_TERMS], *later = current;
+    eval_term_current(current, sizeof current);
+    for (int i = SAMPLE_EVAL_TERMS - 1; i >= 0; i--) {
+        eval_term_before(later, terms[i], EVAL_TERM_MAX);
+        later = term_list[i] = terms[i];
+    }
+    access_today(today, sizeof today);
+    const struct cfg_user *admin = cfg_user_by_login(cfg, audit_real_login());
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && admin && i < cfg->ngroups; i++) {
+        const struct cfg_group *g = &cfg->groups[i];
+        if (g->visibility != CFG_VIS_SCHOOLS)
+            continue;
+        long *urns = util_xcalloc(g->nschools + 1, sizeof *urns);
+        size_t n = 0;
+        for (size_t s = 0; s < g->nschools; s++)
+            if (!cfg_school_withdrawn(cfg, g, g->schools[s], today))
+                urns[n++] = g->schools[s];
+        struct eval_entry *e;
+        size_t ne = gen_eval_entries(&cfg->eval, urns, n, term_list, SAMPLE_EVAL_TERMS,
+                                     SAMPLE_EVAL_SEED, &e);
+        struct eval_ctx ctx = { cfg, g, admin, data, audit_real_login() };
+        rc = eval_save_sample(&ctx, e, ne, err);
+        eval_entries_free(e, ne);
+        free(urns);
+    }
+    return rc;
+}
+
 static int publish_sample(const char *config, const char *db_path, const char *data,
                           struct collab_err *err)
 {
@@ -321,6 +366,8 @@ static int publish_sample(const char *config, const char *db_path, const char *d
     struct publish_result res;
     memset(&res, 0, sizeof res);
     int rc = publish_run(&cfg, &opts, &res, err);
+    if (rc == 0 && (rc = seed_evaluation(&cfg, data, err)) != 0)
+        collab_err_prefix(err, "the sample self-evaluation");
     if (res.nwarnings)
         cli_error("warning: %s%s", res.warnings[0],
                   res.nwarnings > 1 ? " (and similar warnings for other files)" : "");

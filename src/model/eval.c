@@ -77,6 +77,15 @@ void eval_term_current(char *buf, size_t size)
     eval_term_of(tm.tm_year + 1900, tm.tm_mon + 1, buf, size);
 }
 
+void eval_term_before(const char *term, char *buf, size_t size)
+{
+    int year = 0, season = term_parse(term, &year);
+    if (season == 0)
+        snprintf(buf, size, "%04d-%s", year - 1, season_names[2]);
+    else
+        snprintf(buf, size, "%04d-%s", year, season_names[season > 0 ? season - 1 : 0]);
+}
+
 int eval_term_compare(const char *a, const char *b)
 {
     int ya = 0, yb = 0;
@@ -405,17 +414,11 @@ static int check_entry(const struct eval_ctx *ctx, const char *source,
     return 0;
 }
 
-int eval_save_entries(const struct eval_ctx *ctx, const char *source,
-                      const struct eval_entry *entries, size_t n,
-                      struct collab_err *err)
+/* Write whole entries inside the caller's transaction. */
+static int put_entries(sqlite3 *db, const struct eval_ctx *ctx,
+                       const struct eval_entry *entries, size_t n, struct collab_err *err)
 {
-    for (size_t i = 0; i < n; i++)
-        if (check_entry(ctx, source, &entries[i], err) != 0)
-            return -1;
-    sqlite3 *db = open_store(ctx, 1, err);
-    if (!db)
-        return -1;
-    int rc = begin_write(db, err);
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct eval_entry *e = &entries[i];
         rc = put_score(db, ctx, e->term, e->urn, e->theme, EVAL_TARGET_SCHOOL,
@@ -427,12 +430,57 @@ int eval_save_entries(const struct eval_ctx *ctx, const char *source,
             rc = put_text(db, ctx, e->term, e->urn, e->theme, TEXT_WORDS | TEXT_SHARED,
                           e->strengths, e->development, e->shared, err);
     }
+    return rc;
+}
+
+/* 1 when the store holds any score or text. */
+static int has_entries(sqlite3 *db, struct collab_err *err)
+{
+    sqlite3_stmt *st = store_prepare(db, "SELECT EXISTS (SELECT 1 FROM eval_score) OR "
+                                     "EXISTS (SELECT 1 FROM eval_text)", err);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return rc < 0 ? collab_err_set(err, "cannot read the evaluation store: %s",
+                                   sqlite3_errmsg(db)) : rc;
+}
+
+/* One transaction of entries; with only_when_empty, nothing when the store
+ * has entries already. */
+static int write_entries(const struct eval_ctx *ctx, const struct eval_entry *entries,
+                         size_t n, int only_when_empty, struct collab_err *err)
+{
+    sqlite3 *db = open_store(ctx, 1, err);
+    if (!db)
+        return -1;
+    int rc = begin_write(db, err), full = 0;
+    if (rc == 0 && only_when_empty && (full = has_entries(db, err)) < 0)
+        rc = -1;
+    if (rc == 0 && !full)
+        rc = put_entries(db, ctx, entries, n, err);
     if (rc == 0)
         rc = store_commit(db, err);
     else
         store_rollback(db);
     store_close(db);
     return rc;
+}
+
+int eval_save_entries(const struct eval_ctx *ctx, const char *source,
+                      const struct eval_entry *entries, size_t n,
+                      struct collab_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (check_entry(ctx, source, &entries[i], err) != 0)
+            return -1;
+    return write_entries(ctx, entries, n, 0, err);
+}
+
+int eval_save_sample(const struct eval_ctx *ctx, const struct eval_entry *entries, size_t n,
+                     struct collab_err *err)
+{
+    return write_entries(ctx, entries, n, 1, err);
 }
 
 /* ---- reading ---- */

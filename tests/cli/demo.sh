@@ -41,6 +41,38 @@ is "$err" "collab: user 'hana' may see no group now: harbour-partnership: group 
    "a user whose group is not live is told why, of her own group"
 run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user zed overview
 like "$err" "no user 'zed' in groups.yaml \(users: .*, hana, .*\)" "report names the users too"
+# The partnerships (schools groups) get sample self-evaluation entries for
+# the three terms before this one, from the schools still in them, so the
+# Evaluation pane opens on the last with scores; the LA's groups get none.
+term_before() {
+    y=${1%-*}
+    case ${1#*-} in spring) echo "$((y - 1))-autumn" ;; summer) echo "$y-spring" ;;
+                    autumn) echo "$y-summer" ;; esac
+}
+now=$("$COLLAB" eval term)
+last=$(term_before "$now"); mid=$(term_before "$last"); first=$(term_before "$mid")
+evq() { sqlite "$T/d/data/eval-$1.db" "$2"; }
+is "$(evq moorland-trust "SELECT DISTINCT term FROM eval_score ORDER BY saved_at, term" | sort | tr '\n' ' ')" \
+   "$(printf '%s\n' "$first" "$mid" "$last" | sort | tr '\n' ' ')" "the trust's entries are of the three past terms"
+is "$(evq moorland-trust "SELECT count(DISTINCT urn) || ' ' || count(*) FROM eval_score")" "4 288" \
+   "by its four schools, on every sub-theme (4 x 12 x 3 terms, two scores each)"
+is "$(evq harbour-partnership "SELECT count(*) FROM eval_score WHERE urn = 900004")" 0 \
+   "none from Riverside, which has withdrawn"
+is "$(evq harbour-partnership "SELECT count(DISTINCT urn) FROM eval_score")" 4 "the partnership's four others"
+is "$(evq northmoor-secondary "SELECT count(*) FROM eval_score")" 0 "none for the LA's own group"
+is "$(evq camden-secondary "SELECT count(*) FROM eval_score")" 0 "nor for the real Camden schools"
+out=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user mo --format csv \
+    evaluation | tr -d '\r')
+like "$out" "^  Shared vision,[1-4][.][0-9]{2},[1-4],[1-4],[0-9.]+,[1-4][.][0-9]{2},-?[0-9.]+,-?[0-9.]+,4,[1-4]\$" \
+     "mo's evaluation: the partnership's four scores of a sub-theme and his school's own"
+printf 5 >"$T/keys"
+"$COLLAB" --data "$T/d/data" --config "$T/d/config" --user mo --headless --size 80x24 \
+    --keys "$T/keys" --dump "$T/screen"
+is "$(sed -n 3p "$T/screen")" "Evaluation: Moorland Learning Trust secondaries, $last" \
+   "the TUI's Evaluation pane opens on the last term with entries"
+like "$(sed -n 6p "$T/screen")" "^  Shared vision +[1-4][.][0-9]{2} +[1-4] +[1-4] " "with its scores"
+unlike "$(cat "$T/screen")" "No entries" "not an empty term"
+evals=$(evq moorland-trust "SELECT * FROM eval_score ORDER BY 1, 2, 3, 4")
 login=$(id -un)
 like "$(cat "$T/d/config/groups.yaml")" "login: \"$login\"" "the real login is a user of the demo config"
 before=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
@@ -49,6 +81,8 @@ is "$rc" 0 "a second demo run works"
 is "$(grep -c "login: \"$login\"" "$T/d/config/groups.yaml")" "1" "the demo user is added once"
 after=$("$COLLAB" report --data "$T/d/data" --config "$T/d/config" --format csv schools)
 is "$after" "$before" "the rebuilt stores give the same figures"
+is "$(evq moorland-trust "SELECT * FROM eval_score ORDER BY 1, 2, 3, 4")" "$evals" \
+   "and the evaluation entries are kept, not written again"
 run "$COLLAB" demo --data "$T/d" extra
 is "$rc" 2 "a stray argument is a usage error"
 run env XDG_DATA_HOME="$T/xdg" "$COLLAB" demo </dev/null

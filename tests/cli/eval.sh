@@ -21,6 +21,9 @@ sed -e '/withdrawn: 2025-03-01 }/d' \
 run "$COLLAB" check --config "$T/config"
 is "$rc" 0 "the edited config is valid"
 STORE="$DATA/eval-harbour-partnership.db"
+# The demo fills past terms with sample entries; these tests start from
+# an empty evaluation store.
+sqlite "$DATA/eval-harbour-partnership.db" "DELETE FROM eval_score; DELETE FROM eval_text"
 ok "$([ -f "$STORE" ]; echo $?)" "publish made the evaluation store"
 
 ev() { user=$1; shift; "$COLLAB" eval --data "$DATA" --config "$T/config" \

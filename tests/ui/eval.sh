@@ -10,6 +10,9 @@ unset NO_COLOR TMUX
 $COLLAB demo --data "$T/demo" >/dev/null 2>"$T/demo.err" </dev/null
 ok $? "demo builds the sample stores"
 DATA="$T/demo/data"
+# The demo fills past terms with sample entries; these tests start from
+# an empty evaluation store.
+sqlite "$DATA/eval-harbour-partnership.db" "DELETE FROM eval_score; DELETE FROM eval_text"
 # School users see harbour-partnership only when every member has consent:
 # give Westfield and Riverside consent in a copy of the demo config.
 CONFIG="$T/config"

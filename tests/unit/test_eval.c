@@ -58,6 +58,12 @@ static void test_terms(void)
     ok(!eval_term_valid("2026-winter") && !eval_term_valid("26-autumn")
        && !eval_term_valid("2026autumn") && eval_term_valid("2026-autumn"),
        "only YYYY-autumn|spring|summer are terms");
+    static const char *const before[][2] = { { "2026-autumn", "2026-summer" },
+        { "2026-summer", "2026-spring" }, { "2026-spring", "2025-autumn" } };
+    for (size_t i = 0; i < 3; i++) {
+        eval_term_before(before[i][0], buf, sizeof buf);
+        is_str(buf, before[i][1], "the term before %s", before[i][0]);
+    }
     struct collab_err err = { .set = 0 };
     is_int(eval_term_check("autumn", &err), -1, "a bad term is refused");
     like(err.msg, "2026-autumn", "and the message shows the form");
@@ -260,6 +266,34 @@ static void test_text_visibility(void)
     eval_entries_free(e, n);
 }
 
+/* The demo's history: saved without the entering rules (dan enters for no
+ * school), and only into a store without entries. */
+static void test_sample(void)
+{
+    struct collab_err err = { .set = 0 };
+    struct eval_ctx dan = as("dan");
+    struct eval_entry e = { .term = "2025-autumn", .urn = 100003, .theme = "t1",
+                            .school_score = 2, .partnership_score = 3 };
+    is_int(eval_save_sample(&dan, &e, 1, &err), 0, "sample entries go into an empty store");
+    struct eval_entry *got;
+    size_t n;
+    eval_list(&dan, "2025-autumn", &got, &n, &err);
+    ok(n == 1 && got[0].urn == 100003 && got[0].school_score == 2 &&
+       got[0].partnership_score == 3, "for any member school");
+    eval_entries_free(got, n);
+    e.school_score = 4;
+    is_int(eval_save_sample(&dan, &e, 1, &err), 0, "into a store with entries");
+    eval_list(&dan, "2025-autumn", &got, &n, &err);
+    ok(n == 1 && got[0].school_score == 2, "nothing is written");
+    eval_entries_free(got, n);
+    char *path = store_eval_path(dir, "trio");
+    sqlite3 *db = store_open(path, STORE_EVAL, 0, &err);
+    ok(db && sqlite3_exec(db, "DELETE FROM eval_score; DELETE FROM eval_text", NULL, NULL,
+                          NULL) == SQLITE_OK, "emptied again for the tests that follow");
+    store_close(db);
+    free(path);
+}
+
 static void test_refusals(void)
 {
     struct collab_err err = { .set = 0 };
@@ -326,6 +360,7 @@ int main(void)
     ok(eval_table(&ann, SUMMER, &t, &err) == 0 && t.nrows == 6 && strstr(t.note, "No entries"),
        "an empty term shows every area and sub-theme and says there are no entries");
     model_table_free(&t);
+    test_sample();
     fill();
     test_aggregates();
     test_text_visibility();

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collab/config.h"
+#include "collab/eval.h"
 #include "collab/gen.h"
 #include "collab/util.h"
 #include "tap.h"
@@ -351,10 +353,72 @@ static void test_generated_set(void)
     free(d3);
 }
 
+static double mean_score(const struct eval_entry *e, size_t n, const char *term)
+{
+    double sum = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].term, term) == 0) {
+            sum += e[i].school_score + e[i].partnership_score;
+            k += 2;
+        }
+    return k ? sum / (double)k : 0;
+}
+
+/* The demo's self-evaluation: every school and sub-theme in every term,
+ * scores on the scale, the same entries for the same arguments, scores
+ * rising term on term, some text, most of it shared. */
+static void test_eval_entries(void)
+{
+    struct cfg_eval_theme themes[] = { { "a1", "A1", "?" }, { "a2", "A2", "?" },
+                                       { "b1", "B1", "?" } };
+    struct cfg_eval_area areas[] = { { "a", "A", themes, 2 }, { "b", "B", themes + 2, 1 } };
+    struct cfg_eval ev = { .scale_min = 1, .scale_max = 4, .areas = areas, .nareas = 2 };
+    long urns[] = { 900001, 900002, 900003, 900004, 900005, 900006, 900007, 900008 };
+    const char *terms[] = { "2025-autumn", "2026-spring", "2026-summer" };
+    struct eval_entry *e, *again;
+    size_t n = gen_eval_entries(&ev, urns, 8, terms, 3, 24, &e);
+    size_t n2 = gen_eval_entries(&ev, urns, 8, terms, 3, 24, &again);
+    is_int((long)n, 8 * 3 * 3, "an entry per school, sub-theme and term");
+    int same = n == n2, in_scale = 1, with_text = 0, shared = 0, themes_seen = 0;
+    for (size_t i = 0; i < n && same; i++) {
+        same = strcmp(e[i].term, again[i].term) == 0 && e[i].urn == again[i].urn &&
+               strcmp(e[i].theme, again[i].theme) == 0 &&
+               e[i].school_score == again[i].school_score &&
+               e[i].partnership_score == again[i].partnership_score &&
+               (e[i].strengths == NULL) == (again[i].strengths == NULL) &&
+               e[i].shared == again[i].shared;
+        in_scale &= e[i].school_score >= 1 && e[i].school_score <= 4 &&
+                    e[i].partnership_score >= 1 && e[i].partnership_score <= 4;
+        with_text += e[i].strengths != NULL && e[i].development != NULL;
+        shared += e[i].shared;
+        themes_seen |= strcmp(e[i].theme, "b1") == 0;
+    }
+    ok(same, "the same arguments give the same entries");
+    ok(in_scale, "every score on the framework's scale");
+    ok(themes_seen, "sub-themes of every area");
+    ok(with_text > (int)n / 5 && with_text < (int)n, "some entries have text (%d of %zu)",
+       with_text, n);
+    ok(shared > 0 && shared <= with_text && shared > with_text / 3,
+       "most of it shared (%d of %d)", shared, with_text);
+    double m0 = mean_score(e, n, terms[0]), m2 = mean_score(e, n, terms[2]);
+    ok(m2 > m0, "scores rise term on term (mean %.2f to %.2f)", m0, m2);
+    struct eval_entry *other;
+    size_t n3 = gen_eval_entries(&ev, urns, 8, terms, 3, 25, &other);
+    int differs = 0;
+    for (size_t i = 0; i < n3 && i < n; i++)
+        differs |= other[i].school_score != e[i].school_score;
+    ok(differs, "another seed gives other scores");
+    eval_entries_free(e, n);
+    eval_entries_free(again, n2);
+    eval_entries_free(other, n3);
+}
+
 int main(void)
 {
     test_rng();
     test_opts();
     test_generated_set();
+    test_eval_entries();
     return tap_done();
 }
