@@ -133,7 +133,16 @@ struct cfg_group {
     size_t nusers;
     char *unix_group;     /* optional */
     struct cfg_policy policy;   /* group's own, defaults from the global policy */
+    int own_school;       /* made by collab, not groups.yaml: see below */
 };
+
+/* Every school organisation with users gets a group of its own, "own-" and
+ * its id (unless groups.yaml has a group of that id): the school alone,
+ * owned by it, listed for its users, with the organisation's unix group, so
+ * its staff see their own school (its figures, and with pupil_level its
+ * pupils) whatever their other groups, and whatever its consent to share.
+ * It comes after every group of groups.yaml. */
+#define CFG_OWN_SCHOOL_PREFIX "own-"
 
 struct cfg_user {
     char *id;

@@ -102,8 +102,12 @@ int cli_check(int argc, char **argv)
         free(td);
     }
     if (rc == 0) {
+        /* groups.yaml's groups: the schools' own are collab's, not the file's */
+        size_t ngroups = 0;
+        for (size_t i = 0; i < cfg.ngroups; i++)
+            ngroups += !cfg.groups[i].own_school;
         printf("%s: ok (%zu indicators, %zu filters, %zu groups, %zu users)\n", dir,
-               cfg.nindicators, cfg.nfilters, cfg.ngroups, cfg.nusers);
+               cfg.nindicators, cfg.nfilters, ngroups, cfg.nusers);
         for (size_t i = 0; i < cfg.nwarnings; i++)
             cli_error("warning: %s", cfg.warnings[i]);
         /* the files are the wall: say where this machine's groups breach it */

@@ -420,6 +420,42 @@ static int load_sections(struct cfg_ctx *c, const struct groups_file *f, struct 
     return 0;
 }
 
+static void add_own_school_group(struct cfg *cfg, const struct cfg_org *o)
+{
+    struct strbuf id = STRBUF_INIT;
+    sb_addf(&id, CFG_OWN_SCHOOL_PREFIX "%s", o->id);
+    size_t nusers = 0;
+    for (size_t u = 0; u < cfg->nusers; u++)
+        nusers += cfg->users[u].org && strcmp(cfg->users[u].org, o->id) == 0;
+    if (!nusers || cfg_group(cfg, sb_str(&id))) {
+        sb_free(&id);
+        return;
+    }
+    cfg->groups = util_xrealloc(cfg->groups, (cfg->ngroups + 1) * sizeof *cfg->groups);
+    struct cfg_group *g = &cfg->groups[cfg->ngroups++];
+    struct strbuf text = STRBUF_INIT;
+    sb_addf(&text, "%s on its own, for its staff whatever their groups", o->name);
+    *g = (struct cfg_group){
+        .id = sb_detach(&id), .name = util_xstrdup(o->name), .description = sb_detach(&text),
+        .owner = util_xstrdup(o->id), .visibility = CFG_VIS_LA_ONLY,
+        .schools = util_xmalloc(sizeof *g->schools), .nschools = 1,
+        .users = util_xcalloc(nusers, sizeof *g->users),
+        .unix_group = o->unix_group ? util_xstrdup(o->unix_group) : NULL,
+        .policy = cfg->policy, .own_school = 1,
+    };
+    g->schools[0] = o->urn;
+    for (size_t u = 0; u < cfg->nusers; u++)
+        if (cfg->users[u].org && strcmp(cfg->users[u].org, o->id) == 0)
+            g->users[g->nusers++] = util_xstrdup(cfg->users[u].id);
+}
+
+static void add_own_school_groups(struct cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->norgs; i++)
+        if (cfg->orgs[i].kind == CFG_ORG_SCHOOL && cfg->orgs[i].urn > 0)
+            add_own_school_group(cfg, &cfg->orgs[i]);
+}
+
 int cfg_load_groups(const char *path, struct cfg *cfg, struct collab_err *err)
 {
     struct ydoc doc;
@@ -434,6 +470,8 @@ int cfg_load_groups(const char *path, struct cfg *cfg, struct collab_err *err)
                           "groups.yaml");
     if (rc == 0)
         rc = load_sections(&c, &f, cfg);
+    if (rc == 0)
+        add_own_school_groups(cfg);
     if (rc < 0)
         cfg_free_groups(cfg);
     ydoc_free(&doc);

@@ -82,8 +82,9 @@ int access_school_withdrawn(const struct cfg *cfg, const struct cfg_user *u,
 int access_group(const struct cfg *cfg, const struct cfg_group *g,
                  const struct cfg_user *u, const char *today, struct collab_err *why)
 {
+    /* a school's own group is not shared data: rule 2 does not close it */
     return access_group_listed(g, u, why) &&
-           access_school_withdrawn(cfg, u, today, why) &&
+           (g->own_school || access_school_withdrawn(cfg, u, today, why)) &&
            access_group_consent(cfg, g, u, why);
 }
 

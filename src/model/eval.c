@@ -167,6 +167,12 @@ int eval_may_enter(const struct eval_ctx *ctx, long urn, struct collab_err *why)
 
 static sqlite3 *open_store(const struct eval_ctx *ctx, int write, struct collab_err *err)
 {
+    if (ctx->group->own_school) {
+        collab_err_set(err, "'%s' is %s on its own: the self-evaluation is a partnership's, "
+                       "so choose a group of schools (:group)", ctx->group->id,
+                       ctx->group->name);
+        return NULL;
+    }
     char *path = store_eval_path(ctx->data_dir, ctx->group->id);
     sqlite3 *db = store_open(path, STORE_EVAL, 0, err);
     if (!db && !write) {

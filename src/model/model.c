@@ -564,14 +564,26 @@ static char *unseen_reasons(const struct model *m)
     for (size_t i = 0; i < m->cfg->ngroups; i++) {
         const struct cfg_group *g = &m->cfg->groups[i];
         struct collab_err why = { .set = 0 };
-        if (!access_group_listed(g, m->user, &why))
+        if (!access_group_listed(g, m->user, &why) || group_visible(m, g, &why))
             continue;
-        group_visible(m, g, &why);
         sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", g->id, why.msg);
     }
     if (!sb.len)
         sb_addf(&sb, "not listed on any group, nor a global user of a group's owner");
     return sb_detach(&sb);
+}
+
+/* A user who lands on their own school because no group of theirs is open
+ * to them is told why each is closed. */
+static void own_school_notice(struct model *m)
+{
+    char *reasons = unseen_reasons(m);
+    if (strncmp(reasons, "not listed", 10) != 0) {
+        struct strbuf w = STRBUF_INIT;
+        sb_addf(&w, "your own school only: %s", reasons);
+        add_warning(m, &w);
+    }
+    free(reasons);
 }
 
 int model_set_group(struct model *m, const char *group_id, struct collab_err *err)
@@ -603,8 +615,11 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
     /* A TUI switching group keeps the one it had when the new one fails. */
     const struct cfg_group *previous = m->group;
     close_group(m);
-    if (open_group_store(m, g, err) == 0)
+    if (open_group_store(m, g, err) == 0) {
+        if (!group_id && g->own_school)
+            own_school_notice(m);
         return 0;
+    }
     struct collab_err ignored = { .set = 0 };
     if (previous)
         open_group_store(m, previous, &ignored);

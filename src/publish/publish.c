@@ -631,13 +631,16 @@ static int within(const struct pub_group *h, const struct pub_group *pg)
     return h->nschools > 0;
 }
 
-/* Every other build whose schools are all among pg's is its subgroup. */
+/* Every other build whose schools are all among pg's is its subgroup; not
+ * one of a single school (a school's own group): its figures are that
+ * school's, which pg already relates to the group and which every store
+ * holding the school hides alike. */
 static void subgroups_of(struct group_build *gbs, size_t n, size_t me)
 {
     struct pub_group *pg = &gbs[me].pg;
     for (size_t i = 0; i < n; i++) {
         const struct pub_group *h = &gbs[i].pg;
-        if (i == me || !within(h, pg))
+        if (i == me || h->nschools < 2 || !within(h, pg))
             continue;
         pg->subs = util_xrealloc(pg->subs, (pg->nsubs + 1) * sizeof *pg->subs);
         struct pub_subgroup *sg = &pg->subs[pg->nsubs++];
@@ -950,8 +953,10 @@ int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
         goto out;
     drop_pending(&r, 0);
     rc = 0;
+    /* a school on its own has no partnership to evaluate */
     for (size_t i = 0; rc == 0 && i < cfg->ngroups; i++)
-        if (!opts->group_id || strcmp(cfg->groups[i].id, opts->group_id) == 0)
+        if (!cfg->groups[i].own_school &&
+            (!opts->group_id || strcmp(cfg->groups[i].id, opts->group_id) == 0))
             rc = create_eval(&r, &cfg->groups[i], err);
 out:
     if (r.npending) {

@@ -36,9 +36,28 @@ like "$out" "try: collab report --data $T/d/data --config $T/d/config --user mo 
      "and the hint acts as mo"
 run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user mo overview
 like "$out" "^Overview: Moorland Learning Trust secondaries" "which opens mo's group"
+# A school's users always see their own school: a group of its own, whatever
+# their groups (hana's partnership is not live, rob's school withdrew).
 run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user hana overview
-is "$err" "collab: user 'hana' may see no group now: harbour-partnership: group 'harbour-partnership' is not yet shared with schools: consent is missing for Westfield College (900006)" \
-   "a user whose group is not live is told why, of her own group"
+is "$rc" 0 "a leader whose partnership is not live opens collab"
+like "$out" "^Overview: Harbour High School, 2019, KS4" "on her own school's figures"
+is "$err" "collab: warning: your own school only: harbour-partnership: group 'harbour-partnership' is not yet shared with schools: consent is missing for Westfield College (900006)" \
+   "told why her partnership is closed to her"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user hana pupils 900001
+is "$rc" 0 "she sees her own pupils"
+like "$out" "^Pupils: Harbour High School \(900001\), 2019, KS4: [0-9]+ pupils" "all of them"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user hana --group own-castlegate overview
+is "$rc" 1 "not another school's own group"
+like "$err" "may not see group 'own-castlegate'" "refused with the rule"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user rob --format csv schools
+like "$out" ",900004," "a school that withdrew from sharing keeps its own figures"
+unlike "$out" ",900001," "and only its own"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user hana evaluation
+like "$err" "Harbour High School on its own: the self-evaluation is a partnership's" \
+     "the self-evaluation of a school alone says it is a partnership's"
+ok "$([ ! -e "$T/d/data/eval-own-harbour-high.db" ]; echo $?)" "and publish makes no store for it"
+run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user mo overview
+is "$err" "" "a user whose group is open lands on it, with no warning"
 run "$COLLAB" report --data "$T/d/data" --config "$T/d/config" --user zed overview
 like "$err" "no user 'zed' in groups.yaml \(users: .*, hana, .*\)" "report names the users too"
 # The partnerships (schools groups) get sample self-evaluation entries for

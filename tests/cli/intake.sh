@@ -132,8 +132,13 @@ for g in "$T/p"/group-*.db; do
     f=$(figures "$g")
     ok "$([ "${f%|*}" -gt 0 ] && [ "${f#*|}" -gt 0 ]; echo $?)" \
        "small schools $(basename "$g"): figures both shown and hidden ($f)"
-    small=$(sqlite "$T/small/src.db" "SELECT count(*) FROM pupil GROUP BY school, year, key_stage HAVING count(*) < 6" | wc -l)
-    ok "$([ "$small" -gt 0 ]; echo $?)" "small schools: $small cohorts under 6 in the source"
+    small=$(sqlite "$g" "ATTACH '$T/small/src.db' AS src;
+            SELECT count(*) FROM src.pupil WHERE school IN (SELECT urn FROM main.school)
+             GROUP BY school, year, key_stage HAVING count(*) < 6" | wc -l)
+    # a school's own store may have none; the group's must, or this proves nothing
+    case $g in */group-own-*) ;; *)
+        ok "$([ "$small" -gt 0 ]; echo $?)" "small schools: $small cohorts of its schools under 6 in the source" ;;
+    esac
     is "$(sqlite "$g" "ATTACH '$T/small/src.db' AS src;
             SELECT count(*) FROM (SELECT school, year, key_stage FROM src.pupil
               GROUP BY school, year, key_stage HAVING count(*) < 6) s

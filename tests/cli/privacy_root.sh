@@ -22,7 +22,7 @@ done
 # Users and groups under a prefix no user or group of this machine has
 # (tests/lib.sh), the sample's other unix groups renamed under it too.
 P=$NOGRP
-UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005 ${P}hlp ${P}hlp-office"
+UGROUPS="${P}la ${P}mlt ${P}s900002 ${P}p900002 ${P}s900005 ${P}p900005 ${P}hlp ${P}hlp-office ${P}s900001"
 UUSERS="${P}asha ${P}kit ${P}mo ${P}sam ${P}eve ${P}pat ${P}hana"
 LISTEN="$top_builddir/tests/tools/syslog_listen"
 lpid=""
@@ -39,7 +39,7 @@ useradd -M -N -g "${P}mlt" "${P}kit" || fail "setup: useradd kit"
 useradd -M -N -g "${P}s900002" -G "${P}mlt,${P}p900002" "${P}mo" || fail "setup: useradd mo"
 useradd -M -N -g "${P}s900005" -G "${P}mlt" "${P}sam" || fail "setup: useradd sam"
 useradd -M -N -g "${P}hlp-office" -G "${P}hlp" "${P}pat" || fail "setup: useradd pat"
-useradd -M -N -g "${P}hlp" "${P}hana" || fail "setup: useradd hana"
+useradd -M -N -g "${P}hlp" -G "${P}s900001" "${P}hana" || fail "setup: useradd hana"
 
 "$COLLAB" demo --data "$T/d" >/dev/null 2>&1 </dev/null || fail "setup: demo"
 # Everyone may pass through the test directory and read the config.
@@ -69,7 +69,8 @@ report() {  # report USER ARGS...: collab report as the login, into $out/$err/$r
 
 # Which store files each login can open with the sqlite3 shell.
 STORES="group-northmoor-secondary.db group-moorland-trust.db group-harbour-partnership.db
-school-900002.db school-900005.db school-900001.db"
+school-900002.db school-900005.db school-900001.db group-own-harbour-high.db
+group-own-northmoor-academy.db group-own-st-aidans.db"
 expect() {  # expect USER FILES-IT-MAY-OPEN
     u=$1 allowed=" $2 "
     for f in $STORES; do
@@ -84,11 +85,13 @@ expect kit "group-moorland-trust.db"
 # A consent missing (Westfield): the partnership's store is its owner's
 # staff's (pat), not yet its members' (hana), though both are in its group.
 expect pat "group-harbour-partnership.db"
-expect hana ""
-expect mo "group-moorland-trust.db school-900002.db"
+# Each school's own figures are its staff's (its unix_group), whatever
+# their groups: hana, whose partnership is not open yet, reads her school's
+expect hana "group-own-harbour-high.db"
+expect mo "group-moorland-trust.db school-900002.db group-own-northmoor-academy.db"
 # sam is St Aidan's staff without pupil_level: not in its pupil unix group,
 # so the file system refuses the school's pupils, not only collab
-expect sam "group-moorland-trust.db"
+expect sam "group-moorland-trust.db group-own-st-aidans.db"
 is "$(stat -c '%a %G' "$D/school-900005.db")" "640 ${P}p900005" \
    "St Aidan's store is its pupil-level staff's group's, not its staff's"
 
@@ -140,6 +143,9 @@ report asha --group moorland-trust overview
 is "$rc" 1 "asha: not the trust's group"
 report kit --group moorland-trust --format csv schools
 is "$rc" 0 "kit: the trust's schools"
+report hana overview
+is "$rc" 0 "hana: her partnership not open, collab opens"
+like "$out" "^Overview: Harbour High School" "hana: on her own school, from a store only its staff read"
 # Pupils are shown only where the view is recorded (fail closed): mo cannot
 # make audit.db in the data directory (root's, 0711), so syslog is the
 # record. Where no daemon takes messages, collab refuses; then a stand-in

@@ -95,7 +95,20 @@ static void test_filters(const struct cfg *cfg)
 static void test_groups(const struct cfg *cfg)
 {
     is_int(cfg->norgs, 5, "five organisations");
-    is_int(cfg->ngroups, 2, "two groups");
+    is_int(cfg->ngroups, 4, "two groups, and two schools' own");
+    /* the schools with users get their own group, after the file's; the
+     * school without users (moorside) none */
+    const struct cfg_group *own = cfg_group(cfg, "own-harbour-high");
+    ok(own && own == &cfg->groups[2] && own->own_school, "Harbour High's own group comes third");
+    ok(own && own->nschools == 1 && own->schools[0] == 100001 && own->nusers == 1 &&
+       strcmp(own->users[0], "ben") == 0 && strcmp(own->owner, "harbour-high") == 0 &&
+       own->visibility == CFG_VIS_LA_ONLY,
+       "the school alone, owned by it, its user listed, closed to other schools");
+    is_str(own ? own->unix_group : NULL, "collab-harbour",
+           "with the school's unix group (all its staff)");
+    ok(cfg_group(cfg, "own-riverside") && !cfg_group(cfg, "own-moorside"),
+       "riverside has a user and its group; moorside has none");
+    ok(!cfg_group(cfg, "northmoor-secondary")->own_school, "the file's groups are not own");
     is_int(cfg->nusers, 3, "three users");
     is_int(cfg->nconsents, 2, "two consents");
     is_int(cfg->policy.min_cohort, 6, "global min_cohort");
