@@ -487,8 +487,13 @@ static void group_build_init(struct run *r, struct group_build *gb, const struct
                              int scratch)
 {
     memset(gb, 0, sizeof *gb);
+    /* A school's own store hides whatever any store holding the school
+     * hides of it, so it publishes of the school only what each of those
+     * does, and its readers learn nothing more from it together with any
+     * of them; what it hides for itself concerns its store alone.
+     * docs/DISCLOSURE.md */
     gb->pg = (struct pub_group){ .cfg = r->cfg, .group = g, .today = r->today,
-                                 .job = r->opts->job };
+                                 .job = r->opts->job, .sink = g->own_school };
     gb->final = store_group_path(r->opts->data_dir, g->id);
     gb->tmp = tmp_path(r, gb->final);
     gb->scratch = scratch;
@@ -653,7 +658,8 @@ static void subgroups_of(struct group_build *gbs, size_t n, size_t me)
 }
 
 /* The groups to build: all of them, or the one asked for and every group
- * joined to it through shared schools (as scratch builds). */
+ * joined to it through shared schools (as scratch builds), but no school's
+ * own group, which changes no other. */
 static size_t groups_to_build(struct run *r, const struct cfg_group *only,
                               struct group_build *gbs)
 {
@@ -668,7 +674,7 @@ static size_t groups_to_build(struct run *r, const struct cfg_group *only,
     for (int grew = 1; grew;) {
         grew = 0;
         for (size_t i = 0; i < cfg->ngroups; i++)
-            for (size_t j = 0; !in[i] && j < cfg->ngroups; j++)
+            for (size_t j = 0; !in[i] && !all[i].pg.sink && j < cfg->ngroups; j++)
                 if (in[j] && shares_school(&all[i].pg, &all[j].pg))
                     in[i] = grew = 1;
     }
@@ -712,19 +718,22 @@ static int build_groups(struct run *r, const struct cfg_group *only, struct coll
      * stale ones are built again. Only groups that share schools need more
      * than one round. */
     for (size_t i = 0; rc == 0 && i < n; i++)
-        if (shares_any(&gbs[order[i]].pg))
+        if (shares_any(&gbs[order[i]].pg) && !gbs[order[i]].pg.sink)
             rc = decide_group(r, &gbs[order[i]], err);
     for (int again = 1; rc == 0 && again;) {
         again = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
-            if (group_stale(&gbs[order[i]])) {
+            if (!gbs[order[i]].pg.sink && group_stale(&gbs[order[i]])) {
                 rc = decide_group(r, &gbs[order[i]], err);
                 again = 1;
             }
     }
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        if (!gbs[order[i]].scratch)
-            rc = build_group(r, &gbs[order[i]], err);
+    /* a school's own group changes no other: decided once, when the others
+     * are, as it is written */
+    for (int sinks = 0; sinks < 2; sinks++)
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            if (!gbs[order[i]].scratch && gbs[order[i]].pg.sink == sinks)
+                rc = build_group(r, &gbs[order[i]], err);
     for (int again = 1; rc == 0 && again;) {
         again = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)

@@ -190,6 +190,7 @@ struct pub_group {
     long cells;                 /* out: aggregate rows written */
     struct pub_shared *shared;      /* hidden cells of shared schools; may be NULL */
     long key;                       /* the group's own key in shared (< 0) */
+    int sink;                       /* takes what others hide, tells them nothing */
     struct pub_subgroup *subs;      /* see pub_subgroup */
     size_t nsubs;
     int decide_only;                /* pub_decide_group's passes: no store */
