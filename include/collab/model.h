@@ -40,6 +40,7 @@ enum model_view {
     MODEL_VIEW_SIMILAR,     /* schools nearest one school in intake */
     MODEL_VIEW_PUPILS,      /* own school's pupils (pupil_level only) */
     MODEL_VIEW_EVALUATION,  /* partnership self-evaluation */
+    MODEL_VIEW_PUPIL,       /* one pupil of the own school (pupil_level only) */
     MODEL_VIEW_COUNT
 };
 
@@ -48,7 +49,8 @@ struct model_query {
     int year;               /* 0: the latest year in the store */
     int key_stage;          /* 0: 4 when the group has KS4 data, else 2 */
     const char *subject;    /* MODEL_VIEW_SUBJECT: subject code */
-    long urn;               /* MODEL_VIEW_SIMILAR / PUPILS: the school */
+    long urn;               /* MODEL_VIEW_SIMILAR / PUPILS / PUPIL: the school */
+    const char *pupil;      /* MODEL_VIEW_PUPIL: the pupil's id */
     int national;           /* MODEL_VIEW_SIMILAR: among all England's schools
                              * (the DfE intake table) rather than the group's;
                              * always so for a school with no pupil data */

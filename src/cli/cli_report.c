@@ -20,6 +20,7 @@ static const char usage[] =
     "  VIEW: overview | subjects | subject CODE | schools | similar URN [--national]\n"
     "        | pupils URN (--national: similar schools among all England's schools,\n"
     "        from the DfE's published intake)\n"
+    "        | pupil URN ID (one pupil: results, estimates, flags and grades)\n"
     "        | evaluation (--term: e.g. 2026-autumn; default the latest term)\n"
     "        | changes (group changes since your last visit, or --since YYYY-MM-DD)\n"
     "  --gap: with --filter fsm6=yes, compare disadvantaged pupils with the other\n"
@@ -30,17 +31,19 @@ static const char usage[] =
 struct view_name {
     const char *name;
     enum model_view view;
-    const char *arg;        /* what the view's argument is, NULL for none */
+    const char *arg;        /* what the view's arguments are, NULL for none */
+    int nargs;
 };
 
 static const struct view_name view_names[] = {
-    { "overview", MODEL_VIEW_OVERVIEW, NULL },
-    { "subjects", MODEL_VIEW_SUBJECTS, NULL },
-    { "subject", MODEL_VIEW_SUBJECT, "CODE" },
-    { "schools", MODEL_VIEW_SCHOOLS, NULL },
-    { "similar", MODEL_VIEW_SIMILAR, "URN" },
-    { "pupils", MODEL_VIEW_PUPILS, "URN" },
-    { "evaluation", MODEL_VIEW_EVALUATION, NULL },
+    { "overview", MODEL_VIEW_OVERVIEW, NULL, 0 },
+    { "subjects", MODEL_VIEW_SUBJECTS, NULL, 0 },
+    { "subject", MODEL_VIEW_SUBJECT, "CODE", 1 },
+    { "schools", MODEL_VIEW_SCHOOLS, NULL, 0 },
+    { "similar", MODEL_VIEW_SIMILAR, "URN", 1 },
+    { "pupils", MODEL_VIEW_PUPILS, "URN", 1 },
+    { "pupil", MODEL_VIEW_PUPIL, "URN and a pupil id", 2 },
+    { "evaluation", MODEL_VIEW_EVALUATION, NULL, 0 },
 };
 
 #define MAX_FILTERS 16
@@ -122,7 +125,7 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
         cli_error(a->npos ? "unknown view '%s'" : "no view given%s", a->npos ? a->pos[0] : "");
         return -1;
     }
-    if (a->npos != (v->arg ? 2 : 1)) {
+    if (a->npos != 1 + v->nargs) {
         cli_error(v->arg ? "view '%s' takes %s" : "view '%s' takes no argument", v->name,
                   v->arg ? v->arg : "");
         return -1;
@@ -135,6 +138,8 @@ static int build_query(const struct report_args *a, const struct cfg *cfg,
         q->urn = n;
     else if (v->arg)
         return -1;
+    if (v->view == MODEL_VIEW_PUPIL)
+        q->pupil = a->pos[2];
     if (a->year && parse_int(a->year, "--year", 2000, 2100, &n) != 0)
         return -1;
     q->year = a->year ? (int)n : 0;

@@ -761,6 +761,7 @@ static const view_fn views[MODEL_VIEW_COUNT] = {
     [MODEL_VIEW_SCHOOLS] = mdl_view_schools,
     [MODEL_VIEW_SIMILAR] = mdl_view_similar,
     [MODEL_VIEW_PUPILS] = mdl_view_pupils,
+    [MODEL_VIEW_PUPIL] = mdl_view_pupil,
     [MODEL_VIEW_EVALUATION] = mdl_view_evaluation,
 };
 

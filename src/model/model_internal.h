@@ -293,6 +293,8 @@ int mdl_view_similar(struct model *m, const struct mdl_view_ctx *v,
                      struct model_table *t, struct collab_err *err);
 int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
                     struct model_table *t, struct collab_err *err);
+int mdl_view_pupil(struct model *m, const struct mdl_view_ctx *v,
+                   struct model_table *t, struct collab_err *err);
 /* Close the pupils view's school store (model_close). */
 void mdl_pupils_close(struct model *m);
 /* view_evaluation.c (eval.h): the partnership self-evaluation. */

@@ -243,3 +243,172 @@ int mdl_view_pupils(struct model *m, const struct mdl_view_ctx *v,
     }
     return rc;
 }
+
+/* ---- one pupil ---- */
+
+enum { PD_ITEM, PD_VALUE, PD_EST, PD_P8 };
+
+static const char pupil_sql[] =
+    "SELECT p.id, p.display_name, p.gender, p.fsm6, p.eal, p.sen, p.cla, p.prior_band,"
+    " p.year, p.key_stage, p.prior_score, p.ks2_reading, p.ks2_maths,"
+    " k.att8, k.att8_eng, k.att8_mat, k.att8_ebacc, k.att8_open,"
+    " k.est_att8, k.est_eng, k.est_mat, k.est_ebacc, k.est_open,"
+    " k.p8, k.p8_eng, k.p8_mat, k.p8_ebacc, k.p8_open,"
+    " k.basics4, k.basics5, k.ebacc_entry, k.ebacc_aps,"
+    " a.sessions_possible, a.sessions_missed"
+    " FROM pupil p LEFT JOIN pupil_ks4 k ON k.pupil = p.id"
+    " LEFT JOIN attendance a ON a.pupil = p.id WHERE p.id = ?1 AND p.school = ?2";
+enum { PS_YEAR = 8, PS_KS, PS_PRIOR_SCORE, PS_KS2_READ, PS_KS2_MATHS, PS_ATT8,
+       PS_EST = PS_ATT8 + 5, PS_P8 = PS_EST + 5, PS_BASICS4 = PS_P8 + 5, PS_BASICS5,
+       PS_EBACC, PS_EBACC_APS, PS_POSSIBLE, PS_MISSED };
+
+static void pupil_row(struct model_table *t, const char *key, const char *item,
+                      const char *value)
+{
+    struct model_row *r = mdl_row(t, key, 0);
+    mdl_set_text(r, PD_ITEM, item);
+    if (value)
+        mdl_set_text(r, PD_VALUE, value);
+}
+
+/* Attainment 8 and its four elements: score, estimate, progress. */
+static void element_rows(struct model_table *t, sqlite3_stmt *st)
+{
+    static const char *const names[] = { "Attainment 8", "English element",
+        "Maths element", "EBacc element", "Open element" };
+    static const char *const keys[] = { "att8", "att8_eng", "att8_mat", "att8_ebacc",
+                                        "att8_open" };
+    if (sqlite3_column_type(st, PS_ATT8) == SQLITE_NULL)
+        return;
+    for (int e = 0; e < 5; e++) {
+        char v[32];
+        snprintf(v, sizeof v, "%.1f", sqlite3_column_double(st, PS_ATT8 + e));
+        pupil_row(t, keys[e], names[e], v);
+        struct model_row *r = &t->rows[t->nrows - 1];
+        opt_num(r, PD_EST, st, PS_EST + e);
+        opt_num(r, PD_P8, st, PS_P8 + e);
+    }
+    pupil_row(t, "basics4", "Grade 4+ in English and maths",
+              sqlite3_column_int(st, PS_BASICS4) ? "yes" : "no");
+    pupil_row(t, "basics5", "Grade 5+ in English and maths",
+              sqlite3_column_int(st, PS_BASICS5) ? "yes" : "no");
+    char v[48];
+    if (sqlite3_column_int(st, PS_EBACC))
+        snprintf(v, sizeof v, "yes (average point score %.2f)",
+                 sqlite3_column_double(st, PS_EBACC_APS));
+    pupil_row(t, "ebacc", "Entered for the EBacc",
+              sqlite3_column_int(st, PS_EBACC) ? v : "no");
+}
+
+/* Flags, prior attainment and absence. */
+static void context_rows(struct model_table *t, sqlite3_stmt *st)
+{
+    struct strbuf sb = STRBUF_INIT;
+    flags_text(st, &sb);
+    pupil_row(t, "flags", "Flags", sb_str(&sb));
+    sb_reset(&sb);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+        sb_addf(&sb, "%s", sqlite3_column_text(st, 7));
+    if (sqlite3_column_type(st, PS_PRIOR_SCORE) != SQLITE_NULL)
+        sb_addf(&sb, "%sKS2 %.1f", sb.len ? ", " : "",
+                sqlite3_column_double(st, PS_PRIOR_SCORE));
+    if (sqlite3_column_type(st, PS_KS2_READ) != SQLITE_NULL)
+        sb_addf(&sb, "%sreading %d", sb.len ? ", " : "", sqlite3_column_int(st, PS_KS2_READ));
+    if (sqlite3_column_type(st, PS_KS2_MATHS) != SQLITE_NULL)
+        sb_addf(&sb, "%smaths %d", sb.len ? ", " : "", sqlite3_column_int(st, PS_KS2_MATHS));
+    pupil_row(t, "prior", "Prior attainment", sb.len ? sb_str(&sb) : "none recorded");
+    sb_reset(&sb);
+    long possible = sqlite3_column_int64(st, PS_POSSIBLE);
+    if (possible > 0)
+        sb_addf(&sb, "%.1f%% (%ld of %ld sessions)",
+                100.0 * (double)sqlite3_column_int64(st, PS_MISSED) / (double)possible,
+                (long)sqlite3_column_int64(st, PS_MISSED), possible);
+    pupil_row(t, "absence", "Absence", sb.len ? sb_str(&sb) : "no attendance recorded");
+    sb_free(&sb);
+}
+
+/* One row per subject entered: its name and grade. */
+static int grade_rows(struct model *m, struct model_table *t, const char *pupil,
+                      struct collab_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(m->pupil_db, "SELECT r.subject, coalesce(s.name, r.subject),"
+                           " r.grade FROM result r LEFT JOIN subject s ON s.code = r.subject"
+                           " WHERE r.pupil = ?1 ORDER BY 2", -1, &st, NULL) != SQLITE_OK)
+        return collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
+    sqlite3_bind_text(st, 1, pupil, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char key[64];
+        snprintf(key, sizeof key, "grade:%s", sqlite3_column_text(st, 0));
+        pupil_row(t, key, (const char *)sqlite3_column_text(st, 1),
+                  (const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0
+                             : collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
+}
+
+static int read_one_pupil(struct model *m, const struct mdl_view_ctx *v, struct model_table *t,
+                          struct collab_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(m->pupil_db, pupil_sql, -1, &st, NULL) != SQLITE_OK)
+        return collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
+    sqlite3_bind_text(st, 1, v->q->pupil, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v->q->urn);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        char *name = school_name(m->pupil_db, v->q->urn);
+        if (rc == SQLITE_DONE)
+            collab_err_set(err, "no pupil '%s' at %s (%ld)", v->q->pupil,
+                           name ? name : "the school", v->q->urn);
+        else
+            collab_err_set(err, "school store: %s", sqlite3_errmsg(m->pupil_db));
+        free(name);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    char *name = school_name(m->pupil_db, v->q->urn);
+    const unsigned char *display = sqlite3_column_text(st, 1);
+    mdl_table_title(t, "Pupil %s%s%s%s, %s (%ld), %d, KS%d", v->q->pupil,
+                    display ? " (" : "", display ? (const char *)display : "", display ? ")" : "",
+                    name ? name : "school", v->q->urn, sqlite3_column_int(st, PS_YEAR),
+                    sqlite3_column_int(st, PS_KS));
+    free(name);
+    mdl_col(t, "item", "Item", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "value", "Value", MODEL_COL_TEXT, 0, 0);
+    mdl_col(t, "estimate", "Estimate", MODEL_COL_NUMBER, 1, 0);
+    mdl_col(t, "p8", "Progress", MODEL_COL_NUMBER, 2, 1);
+    element_rows(t, st);
+    context_rows(t, st);
+    sqlite3_finalize(st);
+    return grade_rows(m, t, v->q->pupil, err);
+}
+
+int mdl_view_pupil(struct model *m, const struct mdl_view_ctx *v, struct model_table *t,
+                   struct collab_err *err)
+{
+    long urn = v->q->urn;
+    char target[96];
+    snprintf(target, sizeof target, "%ld:%s", urn, v->q->pupil ? v->q->pupil : "");
+    if (!v->q->pupil || !*v->q->pupil)
+        return collab_err_set(err, "which pupil? name one by id");
+    if (!access_pupils(m->cfg, m->user, urn, err))
+        return mdl_refuse(m, target, err);
+    if (pupils_open(m, urn, err) != 0)
+        return -1;
+    int began = sqlite3_exec(m->pupil_db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int rc = read_one_pupil(m, v, t, err);
+    if (began)
+        sqlite3_exec(m->pupil_db, "COMMIT", NULL, NULL, NULL);
+    if (rc == 0) {
+        mdl_set_note(t, "Estimate: the DfE's estimate for pupils of the same prior "
+                     "attainment; Progress: the score less the estimate.");
+        struct strbuf detail = STRBUF_INIT;
+        sb_addf(&detail, "group=%s", m->group->id);
+        rc = mdl_audit_or_refuse(m, "pupil", target, sb_str(&detail), err);
+        sb_free(&detail);
+    }
+    return rc;
+}

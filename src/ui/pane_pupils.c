@@ -1,6 +1,7 @@
 /*
  * pane_pupils: the user's own school's pupils, for users with pupil_level
- * access only. Everyone else sees the one-line reason the model gives; the
+ * access only; Enter opens one pupil (results, estimates, flags, grades),
+ * Esc comes back to the same row. Everyone else sees the one-line reason the model gives; the
  * model also writes the audit row for every view and refusal.
  */
 #include "config.h"
@@ -10,11 +11,25 @@
 #include "collab/util.h"
 #include "ui_internal.h"
 
-/* p->priv: the `:where` condition (char *), or NULL. */
+/* p->priv: the `:where` condition (char *), or NULL; p->drill: the pupil
+ * Enter opened, or NULL for the list. */
 static void pupils_query(struct ui *ui, struct pane *p, struct model_query *q)
 {
     q->urn = model_user_school(ui->model);
     q->where = p->priv;
+    if (p->drill) {
+        q->view = MODEL_VIEW_PUPIL;
+        q->pupil = p->drill;
+    }
+}
+
+static int pupils_key(struct ui *ui, struct pane *p, int action)
+{
+    if (action == ACT_OPEN)
+        return p->drill ? 0 : pane_drill_in(ui, p);
+    if (action == ACT_BACK)
+        return pane_drill_out(ui, p);
+    return 0;
 }
 
 static void pupils_close(struct pane *p)
@@ -58,9 +73,10 @@ static void pupils_draw(struct ui *ui, struct pane *p, WINDOW *w)
 
 const struct pane_ops pane_pupils_ops = {
     .name = "Pupils",
-    .hint = "own school only",
+    .hint = "own school only  Enter one pupil  Esc back",
     .view = MODEL_VIEW_PUPILS,
     .query = pupils_query,
     .draw = pupils_draw,
+    .key = pupils_key,
     .close = pupils_close,
 };

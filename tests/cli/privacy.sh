@@ -155,6 +155,30 @@ like "$out" "Pupils: Northmoor Academy \(900002\), 2019, KS4, where p8 < -1: $be
 run R --user mo --group moorland-trust pupils 900002
 n=$(sqlite "$SRC" "SELECT count(*) FROM pupil WHERE school = 900002 AND year = 2019 AND key_stage = 4")
 like "$out" "Pupils: Northmoor Academy \(900002\), 2019, KS4: $n pupils" "the title counts the pupils"
+# One pupil: the figures of the list's row, the grades, flags and prior
+# attainment; the same rules, and an audit row of its own.
+row=$(printf '%s\n' "$all" | tail -n +2 | awk -F, '$7 != ""' | head -1)
+id=$(printf '%s\n' "$row" | cut -d, -f1)
+run R --user mo --group moorland-trust --format csv pupil 900002 "$id"
+is "$rc" 0 "pupil: a leader opens one of her school's pupils ($id)"
+one=$(printf '%s\n' "$out" | tr -d '\r')
+is "$(printf '%s\n' "$one" | grep '^Attainment 8,' | cut -d, -f2-4)" \
+   "$(printf '%s\n' "$row" | cut -d, -f6,5,7 | awk -F, '{ print $2 "," $1 "," $3 }')" \
+   "pupil: Attainment 8, its estimate and progress as the list has them"
+is "$(printf '%s\n' "$one" | grep -c '^English element,\|^Maths element,\|^EBacc element,\|^Open element,')" 4 \
+   "pupil: the four elements"
+is "$(printf '%s\n' "$one" | grep '^Flags,' | cut -d, -f2)" "$(printf '%s\n' "$row" | cut -d, -f3)" \
+   "pupil: the flags"
+is "$(sqlite "$SRC" "SELECT count(*) FROM result WHERE pupil = '$id'")" \
+   "$(printf '%s\n' "$one" | tail -n +2 | grep -vc '^Attainment 8,\|element,\|^Grade [45]+\|^Entered for\|^Flags,\|^Prior attainment,\|^Absence,')" \
+   "pupil: a row per subject entered"
+is "$(audit_rows mo pupil)" 1 "pupil: the view is an audit row"
+refused "one pupil without pupil_level" sam "does not hold pupil_level" --group moorland-trust pupil 900005 "$id"
+refused "one pupil of another school" mo "shown only to that school's own users" --group moorland-trust pupil 900005 "$id"
+other=$(sqlite "$SRC" "SELECT id FROM pupil WHERE school = 900005 LIMIT 1")
+run R --user mo --group moorland-trust pupil 900002 "$other"
+is "$rc" 1 "pupil: another school's pupil under one's own school is not found"
+like "$err" "no pupil '$other' at Northmoor Academy \(900002\)" "pupil: and says so"
 cut -d, -f1 "$SAMPLE/pupils.csv" | tail -n +2 >"$T/ids"
 for g in "$DATA"/group-*.db; do
     sqlite "$g" .dump >"$T/dump"

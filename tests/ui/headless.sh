@@ -136,6 +136,17 @@ like "$(line 3)" ": $behind pupils" "as many as report --where gives ($behind)"
 screen 80x24 '4:where<Space>zz<Space><lt><Space>1<Enter>' --config "$T/config2" --user hana
 like "$(line 24)" "where: no column 'zz' in this view" ":where on an unknown column says so"
 like "$(line 3)" 'Pupils: Harbour High School' "and the pupils stay listed"
+# Enter opens the pupil under the cursor; Esc comes back to the list.
+screen 80x24 '4' --config "$T/config2" --user hana
+first=$(line 5 | cut -d' ' -f1)
+screen 80x24 '4<Enter>' --config "$T/config2" --user hana
+like "$(line 3)" "^Pupil $first .*Harbour High School \(900001\), 2019, KS4" "Enter opens the pupil ($first)"
+like "$scr" 'Attainment 8 ' "with the pupil's Attainment 8"
+like "$scr" 'Prior attainment' "and prior attainment"
+screen 120x40 '4<Enter>' --config "$T/config2" --user hana
+like "$scr" 'Mathematics|Maths' "and grades by subject (120x40)"
+screen 80x24 '4<Enter><Esc>' --config "$T/config2" --user hana
+like "$(line 3)" 'Pupils: Harbour High School' "Esc goes back to the pupils"
 screen 80x24 '4' --config "$T/config2" --user cal
 like "$scr" "pupil_level" "a user without pupil access sees the model's reason"
 unlike "$scr" 'P0[0-9]{6}' "and no pupil"
