@@ -50,8 +50,8 @@
     X(CLEAR_FILTERS,  "clear-filters",  "0",             "clear every filter") \
     X(SORT_DESC,      "sort-desc",      "[",             "sort by the current column, highest first") \
     X(SORT_ASC,       "sort-asc",       "]",             "sort by the current column, lowest first") \
-    X(OPEN,           "open",           "<Enter>",       "open the selected row (a subject across every school)") \
-    X(BACK,           "back",           "<Esc>",         "go back from a subject or a similar-schools list") \
+    X(OPEN,           "open",           "<Enter>",       "open the selected row (a subject across every school, a pupil)") \
+    X(BACK,           "back",           "<Esc>",         "go back from a subject, a pupil or a similar-schools list") \
     X(SIMILAR,        "similar",        "s",             "schools with the most similar intake to the selected school") \
     X(SIMILAR_SCOPE,  "similar-scope",  "S",             "Schools: similar schools in the group or across England (DfE data)") \
     X(CHART,          "chart",          "v",             "Schools: cycle the chart (bars, scatter, none)") \
