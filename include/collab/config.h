@@ -187,6 +187,21 @@ struct cfg_eval {
 
 /* ---- the whole directory ---- */
 
+/* One entry of a lookup index: a key (text or number) and a position. */
+struct cfg_key {
+    const char *text;
+    long num;
+    size_t pos;
+};
+/* Order by text (cfg_key_by_text) or number (cfg_key_by_num), then
+ * position: qsort comparators. */
+int cfg_key_by_text(const void *a, const void *b);
+int cfg_key_by_num(const void *a, const void *b);
+/* In a sorted index of n keys, the position of the first entry in file
+ * order that repeats an earlier one's key, and that earlier one's in
+ * *earlier; SIZE_MAX when no key repeats. */
+size_t cfg_key_first_repeat(const struct cfg_key *k, size_t n, int by_text, size_t *earlier);
+
 struct cfg {
     char *dir;
     struct cfg_indicator *indicators;  size_t nindicators;
@@ -196,6 +211,11 @@ struct cfg {
     struct cfg_group *groups;          size_t ngroups;
     struct cfg_user *users;            size_t nusers;
     struct cfg_consent *consents;      size_t nconsents;
+    /* Lookups by id and URN in O(log n) (groups.c builds them as each list
+     * loads; a national config has thousands of schools): positions in
+     * orgs (by id; schools by urn) and consents (by urn), sorted. */
+    struct cfg_key *org_by_id, *school_by_urn, *consent_by_urn;
+    size_t nschool_by_urn;
     struct cfg_policy policy;          /* global defaults */
     struct cfg_eval eval;
     /* What loads but is unwise (a min_cohort under 6), each as "FILE:LINE:

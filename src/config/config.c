@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,8 +121,61 @@ const struct cfg_user *cfg_user_by_login(const struct cfg *cfg, const char *logi
     return NULL;
 }
 
+int cfg_key_by_text(const void *a, const void *b)
+{
+    const struct cfg_key *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+int cfg_key_by_num(const void *a, const void *b)
+{
+    const struct cfg_key *x = a, *y = b;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+size_t cfg_key_first_repeat(const struct cfg_key *k, size_t n, int by_text, size_t *earlier)
+{
+    size_t best = SIZE_MAX, run = 0;
+    for (size_t i = 1; i < n; i++) {
+        int same = by_text ? strcmp(k[i].text, k[i - 1].text) == 0 : k[i].num == k[i - 1].num;
+        if (!same) {
+            run = i;
+        } else if (k[i].pos < best) {
+            best = k[i].pos;
+            *earlier = k[run].pos;
+        }
+    }
+    return best;
+}
+
+/* The position of the first key equal to want in a sorted index, or
+ * SIZE_MAX. */
+static size_t index_find(const struct cfg_key *k, size_t n, const struct cfg_key *want,
+                         int (*cmp)(const void *, const void *))
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp(&k[mid], want) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct cfg_key probe = k[lo < n ? lo : 0];
+    probe.pos = want->pos;
+    return lo < n && cmp(&probe, want) == 0 ? k[lo].pos : SIZE_MAX;
+}
+
 const struct cfg_org *cfg_org(const struct cfg *cfg, const char *id)
 {
+    if (cfg->org_by_id) {
+        size_t i = index_find(cfg->org_by_id, cfg->norgs, &(struct cfg_key){ id, 0, 0 },
+                              cfg_key_by_text);
+        return i == SIZE_MAX ? NULL : &cfg->orgs[i];
+    }
     for (size_t i = 0; i < cfg->norgs; i++)
         if (cfg->orgs[i].id && strcmp(cfg->orgs[i].id, id) == 0)
             return &cfg->orgs[i];
@@ -130,6 +184,11 @@ const struct cfg_org *cfg_org(const struct cfg *cfg, const char *id)
 
 const struct cfg_org *cfg_school_org(const struct cfg *cfg, long urn)
 {
+    if (cfg->school_by_urn) {
+        size_t i = index_find(cfg->school_by_urn, cfg->nschool_by_urn,
+                              &(struct cfg_key){ NULL, urn, 0 }, cfg_key_by_num);
+        return i == SIZE_MAX ? NULL : &cfg->orgs[i];
+    }
     for (size_t i = 0; i < cfg->norgs; i++)
         if (cfg->orgs[i].kind == CFG_ORG_SCHOOL && cfg->orgs[i].urn == urn)
             return &cfg->orgs[i];
@@ -138,6 +197,11 @@ const struct cfg_org *cfg_school_org(const struct cfg *cfg, long urn)
 
 const struct cfg_consent *cfg_consent(const struct cfg *cfg, long urn)
 {
+    if (cfg->consent_by_urn) {
+        size_t i = index_find(cfg->consent_by_urn, cfg->nconsents,
+                              &(struct cfg_key){ NULL, urn, 0 }, cfg_key_by_num);
+        return i == SIZE_MAX ? NULL : &cfg->consents[i];
+    }
     for (size_t i = 0; i < cfg->nconsents; i++)
         if (cfg->consents[i].urn == urn)
             return &cfg->consents[i];

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,16 +166,36 @@ static int load_org(struct cfg_ctx *c, const struct ydoc_node *node, void *obj, 
     if (o->kind != CFG_ORG_SCHOOL && o->urn != 0)
         return ydoc_error(c->doc, ydoc_get(node, "urn"), c->err,
                           "'urn' is only for organisations of kind school");
-    for (size_t i = 0; &cfg->orgs[i] != o; i++) {
-        if (strcmp(cfg->orgs[i].id, o->id) == 0)
-            return ydoc_error(c->doc, ydoc_get(node, "id"), c->err,
-                              "duplicate organisation id '%s'", o->id);
-        if (o->urn && cfg->orgs[i].urn == o->urn)
-            return ydoc_error(c->doc, ydoc_get(node, "urn"), c->err,
-                              "urn %ld is already organisation '%s'", o->urn,
-                              cfg->orgs[i].id);
-    }
     return check_pupil_group(c, node, o, cfg);
+}
+
+/* The organisations by id and the schools by URN (config.h), once all are
+ * loaded; the first one (in file order) that repeats an id or a URN is
+ * refused at its line. */
+static int index_orgs(struct cfg_ctx *c, const struct ydoc_node *seq, struct cfg *cfg)
+{
+    size_t n = cfg->norgs, ns = 0;
+    cfg->org_by_id = util_xcalloc(n + 1, sizeof *cfg->org_by_id);
+    cfg->school_by_urn = util_xcalloc(n + 1, sizeof *cfg->school_by_urn);
+    for (size_t i = 0; i < n; i++) {
+        cfg->org_by_id[i] = (struct cfg_key){ cfg->orgs[i].id, 0, i };
+        if (cfg->orgs[i].urn)
+            cfg->school_by_urn[ns++] = (struct cfg_key){ NULL, cfg->orgs[i].urn, i };
+    }
+    cfg->nschool_by_urn = ns;
+    qsort(cfg->org_by_id, n, sizeof *cfg->org_by_id, cfg_key_by_text);
+    qsort(cfg->school_by_urn, ns, sizeof *cfg->school_by_urn, cfg_key_by_num);
+    size_t id_first = 0, urn_first = 0;
+    size_t id_dup = cfg_key_first_repeat(cfg->org_by_id, n, 1, &id_first);
+    size_t urn_dup = cfg_key_first_repeat(cfg->school_by_urn, ns, 0, &urn_first);
+    if (id_dup != SIZE_MAX && id_dup <= urn_dup)
+        return ydoc_error(c->doc, ydoc_get(seq->kids[id_dup], "id"), c->err,
+                          "duplicate organisation id '%s'", cfg->orgs[id_dup].id);
+    if (urn_dup != SIZE_MAX)
+        return ydoc_error(c->doc, ydoc_get(seq->kids[urn_dup], "urn"), c->err,
+                          "urn %ld is already organisation '%s'", cfg->orgs[urn_dup].urn,
+                          cfg->orgs[urn_first].id);
+    return 0;
 }
 
 static int check_org_ref(struct cfg_ctx *c, const struct cfg *cfg,
@@ -252,18 +273,27 @@ static int load_group_schools(struct cfg_ctx *c, const struct cfg *cfg,
     if (n->n == 0)
         return ydoc_error(c->doc, n, c->err, "'schools': a group needs at least one school");
     g->schools = util_xcalloc(n->n, sizeof *g->schools);
+    struct cfg_key *keys = util_xcalloc(n->n, sizeof *keys);
     for (size_t i = 0; i < n->n; i++) {
         long urn;
-        if (cfg_scalar_long(c, n->kids[i], "schools", 1, URN_MAX, &urn) < 0)
+        if (cfg_scalar_long(c, n->kids[i], "schools", 1, URN_MAX, &urn) < 0) {
+            free(keys);
             return -1;
-        if (!cfg_school_org(cfg, urn))
-            return ydoc_error(c->doc, n->kids[i], c->err, "unknown school %ld (no "
-                              "organisation of kind school has this urn)", urn);
-        for (size_t j = 0; j < g->nschools; j++)
-            if (g->schools[j] == urn)
-                return ydoc_error(c->doc, n->kids[i], c->err,
-                                  "school %ld is listed twice", urn);
+        }
+        keys[i] = (struct cfg_key){ NULL, urn, i };
         g->schools[g->nschools++] = urn;
+    }
+    /* sorted, not each against every other: a national group has thousands */
+    qsort(keys, n->n, sizeof *keys, cfg_key_by_num);
+    size_t earlier, dup = cfg_key_first_repeat(keys, n->n, 0, &earlier);
+    free(keys);
+    for (size_t i = 0; i < n->n; i++) {
+        if (i == dup)
+            return ydoc_error(c->doc, n->kids[i], c->err, "school %ld is listed twice",
+                              g->schools[i]);
+        if (!cfg_school_org(cfg, g->schools[i]))
+            return ydoc_error(c->doc, n->kids[i], c->err, "unknown school %ld (no "
+                              "organisation of kind school has this urn)", g->schools[i]);
     }
     return 0;
 }
@@ -342,10 +372,6 @@ static int load_consent(struct cfg_ctx *c, const struct ydoc_node *node, void *o
     if (!cfg_school_org(cfg, k->urn))
         return ydoc_error(c->doc, ydoc_get(node, "urn"), c->err, "unknown school %ld (no "
                           "organisation of kind school has this urn)", k->urn);
-    for (size_t i = 0; &cfg->consents[i] != k; i++)
-        if (cfg->consents[i].urn == k->urn)
-            return ydoc_error(c->doc, ydoc_get(node, "urn"), c->err,
-                              "duplicate consent for school %ld", k->urn);
     if (k->signed_date && k->withdrawn_date && strcmp(k->withdrawn_date, k->signed_date) < 0)
         return ydoc_error(c->doc, ydoc_get(node, "withdrawn"), c->err,
                           "'withdrawn' (%s) is before 'signed' (%s)", k->withdrawn_date,
@@ -387,6 +413,11 @@ void cfg_free_groups(struct cfg *cfg)
     cfg_free_strv(cfg->warnings, cfg->nwarnings);
     cfg->warnings = NULL;
     cfg->nwarnings = 0;
+    free(cfg->org_by_id);
+    free(cfg->school_by_urn);
+    free(cfg->consent_by_urn);
+    cfg->org_by_id = cfg->school_by_urn = cfg->consent_by_urn = NULL;
+    cfg->nschool_by_urn = 0;
     free(cfg->orgs);
     free(cfg->groups);
     free(cfg->users);
@@ -399,13 +430,28 @@ void cfg_free_groups(struct cfg *cfg)
     cfg->policy = (struct cfg_policy)CFG_POLICY_DEFAULTS;
 }
 
+/* The consents by URN; the first repeat refused at its line. */
+static int index_consents(struct cfg_ctx *c, const struct ydoc_node *seq, struct cfg *cfg)
+{
+    size_t n = cfg->nconsents;
+    cfg->consent_by_urn = util_xcalloc(n + 1, sizeof *cfg->consent_by_urn);
+    for (size_t i = 0; i < n; i++)
+        cfg->consent_by_urn[i] = (struct cfg_key){ NULL, cfg->consents[i].urn, i };
+    qsort(cfg->consent_by_urn, n, sizeof *cfg->consent_by_urn, cfg_key_by_num);
+    size_t earlier, dup = cfg_key_first_repeat(cfg->consent_by_urn, n, 0, &earlier);
+    if (dup == SIZE_MAX)
+        return 0;
+    return ydoc_error(c->doc, ydoc_get(seq->kids[dup], "urn"), c->err,
+                      "duplicate consent for school %ld", cfg->consents[dup].urn);
+}
+
 static int load_sections(struct cfg_ctx *c, const struct groups_file *f, struct cfg *cfg)
 {
     if (f->policy && !ydoc_is_null(f->policy) &&
         load_policy(c, f->policy, cfg, &cfg->policy) < 0)
         return -1;
     if (cfg_walk_seq(c, f->orgs, "organisations", sizeof *cfg->orgs, (void **)&cfg->orgs,
-                     &cfg->norgs, load_org, cfg) < 0)
+                     &cfg->norgs, load_org, cfg) < 0 || index_orgs(c, f->orgs, cfg) < 0)
         return -1;
     if (cfg_walk_seq(c, f->users, "users", sizeof *cfg->users, (void **)&cfg->users,
                      &cfg->nusers, load_user, cfg) < 0)
@@ -414,8 +460,9 @@ static int load_sections(struct cfg_ctx *c, const struct groups_file *f, struct 
                      &cfg->ngroups, load_group, cfg) < 0)
         return -1;
     if (f->consent && !ydoc_is_null(f->consent) &&
-        cfg_walk_seq(c, f->consent, "consent", sizeof *cfg->consents,
-                     (void **)&cfg->consents, &cfg->nconsents, load_consent, cfg) < 0)
+        (cfg_walk_seq(c, f->consent, "consent", sizeof *cfg->consents,
+                      (void **)&cfg->consents, &cfg->nconsents, load_consent, cfg) < 0 ||
+         index_consents(c, f->consent, cfg) < 0))
         return -1;
     return 0;
 }

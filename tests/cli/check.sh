@@ -46,6 +46,12 @@ for f in "$BAD"/*--*.yaml; do
     variant "${b%%--*}" "${b#*--}"
 done
 
+# repeats are found by sorting (a national config has thousands of
+# schools), and the first one in file order is named, at the later line
+expect duplicate-org "duplicate-org/groups.yaml:9:11: duplicate organisation id 'moorside'"
+expect duplicate-urn "duplicate-urn/groups.yaml:8:65: urn 100002 is already organisation 'moorside'"
+expect school-twice "school-twice/groups.yaml:16:31: school 100001 is listed twice"
+expect duplicate-consent "duplicate-consent/groups.yaml:47:12: duplicate consent for school 100001"
 expect unknown-key "unknown-key/indicators.yaml:3:5: unknown key 'lable' in indicator (did you mean 'label'?)"
 expect wrong-type "wrong-type/indicators.yaml:7:15: 'decimals': expected a number, found 'two'"
 expect duplicate-id "duplicate-id/indicators.yaml:4:11: duplicate indicator id 'att8' (first defined at line 2)"
@@ -121,7 +127,7 @@ like "$err" "^collab: warning: owner/groups.yaml:[0-9]+:17: group 'harbour-partn
 
 # Every variant file has an expectation above (a new file cannot go untested).
 n_files=$(ls "$BAD" | grep -c -- '--')
-is "$n_files" 35 "every config-bad file is checked"
+is "$n_files" 39 "every config-bad file is checked"
 
 # A missing required file; evaluation.yaml is optional.
 mkdir -p "$T/missing"
