@@ -52,4 +52,12 @@ want=$("$COLLAB" report --data "$T/out/tiny/data" --config "$T/out/tiny/config" 
 got=$(sed -n 3p "$T/out/tiny/naive.sql" | sed 's/GROUP BY p.year;/AND p.year = (SELECT MAX(year) FROM pupil) GROUP BY p.year;/' \
       | "$SQL" "$T/out/tiny/source.db" | awk -F'|' '{ printf "%.1f", $3 }')
 is "$got" "$want" "the naive SQL computes the model's group A8"
+# The config-load benchmark at 40 and 80 schools, once each.
+run env COLLAB="$COLLAB" BENCH_VIEWS="$DRIVER" BENCH_OUT="$T/out" CONFIG_SCHOOLS=40 \
+    CONFIG_RUNS=1 sh "$top_srcdir/bench/config_load.sh"
+is "$rc" 0 "config_load.sh runs"
+like "$out" '^  40 schools +[0-9.]+ ms +< 20 ms +(PASS|MISS)$' "config load at the smaller size, with its target"
+like "$out" '^  doubling the schools +[0-9.]+ x +<= 2.2 x +(PASS|MISS)$' "and the ratio of twice as many"
+is "$(grep -c '^  - { id: s' "$T/out/config-load/80/config/groups.yaml")" 80 \
+   "the larger config has twice the schools"
 done_testing
