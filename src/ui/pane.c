@@ -109,3 +109,12 @@ int pane_drill_out(struct ui *ui, struct pane *p)
     ui->dirty_body = ui->dirty_top = 1;
     return 1;
 }
+
+int pane_drill_key(struct ui *ui, struct pane *p, int action)
+{
+    if (action == ACT_OPEN)
+        return p->drill ? 0 : pane_drill_in(ui, p);
+    if (action == ACT_BACK)
+        return pane_drill_out(ui, p);
+    return 0;
+}

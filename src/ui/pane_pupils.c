@@ -23,15 +23,6 @@ static void pupils_query(struct ui *ui, struct pane *p, struct model_query *q)
     }
 }
 
-static int pupils_key(struct ui *ui, struct pane *p, int action)
-{
-    if (action == ACT_OPEN)
-        return p->drill ? 0 : pane_drill_in(ui, p);
-    if (action == ACT_BACK)
-        return pane_drill_out(ui, p);
-    return 0;
-}
-
 static void pupils_close(struct pane *p)
 {
     free(p->priv);
@@ -77,6 +68,6 @@ const struct pane_ops pane_pupils_ops = {
     .view = MODEL_VIEW_PUPILS,
     .query = pupils_query,
     .draw = pupils_draw,
-    .key = pupils_key,
+    .key = pane_drill_key,
     .close = pupils_close,
 };

@@ -32,20 +32,11 @@ static void subjects_draw(struct ui *ui, struct pane *p, WINDOW *w)
     pane_draw_table(ui, p, w, 0, 0, h, wd);
 }
 
-static int subjects_key(struct ui *ui, struct pane *p, int action)
-{
-    if (action == ACT_OPEN)
-        return p->drill ? 0 : pane_drill_in(ui, p);
-    if (action == ACT_BACK)
-        return pane_drill_out(ui, p);
-    return 0;
-}
-
 const struct pane_ops pane_subjects_ops = {
     .name = "Subjects",
     .hint = "Enter subject across schools  Esc back",
     .view = MODEL_VIEW_SUBJECTS,
     .query = subjects_query,
     .draw = subjects_draw,
-    .key = subjects_key,
+    .key = pane_drill_key,
 };

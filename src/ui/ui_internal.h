@@ -376,6 +376,9 @@ void pane_draw_table(struct ui *ui, struct pane *p, WINDOW *w, int y, int x, int
 /* Drill into the selected row / back out; 1 when something changed. */
 int pane_drill_in(struct ui *ui, struct pane *p);
 int pane_drill_out(struct ui *ui, struct pane *p);
+/* A pane's key handler for one level of drill-down: Enter opens the
+ * selected row, Esc comes back (pane_ops.key). */
+int pane_drill_key(struct ui *ui, struct pane *p, int action);
 /* Column index whose id is id, or -1. */
 int pane_column(const struct model_table *t, const char *id);
 
