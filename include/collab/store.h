@@ -47,6 +47,14 @@ sqlite3 *store_create(const char *path, enum store_kind kind,
 
 void store_close(sqlite3 *db);
 
+/* Check a store publish has put in place (PRAGMA quick_check) and record
+ * its version beside it (DIR/.checked/NAME.ok, with the store's group and
+ * read bits, in a 0711 directory of the publisher's), so readers open it
+ * without checking it again while
+ * it stays as it is (src/store/checked.c). 0, or -1 with err (damaged,
+ * changed during the check, or the record cannot be written). */
+int store_record_checked(const char *path, struct collab_err *err);
+
 /* Run SQL with no result rows; on failure fills err with the SQLite message
  * prefixed by what, and returns -1. */
 int store_exec(sqlite3 *db, const char *sql, struct collab_err *err);

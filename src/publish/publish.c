@@ -935,6 +935,21 @@ static int commit_all(struct run *r, struct collab_err *err)
     return fsync_path(r->opts->data_dir, 1, err);
 }
 
+/* Each store now in place is checked once, here, for all its readers
+ * (store.h, store_record_checked): none of them pays the check on opening
+ * it. A store that cannot be recorded is still published; its readers
+ * check it themselves. */
+static void record_checked(struct run *r)
+{
+    for (size_t i = 0; i < r->npending; i++) {
+        struct collab_err e = { .set = 0 };
+        collab_job_progress(r->opts->job, "checking", (long)i + 1, (long)r->npending,
+                            "stores");
+        if (store_record_checked(r->pending[i].final, &e) != 0)
+            warn(r, "%s (its readers will check it on opening)", e.msg);
+    }
+}
+
 int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
                 struct publish_result *res, struct collab_err *err)
 {
@@ -960,6 +975,7 @@ int publish_run(const struct cfg *cfg, const struct publish_opts *opts,
     remove_stale(opts->data_dir);
     if (build_all(&r, err) != 0 || commit_all(&r, err) != 0)
         goto out;
+    record_checked(&r);
     drop_pending(&r, 0);
     rc = 0;
     /* a school on its own has no partnership to evaluate */

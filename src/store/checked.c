@@ -162,3 +162,90 @@ void store_checked_record(const char *path, const struct stat *sb,
     if (!ok || rename(tmp, file) != 0)
         unlink(tmp);
 }
+
+/* ---- the publisher's record ----
+ *
+ * Publish checks every store it writes and records the version beside it,
+ * in DIR/.checked/NAME.ok (store.h, store_record_checked), readable by
+ * whoever may read the store (its group and mode), so that no reader
+ * pays the first check (5.5 s at national scale) and readers without a
+ * personal cache directory (cron, no HOME) pay none either. A reader
+ * trusts the record only where no one but the store's owner could have
+ * written the store or the record: the store, the record and its
+ * directory are owned by the store's owner (or root) and writable by no
+ * group and no one else. The identity is the same as in the personal
+ * record, so a store changed after publish never matches. */
+
+#define PUBLISHED_DIR ".checked"
+
+/* DIR/.checked and DIR/.checked/NAME.ok for the store at path. */
+static int published_paths(const char *path, char *dir, size_t dsize, char *file,
+                           size_t fsize)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    int n = slash ? snprintf(dir, dsize, "%.*s/" PUBLISHED_DIR, (int)(slash - path), path)
+                  : snprintf(dir, dsize, PUBLISHED_DIR);
+    if (n < 0 || (size_t)n >= dsize)
+        return -1;
+    n = snprintf(file, fsize, "%s/%s.ok", dir, name);
+    return n < 0 || (size_t)n >= fsize ? -1 : 0;
+}
+
+/* Owned by owner (or root) and writable by no one else. */
+static int only_owner_writes(const struct stat *sb, uid_t owner)
+{
+    return (sb->st_uid == owner || sb->st_uid == 0) && !(sb->st_mode & 022);
+}
+
+int store_checked_published(const char *path, const struct stat *sb)
+{
+    char dir[PATH_MAX], file[PATH_MAX], abs[PATH_MAX], want[ENTRY_MAX], got[ENTRY_MAX];
+    struct stat d, f;
+    if (sb->st_mode & 022 || has_sidecar(path) || !realpath(path, abs) ||
+        published_paths(path, dir, sizeof dir, file, sizeof file) != 0)
+        return 0;
+    if (lstat(dir, &d) != 0 || !S_ISDIR(d.st_mode) || !only_owner_writes(&d, sb->st_uid))
+        return 0;
+    int n = entry_text(abs, sb, want, sizeof want);
+    int fd = n < 0 ? -1 : open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int ok = fstat(fd, &f) == 0 && S_ISREG(f.st_mode) && only_owner_writes(&f, sb->st_uid);
+    ssize_t len = ok ? read(fd, got, sizeof got) : -1;
+    close(fd);
+    return len == n && memcmp(got, want, (size_t)n) == 0;
+}
+
+int store_published_record(const char *path, const struct stat *sb, struct collab_err *err)
+{
+    char dir[PATH_MAX], file[PATH_MAX], abs[PATH_MAX], text[ENTRY_MAX];
+    struct stat d;
+    if (!realpath(path, abs) || published_paths(path, dir, sizeof dir, file, sizeof file) != 0)
+        return collab_err_set(err, "%s: cannot name its record: %s", path, strerror(errno));
+    if (mkdir(dir, 0711) != 0 && errno != EEXIST)
+        return collab_err_set(err, "%s: cannot create: %s", dir, strerror(errno));
+    if (lstat(dir, &d) != 0 || !S_ISDIR(d.st_mode) || d.st_uid != geteuid() ||
+        (d.st_mode & 022))
+        return collab_err_set(err, "%s: not a directory of ours that only we may write",
+                              dir);
+    int n = entry_text(abs, sb, text, sizeof text);
+    char *tmp = NULL;
+    int fd = n < 0 ? -1 : util_safe_create(file, 0600, &tmp);
+    if (fd < 0)
+        return collab_err_set(err, "%s: cannot create: %s", file, strerror(errno));
+    /* the store's readers, no one else; where its group cannot be given,
+     * the publisher's alone (and its readers check it themselves) */
+    if (fchown(fd, (uid_t)-1, sb->st_gid) == 0)
+        fchmod(fd, sb->st_mode & 0640);
+    int ok = write(fd, text, (size_t)n) == n;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return collab_err_set(err, "%s: cannot write", file);
+    }
+    ok = util_safe_commit(tmp, file) == 0;
+    free(tmp);
+    return ok ? 0 : collab_err_set(err, "%s: cannot write: %s", file, strerror(errno));
+}

@@ -267,7 +267,7 @@ static int check_once(sqlite3 *db, const char *path, const struct stat *before,
     struct stat opened;
     struct timespec started;
     int same = stat(path, &opened) == 0 && store_same_file(before, &opened);
-    if (same && store_checked_before(path, before))
+    if (same && (store_checked_published(path, before) || store_checked_before(path, before)))
         return 0;
     clock_gettime(CLOCK_REALTIME, &started);
     if (quick_check(db, path, err) != 0)
@@ -275,6 +275,24 @@ static int check_once(sqlite3 *db, const char *path, const struct stat *before,
     if (same)
         store_checked_record(path, before, &started);
     return 0;
+}
+
+int store_record_checked(const char *path, struct collab_err *err)
+{
+    struct stat before, after;
+    sqlite3 *db = NULL;
+    if (stat(path, &before) != 0)
+        return collab_err_set(err, "%s: %s", path, strerror(errno));
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        collab_err_set(err, "%s: cannot open: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return -1;
+    }
+    int rc = quick_check(db, path, err);
+    sqlite3_close(db);
+    if (rc == 0 && (stat(path, &after) != 0 || !store_same_file(&before, &after)))
+        rc = collab_err_set(err, "%s: changed while it was checked", path);
+    return rc == 0 ? store_published_record(path, &before, err) : -1;
 }
 
 /* Create an empty file with mode 0600 so SQLite never makes it world-readable. */

@@ -22,6 +22,11 @@ int store_seed_subjects(sqlite3 *db, struct collab_err *err);
 int store_checked_before(const char *path, const struct stat *sb);
 void store_checked_record(const char *path, const struct stat *sb,
                           const struct timespec *started);
+/* The publisher's record (checked.c): whether the store at path, as sb
+ * describes it, is recorded as checked beside it by someone only its owner
+ * could be; and record it (0, or -1 with err). */
+int store_checked_published(const char *path, const struct stat *sb);
+int store_published_record(const char *path, const struct stat *sb, struct collab_err *err);
 /* Same device, inode, size, mtime and ctime. */
 int store_same_file(const struct stat *a, const struct stat *b);
 

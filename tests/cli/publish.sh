@@ -119,6 +119,16 @@ ok "$([ -f "$DATA/school-900007.db" ] && [ ! -L "$DATA/school-900007.db" ]; echo
    "and the store is publish's own file again"
 rm -f "$T/school-900007.kept"
 
+# Publish checks every store it writes once, for all their readers, and
+# records the version beside it (no reader then pays quick_check on opening).
+stores=$(cd "$DATA" && ls group-*.db school-*.db | sort)
+is "$(cd "$DATA/.checked" && ls | sed 's/\.ok$//' | sort)" "$stores" \
+   "a record of the check for every group and school store"
+f=$(echo "$stores" | head -1)
+is "$(sed -n 3p "$DATA/.checked/$f.ok")" "$(cd "$DATA" && pwd -P)/$f" "naming the store it is for"
+is "$(stat -c '%a %G' "$DATA/.checked/$f.ok")" "$(stat -c '%a %G' "$DATA/$f")" \
+   "readable by the store's readers only"
+
 # --- failure leaves every previous store untouched ------------------------------
 sums() { (cd "$DATA" && sha256sum *.db); }
 sums >"$T/before"

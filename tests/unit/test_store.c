@@ -191,6 +191,58 @@ static void check_cache(void)
     free(cache_dir);
 }
 
+/* The publisher's record (store_record_checked): a store checked at publish
+ * opens unchecked for every reader, even one without a personal cache, while
+ * it stays as it was and only its owner could have written it and the
+ * record. */
+static void check_published(void)
+{
+    struct collab_err err = { 0 };
+    char *g = path("pub.db"), *entry = path(".checked/pub.db.ok"), *rec = path(".checked");
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
+    char *saved_home = home ? util_xstrdup(home) : NULL;
+    char *saved_xdg = xdg ? util_xstrdup(xdg) : NULL;
+    unsetenv("HOME");
+    unsetenv("XDG_CACHE_HOME");
+    make_group(g);
+    is_int(store_record_checked(g, &err), 0, "publish checks a store and records it");
+    struct stat sb;
+    struct stat store_sb;
+    ok(stat(entry, &sb) == 0 && stat(g, &store_sb) == 0 &&
+       (sb.st_mode & 0777) == (store_sb.st_mode & 0640) && sb.st_gid == store_sb.st_gid,
+       "beside it: .checked/NAME.ok, readable by the store's readers (%o)",
+       (unsigned)(sb.st_mode & 0777));
+    ok(stat(rec, &sb) == 0 && (sb.st_mode & 0777) == 0711, "in a 0711 directory");
+    ok(opens(g, &err), "the store opens");
+    corrupt(g);
+    ok(!opens(g, &err), "damaged in place after publish (size and mtime kept): checked and "
+       "refused");
+    is_int(store_record_checked(g, &err), -1, "publish does not record a damaged store");
+    like(err.msg, "database is damaged", "  and says why");
+    forge(entry, g);
+    ok(opens(g, &err), "a version the publisher recorded is not checked again, without a "
+       "personal cache");
+    chmod(rec, 0777);
+    ok(!opens(g, &err), "a record directory others may write is not trusted");
+    chmod(rec, 0711);
+    chmod(entry, 0666);
+    ok(!opens(g, &err), "nor a record others may write");
+    chmod(entry, 0644);
+    chmod(g, 0664);
+    ok(!opens(g, &err), "a store others may write is always checked");
+    chmod(g, 0644);
+    ok(!opens(g, &err), "and with its mode back it is another version (ctime): checked");
+    if (saved_home)
+        setenv("HOME", saved_home, 1);
+    if (saved_xdg)
+        setenv("XDG_CACHE_HOME", saved_xdg, 1);
+    free(saved_home);
+    free(saved_xdg);
+    free(g);
+    free(entry);
+    free(rec);
+}
+
 int main(void)
 {
     struct collab_err err = { 0 };
@@ -251,6 +303,7 @@ int main(void)
 
     free(src); free(junk); free(missing); free(grp);
     check_cache();
+    check_published();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
