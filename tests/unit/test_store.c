@@ -208,10 +208,10 @@ static void check_published(void)
     is_int(store_record_checked(g, &err), 0, "publish checks a store and records it");
     struct stat sb;
     struct stat store_sb;
-    ok(stat(entry, &sb) == 0 && stat(g, &store_sb) == 0 &&
-       (sb.st_mode & 0777) == (store_sb.st_mode & 0640) && sb.st_gid == store_sb.st_gid,
-       "beside it: .checked/NAME.ok, readable by the store's readers (%o)",
-       (unsigned)(sb.st_mode & 0777));
+    int stated = stat(entry, &sb) == 0 && stat(g, &store_sb) == 0;
+    ok(stated && (sb.st_mode & 0777) == (store_sb.st_mode & 0640) &&
+       sb.st_gid == store_sb.st_gid, "beside it: .checked/NAME.ok, readable by the store's "
+       "readers (%o)", stated ? (unsigned)(sb.st_mode & 0777) : 0u);
     ok(stat(rec, &sb) == 0 && (sb.st_mode & 0777) == 0711, "in a 0711 directory");
     ok(opens(g, &err), "the store opens");
     corrupt(g);
