@@ -568,9 +568,7 @@ static char *unseen_reasons(const struct model *m)
             continue;
         sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", g->id, why.msg);
     }
-    if (!sb.len)
-        sb_addf(&sb, "not listed on any group, nor a global user of a group's owner");
-    return sb_detach(&sb);
+    return sb.len ? sb_detach(&sb) : NULL;
 }
 
 /* A user who lands on their own school because no group of theirs is open
@@ -578,7 +576,7 @@ static char *unseen_reasons(const struct model *m)
 static void own_school_notice(struct model *m)
 {
     char *reasons = unseen_reasons(m);
-    if (strncmp(reasons, "not listed", 10) != 0) {
+    if (reasons) {
         struct strbuf w = STRBUF_INIT;
         sb_addf(&w, "your own school only: %s", reasons);
         add_warning(m, &w);
@@ -607,7 +605,9 @@ int model_set_group(struct model *m, const char *group_id, struct collab_err *er
                 g = &m->cfg->groups[i];
         if (!g) {
             char *reasons = unseen_reasons(m);
-            collab_err_set(err, "user '%s' may see no group now: %s", m->user->id, reasons);
+            collab_err_set(err, "user '%s' may see no group now: %s", m->user->id,
+                           reasons ? reasons : "not listed on any group, nor a global "
+                                               "user of a group's owner");
             free(reasons);
             return mdl_refuse(m, "", err);
         }

@@ -126,18 +126,34 @@ static int entry_for(const char *path, const struct stat *sb, int make, char *fi
     return entry_text(abs, sb, text, text_size);
 }
 
-int store_checked_before(const char *path, const struct stat *sb)
+/* Owned by owner (or root) and writable by no one else. */
+static int only_owner_writes(const struct stat *sb, uid_t owner)
 {
-    char file[PATH_MAX], want[ENTRY_MAX], got[ENTRY_MAX];
-    int n = entry_for(path, sb, 0, file, sizeof file, want, sizeof want);
-    if (n < 0 || has_sidecar(path))
-        return 0;
-    int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    return (sb->st_uid == owner || sb->st_uid == 0) && !(sb->st_mode & 022);
+}
+
+/* Whether the entry at file holds exactly want (n bytes, n >= 0). With
+ * owner other than (uid_t)-1, also only a regular file that no one but
+ * owner (or root) may write counts. */
+static int entry_holds(const char *file, const char *want, int n, uid_t owner)
+{
+    char got[ENTRY_MAX];
+    struct stat f;
+    int fd = n < 0 ? -1 : open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    ssize_t len = read(fd, got, sizeof got);
+    int ok = owner == (uid_t)-1 ||
+             (fstat(fd, &f) == 0 && S_ISREG(f.st_mode) && only_owner_writes(&f, owner));
+    ssize_t len = ok ? read(fd, got, sizeof got) : -1;
     close(fd);
     return len == n && memcmp(got, want, (size_t)n) == 0;
+}
+
+int store_checked_before(const char *path, const struct stat *sb)
+{
+    char file[PATH_MAX], want[ENTRY_MAX];
+    int n = entry_for(path, sb, 0, file, sizeof file, want, sizeof want);
+    return !has_sidecar(path) && entry_holds(file, want, n, (uid_t)-1);
 }
 
 void store_checked_record(const char *path, const struct stat *sb,
@@ -192,29 +208,16 @@ static int published_paths(const char *path, char *dir, size_t dsize, char *file
     return n < 0 || (size_t)n >= fsize ? -1 : 0;
 }
 
-/* Owned by owner (or root) and writable by no one else. */
-static int only_owner_writes(const struct stat *sb, uid_t owner)
-{
-    return (sb->st_uid == owner || sb->st_uid == 0) && !(sb->st_mode & 022);
-}
-
 int store_checked_published(const char *path, const struct stat *sb)
 {
-    char dir[PATH_MAX], file[PATH_MAX], abs[PATH_MAX], want[ENTRY_MAX], got[ENTRY_MAX];
-    struct stat d, f;
+    char dir[PATH_MAX], file[PATH_MAX], abs[PATH_MAX], want[ENTRY_MAX];
+    struct stat d;
     if (sb->st_mode & 022 || has_sidecar(path) || !realpath(path, abs) ||
         published_paths(path, dir, sizeof dir, file, sizeof file) != 0)
         return 0;
     if (lstat(dir, &d) != 0 || !S_ISDIR(d.st_mode) || !only_owner_writes(&d, sb->st_uid))
         return 0;
-    int n = entry_text(abs, sb, want, sizeof want);
-    int fd = n < 0 ? -1 : open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    int ok = fstat(fd, &f) == 0 && S_ISREG(f.st_mode) && only_owner_writes(&f, sb->st_uid);
-    ssize_t len = ok ? read(fd, got, sizeof got) : -1;
-    close(fd);
-    return len == n && memcmp(got, want, (size_t)n) == 0;
+    return entry_holds(file, want, entry_text(abs, sb, want, sizeof want), sb->st_uid);
 }
 
 int store_published_record(const char *path, const struct stat *sb, struct collab_err *err)
